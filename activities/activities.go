@@ -1,0 +1,253 @@
+// Package activities holds everything workflows do to the world: PostgreSQL writes of the cycle's
+// records, the inbox, the audit log, TPP postings, and email through the outbox.
+package activities
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/kinerja/platform/email"
+	"github.com/kinerja/platform/internal/appraisal"
+	"github.com/kinerja/platform/internal/tpp"
+)
+
+// Activities holds the dependencies; the worker registers one value of it.
+type Activities struct {
+	Pool      *pgxpool.Pool
+	Sender    email.Sender // nil keeps emails in the outbox (the dev inbox)
+	PublicURL string       // base of links in emails; may be empty
+	Policy    tpp.Policy
+}
+
+// StepResult names the outbox rows a step wrote, for DeliverEmails.
+type StepResult struct {
+	EmailKeys []string `json:"email_keys"`
+}
+
+// ApplyStep writes one workflow step in one transaction. A step already applied writes nothing
+// and returns the same email keys, so a retry is harmless.
+func (a *Activities) ApplyStep(ctx context.Context, st Step) (StepResult, error) {
+	var res StepResult
+	err := pgx.BeginFunc(ctx, a.Pool, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `INSERT INTO applied_steps (step_key) VALUES ($1) ON CONFLICT DO NOTHING`, st.Key)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			res.EmailKeys, err = emailKeysOf(ctx, tx, st.Key)
+			return err
+		}
+		w := stepWriter{tx: tx, st: st, publicURL: a.PublicURL}
+		if err := w.loadContext(ctx); err != nil {
+			return err
+		}
+		if err := w.writeRecord(ctx, a.Policy); err != nil {
+			return err
+		}
+		if err := w.writeProjection(ctx); err != nil {
+			return err
+		}
+		if err := w.writeTasks(ctx); err != nil {
+			return err
+		}
+		if err := w.writeNotices(ctx); err != nil {
+			return err
+		}
+		if err := w.writeAudit(ctx); err != nil {
+			return err
+		}
+		res.EmailKeys = w.emailKeys
+		return nil
+	})
+	if errors.Is(err, errBadStep) {
+		return res, temporal.NewNonRetryableApplicationError(err.Error(), "bad_step", err)
+	}
+	if err != nil {
+		return res, fmt.Errorf("apply step %s: %w", st.Key, err)
+	}
+	return res, nil
+}
+
+// DeliverEmails sends the outbox rows with these keys. A permanent refusal is not retried.
+func (a *Activities) DeliverEmails(ctx context.Context, keys []string) error {
+	err := email.Deliver(ctx, a.Pool, a.Sender, keys)
+	if errors.Is(err, email.ErrPermanent) {
+		return temporal.NewNonRetryableApplicationError(err.Error(), "email_permanent", err)
+	}
+	return err
+}
+
+// errBadStep marks a step that can never be written: retrying would not help.
+var errBadStep = errors.New("step cannot be applied")
+
+func emailKeysOf(ctx context.Context, tx pgx.Tx, stepKey string) ([]string, error) {
+	rows, err := tx.Query(ctx, `SELECT dedupe_key FROM notification_outbox
+		WHERE left(dedupe_key, length($1) + 1) = $1 || '/' ORDER BY id`, stepKey)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[string])
+}
+
+// stepWriter writes the parts of one step inside its transaction.
+type stepWriter struct {
+	tx        pgx.Tx
+	st        Step
+	publicURL string
+
+	cycleName   string
+	subjectName string
+	emailKeys   []string
+}
+
+func (w *stepWriter) loadContext(ctx context.Context) error {
+	err := w.tx.QueryRow(ctx, `SELECT c.name, e.name FROM employee_cycles ec
+		JOIN cycles c ON c.id = ec.cycle_id JOIN employees e ON e.nip = ec.nip
+		WHERE ec.cycle_id = $1 AND ec.nip = $2`, w.st.CycleID, w.st.NIP).Scan(&w.cycleName, &w.subjectName)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("%w: employee %s is not enrolled in cycle %d", errBadStep, w.st.NIP, w.st.CycleID)
+	}
+	return err
+}
+
+func (w *stepWriter) writeProjection(ctx context.Context) error {
+	s := w.st.After
+	_, err := w.tx.Exec(ctx, `UPDATE employee_cycles SET phase = $3, predikat = NULLIF($4, ''),
+		result_final = $5, updated_at = $6 WHERE cycle_id = $1 AND nip = $2`,
+		w.st.CycleID, w.st.NIP, s.Phase, firstNonEmpty(s.FinalPredikat, s.Predikat), s.ResultFinal, w.st.At)
+	return err
+}
+
+func (w *stepWriter) writeTasks(ctx context.Context) error {
+	if len(w.st.CloseTasks) > 0 {
+		_, err := w.tx.Exec(ctx, `UPDATE tasks SET done_at = $4, done_by = $5
+			WHERE cycle_id = $1 AND subject_nip = $2 AND kind = ANY($3) AND done_at IS NULL`,
+			w.st.CycleID, w.st.NIP, w.st.CloseTasks, w.st.At, w.actorNIP())
+		if err != nil {
+			return fmt.Errorf("close tasks: %w", err)
+		}
+	}
+	for _, t := range w.st.OpenTasks {
+		_, err := w.tx.Exec(ctx, `INSERT INTO tasks (cycle_id, subject_nip, kind, assignee_nip, assignee_role, title, due_at, opened_at)
+			VALUES ($1, $2, $3, NULLIF($4, ''), $5, $6, $7, $8)
+			ON CONFLICT (cycle_id, subject_nip, kind, assignee_role) WHERE done_at IS NULL DO NOTHING`,
+			w.st.CycleID, w.st.NIP, t.Kind, t.AssigneeNIP, t.Role, t.Title, t.DueAt, w.st.At)
+		if err != nil {
+			return fmt.Errorf("open task %s: %w", t.Kind, err)
+		}
+		if err := w.notify(ctx, "task-"+t.Kind, t.Role, t.AssigneeNIP, email.NoticeTask, t.Title, t.DueAt, ""); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (w *stepWriter) writeNotices(ctx context.Context) error {
+	for i, n := range w.st.Notices {
+		if err := w.notify(ctx, fmt.Sprintf("notice-%d", i), n.Role, n.NIP, email.NoticeKind(n.Kind), n.Title, n.DueAt, n.Detail); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// notify renders and enqueues one email per recipient; HR means every HR user.
+func (w *stepWriter) notify(ctx context.Context, tag, role, nip string, kind email.NoticeKind, title string, due *time.Time, detail string) error {
+	var rows pgx.Rows
+	var err error
+	if role == RoleHR {
+		rows, err = w.tx.Query(ctx, `SELECT nip, name, email FROM employees WHERE is_hr ORDER BY nip`)
+	} else {
+		rows, err = w.tx.Query(ctx, `SELECT nip, name, email FROM employees WHERE nip = $1`, nip)
+	}
+	if err != nil {
+		return err
+	}
+	type person struct{ NIP, Name, Email string }
+	people, err := pgx.CollectRows(rows, pgx.RowToStructByPos[person])
+	if err != nil {
+		return err
+	}
+	for _, p := range people {
+		subject, text, html, err := email.Render(email.Notice{
+			Kind: kind, RecipientName: p.Name, Title: title, SubjectName: w.subjectName, SubjectNIP: w.st.NIP,
+			CycleName: w.cycleName, DueAt: due, Detail: detail, Link: w.publicURL,
+		})
+		if err != nil {
+			return fmt.Errorf("%w: render %s: %v", errBadStep, tag, err)
+		}
+		key := w.st.Key + "/" + tag + "/" + p.NIP
+		if _, err := email.Enqueue(ctx, w.tx, email.Message{
+			DedupeKey: key, ToEmail: p.Email, ToName: p.Name, Subject: subject, Text: text, HTML: html,
+			CustomArgs: map[string]string{"cycle_id": fmt.Sprint(w.st.CycleID), "action": w.st.Action, "kind": string(kind)},
+		}); err != nil {
+			return err
+		}
+		w.emailKeys = append(w.emailKeys, key)
+	}
+	return nil
+}
+
+func (w *stepWriter) writeAudit(ctx context.Context) error {
+	before, err := json.Marshal(w.st.Before)
+	if err != nil {
+		return err
+	}
+	after, err := json.Marshal(struct {
+		Snapshot
+		Record Record `json:"record"`
+	}{w.st.After, w.st.Record})
+	if err != nil {
+		return err
+	}
+	_, err = w.tx.Exec(ctx, `INSERT INTO audit_log (at, actor_nip, action, cycle_id, subject_nip, before, after)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, w.st.At, w.st.ActorNIP, w.st.Action, w.st.CycleID, w.st.NIP, before, after)
+	return err
+}
+
+// actorNIP is the person who acted, or nil for the system.
+func (w *stepWriter) actorNIP() any {
+	if w.st.ActorNIP == "" || w.st.ActorNIP == "system" {
+		return nil
+	}
+	return w.st.ActorNIP
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// posting computes and writes the TPP kinerja posting once per (employee, cycle, period, kind).
+func (w *stepWriter) posting(ctx context.Context, policy tpp.Policy, p *Posting) error {
+	var basic int64
+	var status string
+	err := w.tx.QueryRow(ctx, `SELECT p.tpp_basic, e.status FROM employees e JOIN positions p ON p.id = e.position_id
+		WHERE e.nip = $1`, w.st.NIP).Scan(&basic, &status)
+	if err != nil {
+		return err
+	}
+	calc, err := policy.Kinerja(basic, appraisal.Predikat(p.Predikat), status)
+	if err != nil {
+		return fmt.Errorf("%w: %v", errBadStep, err)
+	}
+	basis, err := json.Marshal(calc)
+	if err != nil {
+		return err
+	}
+	_, err = w.tx.Exec(ctx, `INSERT INTO payroll_postings (nip, cycle_id, period, kind, amount, basis, posted_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (nip, cycle_id, period, kind) DO NOTHING`,
+		w.st.NIP, w.st.CycleID, p.Period, p.Kind, calc.Amount, basis, w.st.At)
+	return err
+}

@@ -1,0 +1,107 @@
+package activities
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/kinerja/platform/internal/tpp"
+)
+
+// writeRecord writes the domain record the step carries, if any.
+func (w *stepWriter) writeRecord(ctx context.Context, policy tpp.Policy) error {
+	r, st, tx := w.st.Record, w.st, w.tx
+	var err error
+	switch {
+	case r.PlanSubmitted != nil:
+		err = w.planSubmitted(ctx, r.PlanSubmitted)
+	case r.PlanDecided != nil:
+		status, notes := "returned", &r.PlanDecided.Notes
+		if r.PlanDecided.Approved {
+			status, notes = "approved", nil
+		}
+		_, err = tx.Exec(ctx, `UPDATE skp SET status = $4, decided_at = $5, decided_by = $6, return_notes = $7
+			WHERE cycle_id = $1 AND nip = $2 AND version = $3`,
+			st.CycleID, st.NIP, r.PlanDecided.Version, status, st.At, w.actorNIP(), notes)
+	case r.Realisasi != nil:
+		err = w.realisasi(ctx, r.Realisasi)
+	case r.Feedback != nil:
+		_, err = tx.Exec(ctx, `UPDATE evaluations SET feedback = $4, feedback_by = $5, feedback_at = $6
+			WHERE cycle_id = $1 AND nip = $2 AND period = $3`,
+			st.CycleID, st.NIP, r.Feedback.Period, r.Feedback.Text, w.actorNIP(), st.At)
+	case r.Rating != nil:
+		// The penilai may rate without a report once evaluation_due passed, so the row may be new.
+		_, err = tx.Exec(ctx, `INSERT INTO evaluations (cycle_id, nip, period, rating_hasil, rating_perilaku, predikat, rated_by, rated_at)
+			VALUES ($1, $2, 'annual', $3, $4, $5, $6, $7)
+			ON CONFLICT (cycle_id, nip, period) DO UPDATE SET rating_hasil = $3, rating_perilaku = $4,
+				predikat = $5, rated_by = $6, rated_at = $7`,
+			st.CycleID, st.NIP, r.Rating.Hasil, r.Rating.Perilaku, r.Rating.Predikat, w.actorNIP(), st.At)
+	case r.DialogScheduled != nil:
+		_, err = tx.Exec(ctx, `INSERT INTO feedback_sessions (cycle_id, nip, scheduled_at, place) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (cycle_id, nip) DO UPDATE SET scheduled_at = $3, place = $4`,
+			st.CycleID, st.NIP, r.DialogScheduled.At, r.DialogScheduled.Place)
+	case r.DialogRecorded != nil:
+		_, err = tx.Exec(ctx, `UPDATE feedback_sessions SET notes = $3, recorded_at = $4 WHERE cycle_id = $1 AND nip = $2`,
+			st.CycleID, st.NIP, r.DialogRecorded.Notes, st.At)
+	case r.Acknowledged:
+		_, err = tx.Exec(ctx, `UPDATE feedback_sessions SET acknowledged_at = $3 WHERE cycle_id = $1 AND nip = $2`,
+			st.CycleID, st.NIP, st.At)
+	case r.AppealFiled != nil:
+		_, err = tx.Exec(ctx, `INSERT INTO appeals (cycle_id, nip, reasons, filed_at, original_predikat) VALUES ($1, $2, $3, $4, $5)`,
+			st.CycleID, st.NIP, r.AppealFiled.Reasons, st.At, r.AppealFiled.OriginalPredikat)
+	case r.AppealDecided != nil:
+		d := r.AppealDecided
+		_, err = tx.Exec(ctx, `UPDATE appeals SET decision = $3, new_rating_hasil = NULLIF($4, ''), new_rating_perilaku = NULLIF($5, ''),
+			final_predikat = $6, decision_notes = $7, decided_by = $8, decided_at = $9 WHERE cycle_id = $1 AND nip = $2`,
+			st.CycleID, st.NIP, d.Decision, d.Hasil, d.Perilaku, d.FinalPredikat, d.Notes, w.actorNIP(), st.At)
+	case r.FollowUpRecommended != nil:
+		_, err = tx.Exec(ctx, `INSERT INTO followups (cycle_id, nip, predikat, recommended) VALUES ($1, $2, $3, $4)`,
+			st.CycleID, st.NIP, r.FollowUpRecommended.Predikat, r.FollowUpRecommended.Recommended)
+	case r.FollowUpDecided != nil:
+		_, err = tx.Exec(ctx, `UPDATE followups SET decided = $3, notes = $4, decided_by = $5, decided_at = $6
+			WHERE cycle_id = $1 AND nip = $2`, st.CycleID, st.NIP, r.FollowUpDecided.Decided, r.FollowUpDecided.Notes, w.actorNIP(), st.At)
+	case r.Posting != nil:
+		err = w.posting(ctx, policy, r.Posting)
+	}
+	if err != nil {
+		return fmt.Errorf("write %s: %w", st.Action, err)
+	}
+	return nil
+}
+
+func (w *stepWriter) planSubmitted(ctx context.Context, p *PlanSubmitted) error {
+	var id int64
+	err := w.tx.QueryRow(ctx, `INSERT INTO skp (cycle_id, nip, version, approach, status, submitted_at)
+		VALUES ($1, $2, $3, $4, 'submitted', $5) RETURNING id`,
+		w.st.CycleID, w.st.NIP, p.Version, p.Plan.Approach, w.st.At).Scan(&id)
+	if err != nil {
+		return err
+	}
+	for i, it := range p.Plan.Items {
+		if _, err := w.tx.Exec(ctx, `INSERT INTO skp_items (skp_id, seq, kind, superior_rhk, rhk, aspect, iki, target, unit)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+			id, i, it.Kind, it.SuperiorRHK, it.RHK, it.Aspect, it.IKI, it.Target, it.Unit); err != nil {
+			return err
+		}
+	}
+	for _, b := range p.Plan.Behaviours {
+		if _, err := w.tx.Exec(ctx, `INSERT INTO skp_behaviours (skp_id, value, expectation) VALUES ($1, $2, $3)`,
+			id, b.Value, b.Expectation); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (w *stepWriter) realisasi(ctx context.Context, r *RealisasiReport) error {
+	if _, err := w.tx.Exec(ctx, `INSERT INTO evaluations (cycle_id, nip, period, reported_at) VALUES ($1, $2, $3, $4)`,
+		w.st.CycleID, w.st.NIP, r.Period, w.st.At); err != nil {
+		return err
+	}
+	for _, it := range r.Items {
+		if _, err := w.tx.Exec(ctx, `INSERT INTO evaluation_items (cycle_id, nip, period, seq, realisasi, evidence_url)
+			VALUES ($1, $2, $3, $4, $5, $6)`, w.st.CycleID, w.st.NIP, r.Period, it.Seq, it.Realisasi, it.EvidenceURL); err != nil {
+			return err
+		}
+	}
+	return nil
+}

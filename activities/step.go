@@ -1,0 +1,147 @@
+package activities
+
+import (
+	"time"
+
+	"github.com/kinerja/platform/internal/skp"
+)
+
+// Step is everything one workflow step writes, applied in one transaction so the projections,
+// the inbox, the outbox and the audit log never disagree.
+type Step struct {
+	// Key makes the step idempotent: a retried activity with the same key writes nothing.
+	Key      string    `json:"key"`
+	CycleID  int64     `json:"cycle_id"`
+	NIP      string    `json:"nip"`
+	ActorNIP string    `json:"actor_nip"` // "system" for timer-driven steps
+	Action   string    `json:"action"`
+	At       time.Time `json:"at"`
+	// Before and After summarise the cycle around the step, for the audit log.
+	Before Snapshot `json:"before"`
+	After  Snapshot `json:"after"`
+
+	Record     Record     `json:"record"`
+	CloseTasks []string   `json:"close_tasks,omitempty"` // task kinds closed for this employee-cycle
+	OpenTasks  []TaskSpec `json:"open_tasks,omitempty"`  // each also sends a task email
+	Notices    []Notice   `json:"notices,omitempty"`     // reminders, escalations, information
+}
+
+// Snapshot is the part of the cycle's state worth keeping in the projection and the audit log.
+type Snapshot struct {
+	Phase         string `json:"phase"`
+	PlanState     string `json:"plan_state"`
+	Predikat      string `json:"predikat,omitempty"`
+	FinalPredikat string `json:"final_predikat,omitempty"`
+	ResultFinal   bool   `json:"result_final"`
+}
+
+// Recipient roles of tasks and notices.
+const (
+	RolePegawai = "pegawai"
+	RolePenilai = "penilai"
+	RoleAtasan  = "atasan"
+	RoleHR      = "hr" // every HR user
+)
+
+// TaskSpec opens one inbox row.
+type TaskSpec struct {
+	Kind        string     `json:"kind"`
+	Role        string     `json:"role"`
+	AssigneeNIP string     `json:"assignee_nip,omitempty"` // empty for RoleHR
+	Title       string     `json:"title"`
+	DueAt       *time.Time `json:"due_at,omitempty"`
+}
+
+// Notice is an email that is not a task assignment.
+type Notice struct {
+	Kind   string     `json:"kind"` // reminder, escalation, info (email.NoticeKind)
+	Role   string     `json:"role"`
+	NIP    string     `json:"nip,omitempty"` // empty for RoleHR
+	Title  string     `json:"title"`
+	DueAt  *time.Time `json:"due_at,omitempty"`
+	Detail string     `json:"detail,omitempty"`
+}
+
+// Record is the domain write of a step; at most one field is set.
+type Record struct {
+	PlanSubmitted       *PlanSubmitted       `json:"plan_submitted,omitempty"`
+	PlanDecided         *PlanDecided         `json:"plan_decided,omitempty"`
+	Realisasi           *RealisasiReport     `json:"realisasi,omitempty"`
+	Feedback            *Feedback            `json:"feedback,omitempty"`
+	Rating              *Rating              `json:"rating,omitempty"`
+	DialogScheduled     *DialogScheduled     `json:"dialog_scheduled,omitempty"`
+	DialogRecorded      *DialogRecorded      `json:"dialog_recorded,omitempty"`
+	Acknowledged        bool                 `json:"acknowledged,omitempty"`
+	AppealFiled         *AppealFiled         `json:"appeal_filed,omitempty"`
+	AppealDecided       *AppealDecided       `json:"appeal_decided,omitempty"`
+	FollowUpRecommended *FollowUpRecommended `json:"follow_up_recommended,omitempty"`
+	FollowUpDecided     *FollowUpDecided     `json:"follow_up_decided,omitempty"`
+	Posting             *Posting             `json:"posting,omitempty"`
+}
+
+type PlanSubmitted struct {
+	Version int      `json:"version"`
+	Plan    skp.Plan `json:"plan"`
+}
+
+type PlanDecided struct {
+	Version  int    `json:"version"`
+	Approved bool   `json:"approved"`
+	Notes    string `json:"notes,omitempty"`
+}
+
+type RealisasiReport struct {
+	Period string          `json:"period"`
+	Items  []skp.Realisasi `json:"items"`
+}
+
+type Feedback struct {
+	Period string `json:"period"`
+	Text   string `json:"text"`
+}
+
+type Rating struct {
+	Hasil    string `json:"rating_hasil"`
+	Perilaku string `json:"rating_perilaku"`
+	Predikat string `json:"predikat"`
+}
+
+type DialogScheduled struct {
+	At    time.Time `json:"at"`
+	Place string    `json:"place"`
+}
+
+type DialogRecorded struct {
+	Notes string `json:"notes"`
+}
+
+type AppealFiled struct {
+	Reasons          string `json:"reasons"`
+	OriginalPredikat string `json:"original_predikat"`
+}
+
+type AppealDecided struct {
+	Decision      string `json:"decision"`
+	Hasil         string `json:"rating_hasil,omitempty"`
+	Perilaku      string `json:"rating_perilaku,omitempty"`
+	FinalPredikat string `json:"final_predikat"`
+	Notes         string `json:"notes,omitempty"`
+}
+
+type FollowUpRecommended struct {
+	Predikat    string `json:"predikat"`
+	Recommended string `json:"recommended"`
+}
+
+type FollowUpDecided struct {
+	Decided string `json:"decided"`
+	Notes   string `json:"notes,omitempty"`
+}
+
+// Posting asks for the TPP kinerja posting of the final predikat; the activity reads the
+// employee's basic TPP and status, applies the policy and writes the ledger row once.
+type Posting struct {
+	Period   string `json:"period"`
+	Kind     string `json:"kind"`
+	Predikat string `json:"predikat"`
+}

@@ -1,0 +1,14 @@
+// Package email renders notices in Bahasa Indonesia, keeps them in a PostgreSQL outbox
+// and delivers them through SendGrid, never resending one already recorded as sent.
+package email
+
+// Message is one email to one recipient, as stored in notification_outbox.
+type Message struct {
+	DedupeKey  string // unique: the same key is never sent twice
+	ToEmail    string
+	ToName     string
+	Subject    string
+	Text       string            // text/plain body
+	HTML       string            // text/html body
+	CustomArgs map[string]string // passed to SendGrid custom_args (dedupe_key is always included)
+}

@@ -1,0 +1,234 @@
+// Package workflows holds the deterministic workflow code and the contract api/ and worker/ use to reach it.
+package workflows
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/kinerja/platform/internal/appraisal"
+	"github.com/kinerja/platform/internal/skp"
+)
+
+// TaskQueue is where the worker listens for cycle workflows and their activities.
+const TaskQueue = "kinerja-cycle"
+
+// EmployeeCycleWorkflow is the registered name of the one-per-employee-per-cycle workflow.
+const EmployeeCycleWorkflow = "EmployeeCycle"
+
+// EmployeeCycleID is the workflow ID of one employee's year in one cycle.
+func EmployeeCycleID(cycleID int64, nip string) string {
+	return fmt.Sprintf("employee-cycle/%d/%s", cycleID, nip)
+}
+
+// Updates: every human step. Each takes its input struct below and returns the new Status.
+const (
+	UpdateSubmitPlan      = "submit-plan"
+	UpdateApprovePlan     = "approve-plan"
+	UpdateReturnPlan      = "return-plan"
+	UpdateReportRealisasi = "report-realisasi"
+	UpdateGiveFeedback    = "give-feedback"
+	UpdateRate            = "rate"
+	UpdateScheduleDialog  = "schedule-dialog"
+	UpdateRecordDialog    = "record-dialog"
+	UpdateAcknowledge     = "acknowledge"
+	UpdateFileAppeal      = "file-appeal"
+	UpdateDecideAppeal    = "decide-appeal"
+	UpdateConfirmFollowUp = "confirm-followup"
+)
+
+// SignalMoveDeadline carries a MoveDeadline: HR moved a cycle deadline.
+const SignalMoveDeadline = "move-deadline"
+
+// QueryStatus returns the Status.
+const QueryStatus = "status"
+
+// Rejection codes carried as the ApplicationError type of a rejected update.
+const (
+	ErrForbidden  = "forbidden"         // the caller is not the person this step belongs to
+	ErrWrongPhase = "wrong_phase"       // the step does not fit where the cycle stands
+	ErrDuplicate  = "duplicate_request" // this request id was already processed
+	ErrInvalid    = "invalid"           // the content is incomplete or wrong
+)
+
+// Phase is where an employee's year stands.
+type Phase string
+
+const (
+	PhasePlanning   Phase = "perencanaan"    // drafting and approving the SKP
+	PhaseExecution  Phase = "pelaksanaan"    // working; waiting for the monitoring or evaluation date
+	PhaseMonitoring Phase = "pemantauan"     // mid-year realisasi and feedback
+	PhaseEvaluation Phase = "penilaian"      // final realisasi and rating
+	PhaseDialog     Phase = "dialog_kinerja" // feedback session and acknowledgement
+	PhaseAppeal     Phase = "keberatan"      // appeal window, or an appeal awaiting decision
+	PhaseFollowUp   Phase = "tindak_lanjut"  // HR confirms reward or sanction
+	PhaseDone       Phase = "selesai"        // TPP posted
+)
+
+// DeadlineName names one of a cycle's dates HR may move.
+type DeadlineName string
+
+const (
+	DeadlinePlan            DeadlineName = "plan_due"
+	DeadlineMonitoringStart DeadlineName = "monitoring_start"
+	DeadlineMonitoring      DeadlineName = "monitoring_due"
+	DeadlineEvaluationStart DeadlineName = "evaluation_start"
+	DeadlineEvaluation      DeadlineName = "evaluation_due"
+	DeadlineDialog          DeadlineName = "dialog_due"
+	DeadlineFollowUp        DeadlineName = "followup_due"
+)
+
+// DeadlineNames lists every deadline in the order the year meets them.
+var DeadlineNames = []DeadlineName{
+	DeadlinePlan, DeadlineMonitoringStart, DeadlineMonitoring, DeadlineEvaluationStart,
+	DeadlineEvaluation, DeadlineDialog, DeadlineFollowUp,
+}
+
+// Deadlines are a cycle's dates.
+type Deadlines map[DeadlineName]time.Time
+
+// Validate checks every date is there and they come in the year's order.
+func (d Deadlines) Validate() error {
+	var prev DeadlineName
+	for _, n := range DeadlineNames {
+		t, ok := d[n]
+		if !ok || t.IsZero() {
+			return fmt.Errorf("%s: wajib diisi", n)
+		}
+		if prev != "" && t.Before(d[prev]) {
+			return fmt.Errorf("%s: tidak boleh sebelum %s", n, prev)
+		}
+		prev = n
+	}
+	return nil
+}
+
+// Person is someone the cycle names, as of enrolment.
+type Person struct {
+	NIP  string `json:"nip"`
+	Name string `json:"name"`
+}
+
+// EmployeeCycleInput starts one employee's year.
+type EmployeeCycleInput struct {
+	CycleID   int64     `json:"cycle_id"`
+	CycleName string    `json:"cycle_name"`
+	Year      int       `json:"year"`
+	Employee  Person    `json:"employee"`
+	Penilai   Person    `json:"penilai"` // pejabat penilai kinerja: the direct superior
+	Atasan    Person    `json:"atasan"`  // atasan pejabat penilai: decides appeals
+	Deadlines Deadlines `json:"deadlines"`
+	// AppealWindow runs from the moment the employee receives the result.
+	AppealWindow time.Duration `json:"appeal_window"`
+	// DecisionSLA is how long the atasan has to decide an appeal before HR is told.
+	DecisionSLA time.Duration `json:"decision_sla"`
+	// ReminderLead is how long before a deadline the person who must act is reminded.
+	ReminderLead time.Duration `json:"reminder_lead"`
+}
+
+// MoveDeadline is HR's change of one cycle date.
+type MoveDeadline struct {
+	Name DeadlineName `json:"name"`
+	At   time.Time    `json:"at"`
+}
+
+// Actor is who calls an update, as the API established it.
+type Actor struct {
+	NIP string `json:"nip"`
+	HR  bool   `json:"hr"` // the API checked the caller is HR
+}
+
+// Request is carried by every update: a caller-chosen id (a repeat is rejected) and the actor.
+type Request struct {
+	RequestID string `json:"request_id"`
+	Actor     Actor  `json:"actor"`
+}
+
+type SubmitPlanInput struct {
+	Request
+	Plan skp.Plan `json:"plan"`
+}
+
+type ApprovePlanInput struct{ Request }
+
+type ReturnPlanInput struct {
+	Request
+	Notes string `json:"notes"`
+}
+
+// Period of a realisasi report or feedback.
+const (
+	PeriodMidyear = "midyear"
+	PeriodAnnual  = "annual"
+)
+
+type ReportRealisasiInput struct {
+	Request
+	Period string          `json:"period"`
+	Items  []skp.Realisasi `json:"items"`
+}
+
+type GiveFeedbackInput struct {
+	Request
+	Feedback string `json:"feedback"`
+}
+
+type RateInput struct {
+	Request
+	Hasil    appraisal.Rating `json:"rating_hasil"`
+	Perilaku appraisal.Rating `json:"rating_perilaku"`
+}
+
+type ScheduleDialogInput struct {
+	Request
+	At    time.Time `json:"at"`
+	Place string    `json:"place"`
+}
+
+type RecordDialogInput struct {
+	Request
+	Notes string `json:"notes"`
+}
+
+type AcknowledgeInput struct{ Request }
+
+type FileAppealInput struct {
+	Request
+	Reasons string `json:"reasons"`
+}
+
+// Appeal decisions.
+const (
+	AppealUphold = "uphold"
+	AppealChange = "change"
+)
+
+type DecideAppealInput struct {
+	Request
+	Decision string           `json:"decision"`
+	Hasil    appraisal.Rating `json:"rating_hasil"`    // with change only
+	Perilaku appraisal.Rating `json:"rating_perilaku"` // with change only
+	Notes    string           `json:"notes"`
+}
+
+type ConfirmFollowUpInput struct {
+	Request
+	Decision appraisal.FollowUp `json:"decision"`
+	Notes    string             `json:"notes"`
+}
+
+// Status is where one employee's year stands: the query answer and every update's result.
+type Status struct {
+	CycleID        int64              `json:"cycle_id"`
+	NIP            string             `json:"nip"`
+	Phase          Phase              `json:"phase"`
+	PlanState      string             `json:"plan_state"` // none, submitted, returned, approved
+	PlanVersion    int                `json:"plan_version"`
+	Predikat       appraisal.Predikat `json:"predikat,omitempty"`
+	FinalPredikat  appraisal.Predikat `json:"final_predikat,omitempty"`
+	ResultFinal    bool               `json:"result_final"`
+	AppealDeadline *time.Time         `json:"appeal_deadline,omitempty"`
+	AppealFiled    bool               `json:"appeal_filed"`
+	FollowUp       appraisal.FollowUp `json:"follow_up,omitempty"`
+	Posted         bool               `json:"posted"`
+	Deadlines      Deadlines          `json:"deadlines"`
+}

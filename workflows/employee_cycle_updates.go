@@ -1,0 +1,355 @@
+package workflows
+
+import (
+	"strings"
+
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/kinerja/platform/activities"
+	"github.com/kinerja/platform/internal/appraisal"
+	"github.com/kinerja/platform/internal/skp"
+)
+
+type updateHandler struct {
+	name      string
+	validator any
+	handler   any
+}
+
+// handlers pairs each update with its validator. Handlers validate again first: two updates can
+// pass validation before either runs, and the second must not act on a state the first changed.
+func (c *cycle) handlers() []updateHandler {
+	emp, pen := c.in.Employee, c.in.Penilai
+	return []updateHandler{
+		{UpdateSubmitPlan, c.validateSubmitPlan, func(ctx workflow.Context, in SubmitPlanInput) (Status, error) {
+			if err := c.validateSubmitPlan(in); err != nil {
+				return Status{}, err
+			}
+			before := c.begin(in.Request)
+			c.plan, c.planState = in.Plan, planSubmitted
+			c.planVersion++
+			return c.done(ctx, before, in.Request, "plan.submitted", activities.Record{
+				PlanSubmitted: &activities.PlanSubmitted{Version: c.planVersion, Plan: in.Plan}},
+				[]string{TaskDraftPlan},
+				c.task(TaskReviewPlan, activities.RolePenilai, pen.NIP, "Setujui atau kembalikan SKP "+emp.Name, DeadlinePlan))
+		}},
+		{UpdateApprovePlan, c.validateDecidePlan, func(ctx workflow.Context, in ApprovePlanInput) (Status, error) {
+			if err := c.validateDecidePlan(in); err != nil {
+				return Status{}, err
+			}
+			before := c.begin(in.Request)
+			c.planState, c.phase = planApproved, PhaseExecution
+			return c.done(ctx, before, in.Request, "plan.approved", activities.Record{
+				PlanDecided: &activities.PlanDecided{Version: c.planVersion, Approved: true}},
+				[]string{TaskReviewPlan, TaskPlanOverdue})
+		}},
+		{UpdateReturnPlan, c.validateReturnPlan, func(ctx workflow.Context, in ReturnPlanInput) (Status, error) {
+			if err := c.validateReturnPlan(in); err != nil {
+				return Status{}, err
+			}
+			before := c.begin(in.Request)
+			c.planState = planReturned
+			return c.done(ctx, before, in.Request, "plan.returned", activities.Record{
+				PlanDecided: &activities.PlanDecided{Version: c.planVersion, Notes: in.Notes}},
+				[]string{TaskReviewPlan},
+				c.task(TaskDraftPlan, activities.RolePegawai, emp.NIP, "Perbaiki dan ajukan kembali SKP "+c.in.CycleName, DeadlinePlan))
+		}},
+		{UpdateReportRealisasi, c.validateReport, func(ctx workflow.Context, in ReportRealisasiInput) (Status, error) {
+			if err := c.validateReport(in); err != nil {
+				return Status{}, err
+			}
+			before := c.begin(in.Request)
+			rec := activities.Record{Realisasi: &activities.RealisasiReport{Period: in.Period, Items: in.Items}}
+			if in.Period == PeriodMidyear {
+				c.midReported = true
+				return c.done(ctx, before, in.Request, "realisasi.midyear_reported", rec, []string{TaskReportMidyear},
+					c.task(TaskGiveFeedback, activities.RolePenilai, pen.NIP, "Berikan umpan balik tengah tahun untuk "+emp.Name, DeadlineMonitoring))
+			}
+			c.annualReported = true
+			return c.done(ctx, before, in.Request, "realisasi.annual_reported", rec, []string{TaskReportAnnual},
+				c.task(TaskRate, activities.RolePenilai, pen.NIP, "Nilai kinerja "+emp.Name, DeadlineEvaluation))
+		}},
+		{UpdateGiveFeedback, c.validateFeedback, func(ctx workflow.Context, in GiveFeedbackInput) (Status, error) {
+			if err := c.validateFeedback(in); err != nil {
+				return Status{}, err
+			}
+			before := c.begin(in.Request)
+			c.midFeedback, c.phase = true, PhaseExecution
+			return c.done(ctx, before, in.Request, "feedback.midyear_given", activities.Record{
+				Feedback: &activities.Feedback{Period: PeriodMidyear, Text: in.Feedback}}, []string{TaskGiveFeedback})
+		}},
+		{UpdateRate, c.validateRate, func(ctx workflow.Context, in RateInput) (Status, error) {
+			if err := c.validateRate(in); err != nil {
+				return Status{}, err
+			}
+			before := c.begin(in.Request)
+			p, _ := appraisal.PredikatOf(in.Hasil, in.Perilaku)
+			c.rated, c.hasil, c.perilaku, c.predikat, c.phase = true, in.Hasil, in.Perilaku, p, PhaseDialog
+			return c.done(ctx, before, in.Request, "evaluation.rated", activities.Record{Rating: &activities.Rating{
+				Hasil: string(in.Hasil), Perilaku: string(in.Perilaku), Predikat: string(p)}},
+				[]string{TaskRate, TaskReportAnnual, TaskEvalOverdue},
+				c.task(TaskScheduleDialog, activities.RolePenilai, pen.NIP, "Jadwalkan dialog kinerja dengan "+emp.Name, DeadlineDialog))
+		}},
+		{UpdateScheduleDialog, c.validateSchedule, func(ctx workflow.Context, in ScheduleDialogInput) (Status, error) {
+			if err := c.validateSchedule(in); err != nil {
+				return Status{}, err
+			}
+			before := c.begin(in.Request)
+			c.dialogScheduled = true
+			at := in.At
+			return c.done(ctx, before, in.Request, "dialog.scheduled", activities.Record{
+				DialogScheduled: &activities.DialogScheduled{At: in.At, Place: in.Place}}, []string{TaskScheduleDialog},
+				activities.TaskSpec{Kind: TaskRecordDialog, Role: activities.RolePenilai, AssigneeNIP: pen.NIP,
+					Title: "Catat hasil dialog kinerja dengan " + emp.Name, DueAt: &at})
+		}},
+		{UpdateRecordDialog, c.validateRecordDialog, func(ctx workflow.Context, in RecordDialogInput) (Status, error) {
+			if err := c.validateRecordDialog(in); err != nil {
+				return Status{}, err
+			}
+			before := c.begin(in.Request)
+			c.dialogRecorded = true
+			return c.done(ctx, before, in.Request, "dialog.recorded", activities.Record{
+				DialogRecorded: &activities.DialogRecorded{Notes: in.Notes}}, []string{TaskRecordDialog},
+				c.task(TaskAcknowledge, activities.RolePegawai, emp.NIP, "Konfirmasi penerimaan hasil penilaian "+c.in.CycleName, DeadlineDialog))
+		}},
+		{UpdateAcknowledge, c.validateAcknowledge, func(ctx workflow.Context, in AcknowledgeInput) (Status, error) {
+			if err := c.validateAcknowledge(in); err != nil {
+				return Status{}, err
+			}
+			before := c.begin(in.Request)
+			c.acknowledged = true
+			return c.done(ctx, before, in.Request, "result.acknowledged", activities.Record{Acknowledged: true},
+				[]string{TaskAcknowledge, TaskDialogOverdue})
+		}},
+		{UpdateFileAppeal, c.validateAppeal, func(ctx workflow.Context, in FileAppealInput) (Status, error) {
+			if err := c.validateAppeal(in); err != nil {
+				return Status{}, err
+			}
+			before := c.begin(in.Request)
+			c.appealFiled = true
+			due := workflow.Now(ctx).Add(c.in.DecisionSLA)
+			return c.done(ctx, before, in.Request, "appeal.filed", activities.Record{
+				AppealFiled: &activities.AppealFiled{Reasons: in.Reasons, OriginalPredikat: string(c.predikat)}}, nil,
+				activities.TaskSpec{Kind: TaskDecideAppeal, Role: activities.RoleAtasan, AssigneeNIP: c.in.Atasan.NIP,
+					Title: "Putuskan keberatan " + emp.Name, DueAt: &due})
+		}},
+		{UpdateDecideAppeal, c.validateDecision, func(ctx workflow.Context, in DecideAppealInput) (Status, error) {
+			if err := c.validateDecision(in); err != nil {
+				return Status{}, err
+			}
+			before := c.begin(in.Request)
+			rec := &activities.AppealDecided{Decision: in.Decision, Notes: in.Notes, FinalPredikat: string(c.predikat)}
+			c.finalPredikat = c.predikat
+			if in.Decision == AppealChange {
+				p, _ := appraisal.PredikatOf(in.Hasil, in.Perilaku)
+				c.finalPredikat = p
+				rec.Hasil, rec.Perilaku, rec.FinalPredikat = string(in.Hasil), string(in.Perilaku), string(p)
+			}
+			c.appealDecided = true
+			return c.done(ctx, before, in.Request, "appeal.decided", activities.Record{AppealDecided: rec},
+				[]string{TaskDecideAppeal, TaskAppealOverdue})
+		}},
+		{UpdateConfirmFollowUp, c.validateFollowUp, func(ctx workflow.Context, in ConfirmFollowUpInput) (Status, error) {
+			if err := c.validateFollowUp(in); err != nil {
+				return Status{}, err
+			}
+			before := c.begin(in.Request)
+			c.followUp, c.followUpDone = in.Decision, true
+			return c.done(ctx, before, in.Request, "followup.decided", activities.Record{
+				FollowUpDecided: &activities.FollowUpDecided{Decided: string(in.Decision), Notes: in.Notes}},
+				[]string{TaskConfirmFollowUp})
+		}},
+	}
+}
+
+// begin marks the request processed and returns the state before the change, for the audit log.
+func (c *cycle) begin(r Request) activities.Snapshot {
+	c.seen[r.RequestID] = true
+	return c.snapshot()
+}
+
+// done records an accepted human step and answers with the new status.
+func (c *cycle) done(ctx workflow.Context, before activities.Snapshot, r Request, action string,
+	rec activities.Record, closeKinds []string, open ...activities.TaskSpec) (Status, error) {
+	c.apply(ctx, step{key: "req-" + r.RequestID, actor: r.Actor.NIP, action: action, record: rec,
+		close: closeKinds, open: open, before: &before})
+	return c.status(), nil
+}
+
+func (c *cycle) validateSubmitPlan(in SubmitPlanInput) error {
+	if err := c.checkRequest(in.Request, activities.RolePegawai, c.in.Employee.NIP); err != nil {
+		return err
+	}
+	if c.phase != PhasePlanning || c.planState == planSubmitted || c.planState == planApproved {
+		return reject(ErrWrongPhase, "SKP tidak dapat diajukan: status SKP saat ini %s", c.planState)
+	}
+	if err := in.Plan.Validate(); err != nil {
+		return reject(ErrInvalid, "%s", err.Error())
+	}
+	return nil
+}
+
+func (c *cycle) validateDecidePlan(in ApprovePlanInput) error {
+	if err := c.checkRequest(in.Request, activities.RolePenilai, c.in.Penilai.NIP); err != nil {
+		return err
+	}
+	if c.planState != planSubmitted {
+		return reject(ErrWrongPhase, "tidak ada SKP yang menunggu persetujuan (status SKP: %s)", c.planState)
+	}
+	return nil
+}
+
+func (c *cycle) validateReturnPlan(in ReturnPlanInput) error {
+	if err := c.validateDecidePlan(ApprovePlanInput{in.Request}); err != nil {
+		return err
+	}
+	if strings.TrimSpace(in.Notes) == "" {
+		return reject(ErrInvalid, "notes: tuliskan apa yang perlu diperbaiki")
+	}
+	return nil
+}
+
+func (c *cycle) validateReport(in ReportRealisasiInput) error {
+	if err := c.checkRequest(in.Request, activities.RolePegawai, c.in.Employee.NIP); err != nil {
+		return err
+	}
+	switch in.Period {
+	case PeriodMidyear:
+		if !c.monitoringOpen || c.midReported {
+			return reject(ErrWrongPhase, "laporan tengah tahun tidak sedang dibuka atau sudah dilaporkan")
+		}
+	case PeriodAnnual:
+		if c.phase != PhaseEvaluation || c.annualReported || c.rated {
+			return reject(ErrWrongPhase, "laporan akhir tahun tidak sedang dibuka atau sudah dilaporkan")
+		}
+	default:
+		return reject(ErrInvalid, "period: harus midyear atau annual")
+	}
+	if err := skp.ValidateRealisasi(c.plan, in.Items); err != nil {
+		return reject(ErrInvalid, "%s", err.Error())
+	}
+	return nil
+}
+
+func (c *cycle) validateFeedback(in GiveFeedbackInput) error {
+	if err := c.checkRequest(in.Request, activities.RolePenilai, c.in.Penilai.NIP); err != nil {
+		return err
+	}
+	if !c.monitoringOpen || !c.midReported || c.midFeedback {
+		return reject(ErrWrongPhase, "umpan balik tengah tahun diberikan setelah pegawai melaporkan realisasi, satu kali")
+	}
+	if strings.TrimSpace(in.Feedback) == "" {
+		return reject(ErrInvalid, "feedback: wajib diisi")
+	}
+	return nil
+}
+
+func (c *cycle) validateRate(in RateInput) error {
+	if err := c.checkRequest(in.Request, activities.RolePenilai, c.in.Penilai.NIP); err != nil {
+		return err
+	}
+	if c.phase != PhaseEvaluation || c.rated {
+		return reject(ErrWrongPhase, "penilaian tidak sedang dibuka atau sudah dilakukan")
+	}
+	if !c.annualReported && !c.evaluationLate {
+		return reject(ErrWrongPhase, "pegawai belum melaporkan realisasi akhir tahun; penilaian tanpa laporan baru dapat dilakukan setelah batas waktu penilaian")
+	}
+	if _, err := appraisal.ParseRating(string(in.Hasil)); err != nil {
+		return reject(ErrInvalid, "rating_hasil: %s", err.Error())
+	}
+	if _, err := appraisal.ParseRating(string(in.Perilaku)); err != nil {
+		return reject(ErrInvalid, "rating_perilaku: %s", err.Error())
+	}
+	return nil
+}
+
+func (c *cycle) validateSchedule(in ScheduleDialogInput) error {
+	if err := c.checkRequest(in.Request, activities.RolePenilai, c.in.Penilai.NIP); err != nil {
+		return err
+	}
+	if !c.rated || c.dialogRecorded {
+		return reject(ErrWrongPhase, "dialog kinerja dijadwalkan setelah penilaian dan sebelum dicatat")
+	}
+	if in.At.IsZero() {
+		return reject(ErrInvalid, "at: waktu dialog wajib diisi")
+	}
+	if strings.TrimSpace(in.Place) == "" {
+		return reject(ErrInvalid, "place: tempat dialog wajib diisi")
+	}
+	return nil
+}
+
+func (c *cycle) validateRecordDialog(in RecordDialogInput) error {
+	if err := c.checkRequest(in.Request, activities.RolePenilai, c.in.Penilai.NIP); err != nil {
+		return err
+	}
+	if !c.dialogScheduled || c.dialogRecorded {
+		return reject(ErrWrongPhase, "catatan dialog diisi setelah dialog dijadwalkan, satu kali")
+	}
+	if strings.TrimSpace(in.Notes) == "" {
+		return reject(ErrInvalid, "notes: catatan dialog wajib diisi")
+	}
+	return nil
+}
+
+func (c *cycle) validateAcknowledge(in AcknowledgeInput) error {
+	if err := c.checkRequest(in.Request, activities.RolePegawai, c.in.Employee.NIP); err != nil {
+		return err
+	}
+	if !c.dialogRecorded || c.acknowledged || c.phase != PhaseDialog {
+		return reject(ErrWrongPhase, "hasil penilaian dikonfirmasi setelah dialog kinerja dicatat, satu kali")
+	}
+	return nil
+}
+
+func (c *cycle) validateAppeal(in FileAppealInput) error {
+	if err := c.checkRequest(in.Request, activities.RolePegawai, c.in.Employee.NIP); err != nil {
+		return err
+	}
+	if !c.appealOpen || c.appealFiled {
+		return reject(ErrWrongPhase, "masa keberatan tidak sedang berjalan atau keberatan sudah diajukan")
+	}
+	if len(strings.TrimSpace(in.Reasons)) < 20 {
+		return reject(ErrInvalid, "reasons: jelaskan alasan keberatan (minimal 20 karakter)")
+	}
+	return nil
+}
+
+func (c *cycle) validateDecision(in DecideAppealInput) error {
+	if err := c.checkRequest(in.Request, activities.RoleAtasan, c.in.Atasan.NIP); err != nil {
+		return err
+	}
+	if !c.appealFiled || c.appealDecided {
+		return reject(ErrWrongPhase, "tidak ada keberatan yang menunggu keputusan")
+	}
+	switch in.Decision {
+	case AppealUphold:
+	case AppealChange:
+		p, err := appraisal.PredikatOf(in.Hasil, in.Perilaku)
+		if err != nil {
+			return reject(ErrInvalid, "rating_hasil/rating_perilaku: %s", err.Error())
+		}
+		if p == c.predikat {
+			return reject(ErrInvalid, "decision: rating baru menghasilkan predikat yang sama (%s); gunakan uphold", p.Label())
+		}
+	default:
+		return reject(ErrInvalid, "decision: harus uphold atau change")
+	}
+	if strings.TrimSpace(in.Notes) == "" {
+		return reject(ErrInvalid, "notes: tuliskan pertimbangan keputusan")
+	}
+	return nil
+}
+
+func (c *cycle) validateFollowUp(in ConfirmFollowUpInput) error {
+	if err := c.checkRequest(in.Request, activities.RoleHR, ""); err != nil {
+		return err
+	}
+	if c.phase != PhaseFollowUp || c.followUpDone {
+		return reject(ErrWrongPhase, "tindak lanjut ditetapkan setelah hasil final, satu kali")
+	}
+	if _, err := appraisal.ParseFollowUp(string(in.Decision)); err != nil {
+		return reject(ErrInvalid, "decision: %s", err.Error())
+	}
+	return nil
+}
