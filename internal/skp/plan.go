@@ -70,14 +70,15 @@ func (p Plan) Validate() error {
 		default:
 			return FieldError{f("aspect"), "harus kuantitas, kualitas, waktu, atau biaya"}
 		}
-		for name, v := range map[string]string{"rhk": it.RHK, "iki": it.IKI, "target": it.Target, "unit": it.Unit} {
-			if strings.TrimSpace(v) == "" {
-				return FieldError{f(name), "wajib diisi"}
+		// A slice, not a map: the workflow runs this and its order must be deterministic.
+		for _, fv := range [...]struct{ name, v string }{
+			{"rhk", it.RHK}, {"iki", it.IKI}, {"target", it.Target}, {"unit", it.Unit}, {"superior_rhk", it.SuperiorRHK},
+		} {
+			if fv.name != "superior_rhk" && strings.TrimSpace(fv.v) == "" {
+				return FieldError{f(fv.name), "wajib diisi"}
 			}
-		}
-		for name, v := range map[string]string{"rhk": it.RHK, "iki": it.IKI, "superior_rhk": it.SuperiorRHK} {
-			if len(v) > 2000 {
-				return FieldError{f(name), "terlalu panjang (maksimal 2000 karakter)"}
+			if len(fv.v) > 2000 {
+				return FieldError{f(fv.name), "terlalu panjang (maksimal 2000 karakter)"}
 			}
 		}
 	}

@@ -1,0 +1,335 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+
+	"github.com/kinerja/platform/store"
+	"github.com/kinerja/platform/workflows"
+)
+
+type createCycleRequest struct {
+	Year      int                  `json:"year"`
+	Name      string               `json:"name"`
+	Deadlines map[string]time.Time `json:"deadlines"`
+	// Days are the usual unit; the duration fields (Go syntax, e.g. "30s") override them for
+	// rehearsal cycles compressed to minutes.
+	AppealWindowDays int    `json:"appeal_window_days"`
+	DecisionSLADays  int    `json:"decision_sla_days"`
+	ReminderDays     int    `json:"reminder_days"`
+	AppealWindow     string `json:"appeal_window"`
+	DecisionSLA      string `json:"decision_sla"`
+	ReminderLead     string `json:"reminder_lead"`
+}
+
+// Defaults: PP 30/2019 Pasal 59 gives 14 days to appeal; the decision SLA and reminder lead are ours.
+const (
+	defaultAppealWindowDays = 14
+	defaultDecisionSLADays  = 14
+	defaultReminderDays     = 3
+)
+
+func duration(field, s string, days, defDays int) (time.Duration, error) {
+	if s != "" {
+		d, err := time.ParseDuration(s)
+		if err != nil || d <= 0 {
+			return 0, errInvalid(field + ": durasi tidak valid (contoh: 336h atau 30s)")
+		}
+		return d, nil
+	}
+	if days < 0 || days > 365 {
+		return 0, errInvalid(field + "_days: harus 0 sampai 365")
+	}
+	if days == 0 {
+		days = defDays
+	}
+	return time.Duration(days) * 24 * time.Hour, nil
+}
+
+func (s *Server) createCycle(c *gin.Context) {
+	var req createCycleRequest
+	if err := bind(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	if req.Year < 2022 || req.Year > 2100 {
+		fail(c, errInvalid("year: harus tahun 2022 sampai 2100"))
+		return
+	}
+	if strings.TrimSpace(req.Name) == "" {
+		req.Name = fmt.Sprintf("Penilaian Kinerja %d", req.Year)
+	}
+	d := workflows.Deadlines{}
+	for name, at := range req.Deadlines {
+		if !isDeadline(name) {
+			fail(c, errInvalid("deadlines."+name+": nama batas waktu tidak dikenal; gunakan "+strings.Join(store.DeadlineColumns, ", ")))
+			return
+		}
+		d[workflows.DeadlineName(name)] = at
+	}
+	if err := d.Validate(); err != nil {
+		fail(c, errInvalid("deadlines."+err.Error()))
+		return
+	}
+	cy := store.Cycle{Year: req.Year, Name: req.Name, Deadlines: req.Deadlines, CreatedBy: caller(c).NIP}
+	var err error
+	if cy.AppealWindow, err = duration("appeal_window", req.AppealWindow, req.AppealWindowDays, defaultAppealWindowDays); err != nil {
+		fail(c, err)
+		return
+	}
+	if cy.DecisionSLA, err = duration("decision_sla", req.DecisionSLA, req.DecisionSLADays, defaultDecisionSLADays); err != nil {
+		fail(c, err)
+		return
+	}
+	if cy.ReminderLead, err = duration("reminder", req.ReminderLead, req.ReminderDays, defaultReminderDays); err != nil {
+		fail(c, err)
+		return
+	}
+	id, err := s.Store.CreateCycle(c.Request.Context(), cy)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	created, err := s.Store.Cycle(c.Request.Context(), id)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, cycleJSON(created))
+}
+
+func isDeadline(name string) bool {
+	for _, n := range store.DeadlineColumns {
+		if n == name {
+			return true
+		}
+	}
+	return false
+}
+
+func cycleJSON(cy store.Cycle) gin.H {
+	return gin.H{"id": cy.ID, "year": cy.Year, "name": cy.Name, "deadlines": cy.Deadlines,
+		"appeal_window": cy.AppealWindow.String(), "decision_sla": cy.DecisionSLA.String(),
+		"reminder_lead": cy.ReminderLead.String(), "created_by": cy.CreatedBy, "created_at": cy.CreatedAt}
+}
+
+func cycleParam(c *gin.Context) (int64, error) {
+	id, err := strconv.ParseInt(c.Param("cycle"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errNotFound("siklus " + c.Param("cycle") + " tidak ditemukan")
+	}
+	return id, nil
+}
+
+func (s *Server) loadCycle(c *gin.Context) (store.Cycle, bool) {
+	id, err := cycleParam(c)
+	if err != nil {
+		fail(c, err)
+		return store.Cycle{}, false
+	}
+	cy, err := s.Store.Cycle(c.Request.Context(), id)
+	if err != nil {
+		fail(c, err)
+		return store.Cycle{}, false
+	}
+	return cy, true
+}
+
+func (s *Server) getCycle(c *gin.Context) {
+	if cy, ok := s.loadCycle(c); ok {
+		c.JSON(http.StatusOK, cycleJSON(cy))
+	}
+}
+
+type enrolRequest struct {
+	NIPs []string `json:"nips"`
+	All  bool     `json:"all"` // everyone who has a penilai and an atasan penilai
+}
+
+type enrolRowError struct {
+	NIP     string `json:"nip"`
+	Message string `json:"message"`
+}
+
+// enrol starts one workflow per employee. Each employee succeeds or fails alone, and the answer
+// lists who was enrolled and why each other one was not.
+func (s *Server) enrol(c *gin.Context) {
+	cy, ok := s.loadCycle(c)
+	if !ok {
+		return
+	}
+	var req enrolRequest
+	if err := bind(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	if !req.All && len(req.NIPs) == 0 {
+		fail(c, errInvalid("nips: sebutkan NIP pegawai, atau all: true untuk semua pegawai"))
+		return
+	}
+	ctx := c.Request.Context()
+	all, err := s.Store.Employees(ctx, nil)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	byNIP := map[string]store.Employee{}
+	for _, e := range all {
+		byNIP[e.NIP] = e
+	}
+	nips := req.NIPs
+	if req.All {
+		nips = nil
+		for _, e := range all {
+			if sup, ok := byNIP[e.SuperiorNIP]; ok && sup.SuperiorNIP != "" {
+				nips = append(nips, e.NIP)
+			}
+		}
+	}
+	enrolled := []string{}
+	rowErrors := []enrolRowError{}
+	for _, nip := range nips {
+		if err := s.enrolOne(ctx, cy, byNIP, nip); err != nil {
+			rowErrors = append(rowErrors, enrolRowError{nip, err.Error()})
+			continue
+		}
+		enrolled = append(enrolled, nip)
+	}
+	status := http.StatusOK
+	if len(enrolled) == 0 && len(rowErrors) > 0 {
+		status = http.StatusUnprocessableEntity
+	}
+	c.JSON(status, gin.H{"enrolled": enrolled, "errors": rowErrors})
+}
+
+func (s *Server) enrolOne(ctx context.Context, cy store.Cycle, byNIP map[string]store.Employee, nip string) error {
+	emp, ok := byNIP[nip]
+	if !ok {
+		return errors.New("pegawai tidak terdaftar")
+	}
+	pen, ok := byNIP[emp.SuperiorNIP]
+	if !ok {
+		return errors.New("pegawai belum punya pejabat penilai (superior_nip kosong)")
+	}
+	atasan, ok := byNIP[pen.SuperiorNIP]
+	if !ok {
+		return errors.New("pejabat penilai " + pen.Name + " belum punya atasan; keberatan tidak akan ada yang memutus")
+	}
+	wfID := workflows.EmployeeCycleID(cy.ID, nip)
+	inserted, err := s.Store.Enrol(ctx, store.Enrolment{CycleID: cy.ID, NIP: nip, WorkflowID: wfID,
+		PenilaiNIP: pen.NIP, AtasanNIP: atasan.NIP, Phase: string(workflows.PhasePlanning)})
+	if err != nil {
+		return err
+	}
+	if !inserted {
+		return errors.New("sudah terdaftar di siklus ini")
+	}
+	in := workflows.EmployeeCycleInput{
+		CycleID: cy.ID, CycleName: cy.Name, Year: cy.Year,
+		Employee:  workflows.Person{NIP: emp.NIP, Name: emp.Name},
+		Penilai:   workflows.Person{NIP: pen.NIP, Name: pen.Name},
+		Atasan:    workflows.Person{NIP: atasan.NIP, Name: atasan.Name},
+		Deadlines: workflows.Deadlines{}, AppealWindow: cy.AppealWindow, DecisionSLA: cy.DecisionSLA, ReminderLead: cy.ReminderLead,
+	}
+	for n, t := range cy.Deadlines {
+		in.Deadlines[workflows.DeadlineName(n)] = t
+	}
+	_, err = s.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: wfID, TaskQueue: workflows.TaskQueue},
+		workflows.EmployeeCycleWorkflow, in)
+	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	if err != nil && !errors.As(err, &started) {
+		// Undo the enrolment row so the employee can be enrolled again.
+		if _, derr := s.Store.Pool.Exec(context.WithoutCancel(ctx), `DELETE FROM employee_cycles WHERE cycle_id = $1 AND nip = $2`, cy.ID, nip); derr != nil {
+			return fmt.Errorf("start workflow: %w (and undo failed: %v)", err, derr)
+		}
+		return fmt.Errorf("gagal memulai siklus pegawai: %w", err)
+	}
+	return nil
+}
+
+type moveDeadlineRequest struct {
+	At time.Time `json:"at"`
+}
+
+// moveDeadline changes one date of the cycle and tells every running workflow of it.
+func (s *Server) moveDeadline(c *gin.Context) {
+	cy, ok := s.loadCycle(c)
+	if !ok {
+		return
+	}
+	name := c.Param("name")
+	if !isDeadline(name) {
+		fail(c, errNotFound("batas waktu "+name+" tidak dikenal; gunakan "+strings.Join(store.DeadlineColumns, ", ")))
+		return
+	}
+	var req moveDeadlineRequest
+	if err := bind(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	d := workflows.Deadlines{}
+	for n, t := range cy.Deadlines {
+		d[workflows.DeadlineName(n)] = t
+	}
+	d[workflows.DeadlineName(name)] = req.At
+	if err := d.Validate(); err != nil {
+		fail(c, errInvalid("at: urutan batas waktu tidak valid: "+err.Error()))
+		return
+	}
+	ctx := c.Request.Context()
+	if err := s.Store.MoveDeadline(ctx, cy.ID, name, req.At); err != nil {
+		fail(c, err)
+		return
+	}
+	ens, err := s.Store.Enrolments(ctx, cy.ID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	signalled := 0
+	move := workflows.MoveDeadline{Name: workflows.DeadlineName(name), At: req.At}
+	for _, en := range ens {
+		err := s.Temporal.SignalWorkflow(ctx, en.WorkflowID, "", workflows.SignalMoveDeadline, move)
+		var nf *serviceerror.NotFound
+		switch {
+		case errors.As(err, &nf): // finished: the date no longer matters to it
+		case err != nil:
+			fail(c, fmt.Errorf("signal %s: %w", en.WorkflowID, err))
+			return
+		default:
+			signalled++
+		}
+	}
+	c.JSON(http.StatusOK, gin.H{"name": name, "at": req.At, "workflows_signalled": signalled})
+}
+
+func (s *Server) progress(c *gin.Context) {
+	cy, ok := s.loadCycle(c)
+	if !ok {
+		return
+	}
+	ens, err := s.Store.Enrolments(c.Request.Context(), cy.ID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	byPhase := map[string]int{}
+	final := 0
+	for _, en := range ens {
+		byPhase[en.Phase]++
+		if en.ResultFinal {
+			final++
+		}
+	}
+	c.JSON(http.StatusOK, gin.H{"cycle": cycleJSON(cy), "enrolled": len(ens), "by_phase": byPhase,
+		"results_final": final, "employees": ens})
+}

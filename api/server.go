@@ -1,0 +1,94 @@
+// Package api serves the JSON API: HR configures and runs cycles, supervisors and employees act
+// on their tasks. Handlers turn requests into workflow updates and read Postgres projections.
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+	"go.temporal.io/sdk/client"
+
+	"github.com/kinerja/platform/store"
+)
+
+// Server holds the handlers' dependencies.
+type Server struct {
+	Store    *store.Store
+	Temporal client.Client
+	// DevAuth trusts the X-Dev-NIP header as the caller's identity. Development only:
+	// real login replaces it.
+	DevAuth bool
+}
+
+// maxBody bounds every request body.
+const maxBody = 1 << 20
+
+// Handler returns the HTTP handler with every route.
+func (s *Server) Handler() http.Handler {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.Use(gin.Recovery(), securityHeaders)
+	r.NoRoute(func(c *gin.Context) { fail(c, errNotFound("alamat tidak dikenal")) })
+	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
+
+	// The bootstrap import needs no identity while the organisation is empty.
+	r.POST("/api/org/import", s.optionalIdentity, s.importOrg)
+
+	a := r.Group("/api", s.identity)
+	a.GET("/me", s.me)
+	a.GET("/me/tasks", s.myTasks)
+
+	hr := a.Group("", s.requireHR)
+	hr.POST("/cycles", s.createCycle)
+	hr.GET("/cycles/:cycle", s.getCycle)
+	hr.POST("/cycles/:cycle/enrol", s.enrol)
+	hr.PUT("/cycles/:cycle/deadlines/:name", s.moveDeadline)
+	hr.GET("/cycles/:cycle/progress", s.progress)
+	hr.GET("/dev/outbox", s.outbox)
+
+	a.GET("/cycles/:cycle/employees/:nip", s.employeeYear)
+	a.GET("/cycles/:cycle/employees/:nip/audit", s.employeeAudit)
+	a.POST("/cycles/:cycle/employees/:nip/:action", s.act)
+	return r
+}
+
+func securityHeaders(c *gin.Context) {
+	h := c.Writer.Header()
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Cache-Control", "no-store")
+	c.Next()
+}
+
+// bind decodes a JSON body strictly: unknown fields and trailing data are errors naming the problem.
+func bind(c *gin.Context, v any) error {
+	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxBody))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return &apiError{Status: http.StatusRequestEntityTooLarge, Code: "too_large", Message: "isi permintaan melebihi 1 MiB"}
+		}
+		return errBadRequest("isi permintaan tidak terbaca")
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		body = []byte("{}") // steps such as approve-plan need no body
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) {
+			return errBadRequest("kolom " + typeErr.Field + ": tipe data salah, seharusnya " + typeErr.Type.String())
+		}
+		return errBadRequest("JSON tidak valid: " + err.Error())
+	}
+	if dec.More() {
+		return errBadRequest("JSON tidak valid: ada data setelah objek utama")
+	}
+	return nil
+}

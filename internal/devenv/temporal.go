@@ -1,0 +1,239 @@
+package devenv
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+)
+
+const (
+	// ModulePath identifies the repository root's go.mod.
+	ModulePath = "github.com/kinerja/platform"
+	// TemporalToolchain is the Go toolchain go.temporal.io/server needs; it downloads through the module proxy.
+	TemporalToolchain = "go1.26.10+auto"
+
+	temporalReadyTimeout = 60 * time.Second
+	temporalStopTimeout  = 15 * time.Second
+)
+
+var readyLine = regexp.MustCompile(`^temporal-dev ready on (\S+) namespace=(\S+)`)
+
+// StartTemporal runs the temporal-dev binary as a child process in its own process group and waits
+// (up to 60 s, or until ctx ends) for it to report ready. dbPath "" keeps its state in memory;
+// port 0 picks a free port. The child's output goes to log. ctx bounds the start only; the server
+// runs until stop is called, which sends SIGTERM and waits, with SIGKILL after 15 s. Should this
+// process die first, the kernel sends the child SIGTERM.
+func StartTemporal(ctx context.Context, bin, dbPath string, port int, log *slog.Logger) (hostPort string, stop func() error, err error) {
+	if log == nil {
+		log = slog.Default()
+	}
+	if dbPath != "" {
+		if dbPath, err = filepath.Abs(dbPath); err != nil {
+			return "", nil, err
+		}
+	}
+	// A port picked here could be taken before the child binds it; try again then.
+	for attempt := 1; ; attempt++ {
+		p := port
+		if p == 0 {
+			if p, err = FreePort(); err != nil {
+				return "", nil, err
+			}
+		}
+		hostPort, stop, err = startTemporal(ctx, bin, dbPath, p, log)
+		if err == nil || port != 0 || attempt == 3 || !strings.Contains(err.Error(), "address already in use") {
+			return hostPort, stop, err
+		}
+		log.Warn("temporal-dev: port taken, retrying", "port", p)
+	}
+}
+
+type temporalProc struct {
+	cmd    *exec.Cmd
+	exited chan struct{} // closed once the process has been waited for
+	err    error         // from Wait, valid after exited
+
+	mu    sync.Mutex
+	lines []string // last output lines, for error messages
+
+	stopOnce sync.Once
+	stopErr  error
+	stopping atomic.Bool // shutdown chatter is logged at debug level
+}
+
+func (p *temporalProc) remember(line string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.lines = append(p.lines, line)
+	if len(p.lines) > 40 {
+		p.lines = p.lines[len(p.lines)-40:]
+	}
+}
+
+func (p *temporalProc) tail() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.lines) == 0 {
+		return "(no output)"
+	}
+	return strings.Join(p.lines, "\n")
+}
+
+func startTemporal(ctx context.Context, bin, dbPath string, port int, log *slog.Logger) (string, func() error, error) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		return "", nil, err
+	}
+	cmd := exec.Command(bin, "-db", dbPath, "-port", strconv.Itoa(port), "-namespace", "default")
+	cmd.Stdout = w
+	cmd.Stderr = w
+	cmd.SysProcAttr = &syscall.SysProcAttr{
+		Setpgid:   true,            // Ctrl-C in a terminal reaches us, and we stop the server in order
+		Pdeathsig: syscall.SIGTERM, // if we die first (sent when the starting thread exits, see below)
+	}
+	p := &temporalProc{cmd: cmd, exited: make(chan struct{})}
+
+	// Pdeathsig fires when the OS thread that started the child exits, not the process. Start the
+	// child from a goroutine locked to its thread that stays alive until the child is gone, so the
+	// signal comes only when this whole process ends.
+	started := make(chan error, 1)
+	go func() {
+		runtime.LockOSThread()
+		if err := cmd.Start(); err != nil {
+			started <- err
+			return // the locked thread exits; no child to signal
+		}
+		started <- nil
+		p.err = cmd.Wait()
+		close(p.exited)
+	}()
+	err = <-started
+	w.Close()
+	if err != nil {
+		r.Close()
+		return "", nil, fmt.Errorf("temporal-dev: start %s: %w", bin, err)
+	}
+
+	ready := make(chan string, 1)
+	readerDone := make(chan struct{})
+	go func() {
+		defer close(readerDone)
+		defer r.Close()
+		sc := bufio.NewScanner(r)
+		sc.Buffer(make([]byte, 64*1024), 1024*1024)
+		sent := false
+		for sc.Scan() {
+			line := sc.Text()
+			if m := readyLine.FindStringSubmatch(line); m != nil && !sent {
+				sent = true
+				ready <- m[1]
+				log.Info("temporal-dev ready", "address", m[1], "namespace", m[2], "pid", cmd.Process.Pid)
+				continue
+			}
+			p.remember(line)
+			logLine(log, line, p.stopping.Load())
+		}
+	}()
+
+	waitCtx, cancel := context.WithTimeout(ctx, temporalReadyTimeout)
+	defer cancel()
+	select {
+	case hostPort := <-ready:
+		return hostPort, p.stop, nil
+	case <-p.exited:
+		select { // let the reader drain what the child wrote last
+		case <-readerDone:
+		case <-time.After(2 * time.Second):
+		}
+		return "", nil, fmt.Errorf("temporal-dev exited before it was ready (%v); last output:\n%s", p.err, p.tail())
+	case <-waitCtx.Done():
+		_ = p.stop()
+		why := "did not report ready within " + temporalReadyTimeout.String()
+		if ctx.Err() != nil {
+			why = ctx.Err().Error()
+		}
+		return "", nil, fmt.Errorf("temporal-dev %s; last output:\n%s", why, p.tail())
+	}
+}
+
+// stop sends SIGTERM to the process group and waits; SIGKILL after temporalStopTimeout.
+func (p *temporalProc) stop() error {
+	p.stopOnce.Do(func() {
+		pid := p.cmd.Process.Pid
+		select {
+		case <-p.exited:
+			p.stopErr = exitError(p.err, false)
+			return
+		default:
+		}
+		p.stopping.Store(true)
+		_ = syscall.Kill(-pid, syscall.SIGTERM)
+		select {
+		case <-p.exited:
+			p.stopErr = exitError(p.err, true)
+		case <-time.After(temporalStopTimeout):
+			_ = syscall.Kill(-pid, syscall.SIGKILL)
+			<-p.exited
+			p.stopErr = fmt.Errorf("temporal-dev did not stop within %s after SIGTERM; killed", temporalStopTimeout)
+		}
+	})
+	return p.stopErr
+}
+
+// exitError maps the child's exit to stop's result: a clean exit, or death by the SIGTERM we sent, is nil.
+func exitError(err error, sentTerm bool) error {
+	if err == nil {
+		return nil
+	}
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && sentTerm && ws.Signaled() && ws.Signal() == syscall.SIGTERM {
+			return nil
+		}
+	}
+	return fmt.Errorf("temporal-dev: %w", err)
+}
+
+// logLine forwards one line of the server's output, keeping its level when it is a zap JSON line.
+// Once we asked the server to stop, everything goes to debug: shutdown logs many harmless errors.
+func logLine(log *slog.Logger, line string, stopping bool) {
+	if strings.TrimSpace(line) == "" {
+		return
+	}
+	level := slog.LevelInfo
+	switch {
+	case stopping:
+		level = slog.LevelDebug
+	case strings.Contains(line, `"level":"error"`), strings.Contains(line, `"level":"fatal"`):
+		level = slog.LevelError
+	case strings.Contains(line, `"level":"warn"`):
+		level = slog.LevelWarn
+	case strings.Contains(line, `"level":"debug"`):
+		level = slog.LevelDebug
+	}
+	log.Log(context.Background(), level, "temporal-dev", "out", line)
+}
+
+// FreePort returns a TCP port on 127.0.0.1 that was free a moment ago.
+func FreePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}

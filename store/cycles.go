@@ -1,0 +1,120 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// DeadlineColumns are the cycles columns HR may move, by the name the workflow uses.
+var DeadlineColumns = []string{
+	"plan_due", "monitoring_start", "monitoring_due", "evaluation_start", "evaluation_due", "dialog_due", "followup_due",
+}
+
+type Cycle struct {
+	ID           int64                `json:"id"`
+	Year         int                  `json:"year"`
+	Name         string               `json:"name"`
+	Deadlines    map[string]time.Time `json:"deadlines"`
+	AppealWindow time.Duration        `json:"-"`
+	DecisionSLA  time.Duration        `json:"-"`
+	ReminderLead time.Duration        `json:"-"`
+	CreatedBy    string               `json:"created_by"`
+	CreatedAt    time.Time            `json:"created_at"`
+}
+
+func (s *Store) CreateCycle(ctx context.Context, c Cycle) (int64, error) {
+	d := c.Deadlines
+	var id int64
+	err := s.Pool.QueryRow(ctx, `INSERT INTO cycles (year, name, plan_due, monitoring_start, monitoring_due,
+		evaluation_start, evaluation_due, dialog_due, followup_due, appeal_window, decision_sla, reminder_lead, created_by)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+		c.Year, c.Name, d["plan_due"], d["monitoring_start"], d["monitoring_due"], d["evaluation_start"],
+		d["evaluation_due"], d["dialog_due"], d["followup_due"], c.AppealWindow, c.DecisionSLA, c.ReminderLead, c.CreatedBy,
+	).Scan(&id)
+	return id, err
+}
+
+func (s *Store) Cycle(ctx context.Context, id int64) (Cycle, error) {
+	c := Cycle{Deadlines: map[string]time.Time{}}
+	var t [7]time.Time
+	err := s.Pool.QueryRow(ctx, `SELECT id, year, name, plan_due, monitoring_start, monitoring_due, evaluation_start,
+		evaluation_due, dialog_due, followup_due, appeal_window, decision_sla, reminder_lead, created_by, created_at
+		FROM cycles WHERE id = $1`, id).Scan(&c.ID, &c.Year, &c.Name, &t[0], &t[1], &t[2], &t[3], &t[4], &t[5], &t[6],
+		&c.AppealWindow, &c.DecisionSLA, &c.ReminderLead, &c.CreatedBy, &c.CreatedAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Cycle{}, fmt.Errorf("siklus %d: %w", id, ErrNotFound)
+	}
+	for i, n := range DeadlineColumns {
+		c.Deadlines[n] = t[i]
+	}
+	return c, err
+}
+
+// MoveDeadline sets one date of a cycle; name must be one of DeadlineColumns.
+func (s *Store) MoveDeadline(ctx context.Context, cycleID int64, name string, at time.Time) error {
+	known := false
+	for _, n := range DeadlineColumns {
+		known = known || n == name
+	}
+	if !known {
+		return fmt.Errorf("batas waktu %s: %w", name, ErrNotFound)
+	}
+	// name is one of the fixed column names above, never user text.
+	tag, err := s.Pool.Exec(ctx, `UPDATE cycles SET `+name+` = $2 WHERE id = $1`, cycleID, at)
+	if err == nil && tag.RowsAffected() == 0 {
+		return fmt.Errorf("siklus %d: %w", cycleID, ErrNotFound)
+	}
+	return err
+}
+
+// Enrolment is one employee's place in a cycle.
+type Enrolment struct {
+	CycleID     int64     `json:"cycle_id"`
+	NIP         string    `json:"nip"`
+	Name        string    `json:"name"`
+	WorkflowID  string    `json:"workflow_id"`
+	PenilaiNIP  string    `json:"penilai_nip"`
+	AtasanNIP   string    `json:"atasan_nip"`
+	Phase       string    `json:"phase"`
+	Predikat    string    `json:"predikat,omitempty"`
+	ResultFinal bool      `json:"result_final"`
+	UpdatedAt   time.Time `json:"updated_at"`
+}
+
+// Enrol records the enrolment; false when the employee was already enrolled.
+func (s *Store) Enrol(ctx context.Context, e Enrolment) (bool, error) {
+	tag, err := s.Pool.Exec(ctx, `INSERT INTO employee_cycles (cycle_id, nip, workflow_id, penilai_nip, atasan_nip, phase)
+		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+		e.CycleID, e.NIP, e.WorkflowID, e.PenilaiNIP, e.AtasanNIP, e.Phase)
+	return tag.RowsAffected() == 1, err
+}
+
+const enrolmentColumns = `ec.cycle_id, ec.nip, e.name, ec.workflow_id, ec.penilai_nip, coalesce(ec.atasan_nip, ''),
+	ec.phase, coalesce(ec.predikat, ''), ec.result_final, ec.updated_at`
+
+func (s *Store) Enrolment(ctx context.Context, cycleID int64, nip string) (Enrolment, error) {
+	rows, err := s.Pool.Query(ctx, `SELECT `+enrolmentColumns+` FROM employee_cycles ec JOIN employees e ON e.nip = ec.nip
+		WHERE ec.cycle_id = $1 AND ec.nip = $2`, cycleID, nip)
+	if err != nil {
+		return Enrolment{}, err
+	}
+	en, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByPos[Enrolment])
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Enrolment{}, fmt.Errorf("pegawai %s di siklus %d: %w", nip, cycleID, ErrNotFound)
+	}
+	return en, err
+}
+
+// Enrolments lists a cycle's employees, ordered by NIP.
+func (s *Store) Enrolments(ctx context.Context, cycleID int64) ([]Enrolment, error) {
+	rows, err := s.Pool.Query(ctx, `SELECT `+enrolmentColumns+` FROM employee_cycles ec JOIN employees e ON e.nip = ec.nip
+		WHERE ec.cycle_id = $1 ORDER BY ec.nip`, cycleID)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[Enrolment])
+}

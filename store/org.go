@@ -1,0 +1,250 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/mail"
+	"regexp"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+)
+
+type Unit struct {
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	ParentID string `json:"parent_id,omitempty"`
+}
+
+type Position struct {
+	ID           string `json:"id"`
+	Name         string `json:"name"`
+	JenisJabatan string `json:"jenis_jabatan"`
+	KelasJabatan int    `json:"kelas_jabatan"`
+	TPPBasic     int64  `json:"tpp_basic"` // rupiah per month
+}
+
+type Employee struct {
+	NIP         string `json:"nip"`
+	Name        string `json:"name"`
+	Email       string `json:"email"`
+	Status      string `json:"status"`
+	UnitID      string `json:"unit_id"`
+	PositionID  string `json:"position_id"`
+	SuperiorNIP string `json:"superior_nip,omitempty"`
+	IsHR        bool   `json:"is_hr"`
+}
+
+// OrgImport is a batch of organisation data, saved whole or not at all.
+type OrgImport struct {
+	Units     []Unit     `json:"units"`
+	Positions []Position `json:"positions"`
+	Employees []Employee `json:"employees"`
+}
+
+var nipPattern = regexp.MustCompile(`^[0-9]{18}$`)
+
+// Validate checks each row on its own and the references between rows of the batch;
+// references to rows already saved are checked by ImportOrg.
+func (in OrgImport) Validate() []RowError {
+	var errs []RowError
+	add := func(sheet string, i int, field, msg string) {
+		errs = append(errs, RowError{sheet, i + 1, field, msg})
+	}
+	seen := map[string]bool{}
+	for i, u := range in.Units {
+		if strings.TrimSpace(u.ID) == "" {
+			add("units", i, "id", "wajib diisi")
+		} else if seen[u.ID] {
+			add("units", i, "id", "id "+u.ID+" disebut dua kali")
+		}
+		seen[u.ID] = true
+		if strings.TrimSpace(u.Name) == "" {
+			add("units", i, "name", "wajib diisi")
+		}
+		if u.ParentID == u.ID && u.ID != "" {
+			add("units", i, "parent_id", "unit tidak boleh menjadi induk dirinya sendiri")
+		}
+	}
+	seen = map[string]bool{}
+	for i, p := range in.Positions {
+		if strings.TrimSpace(p.ID) == "" {
+			add("positions", i, "id", "wajib diisi")
+		} else if seen[p.ID] {
+			add("positions", i, "id", "id "+p.ID+" disebut dua kali")
+		}
+		seen[p.ID] = true
+		if strings.TrimSpace(p.Name) == "" {
+			add("positions", i, "name", "wajib diisi")
+		}
+		switch p.JenisJabatan {
+		case "jpt", "administrator", "pengawas", "pelaksana", "fungsional":
+		default:
+			add("positions", i, "jenis_jabatan", "harus jpt, administrator, pengawas, pelaksana, atau fungsional")
+		}
+		if p.KelasJabatan < 1 || p.KelasJabatan > 17 {
+			add("positions", i, "kelas_jabatan", "harus 1 sampai 17")
+		}
+		if p.TPPBasic < 0 {
+			add("positions", i, "tpp_basic", "tidak boleh negatif")
+		}
+	}
+	seen = map[string]bool{}
+	for i, e := range in.Employees {
+		if !nipPattern.MatchString(e.NIP) {
+			add("employees", i, "nip", "NIP harus 18 digit angka")
+		} else if seen[e.NIP] {
+			add("employees", i, "nip", "NIP "+e.NIP+" disebut dua kali")
+		}
+		seen[e.NIP] = true
+		if strings.TrimSpace(e.Name) == "" {
+			add("employees", i, "name", "wajib diisi")
+		}
+		if a, err := mail.ParseAddress(e.Email); err != nil || a.Address != e.Email {
+			add("employees", i, "email", "alamat email tidak valid")
+		}
+		switch e.Status {
+		case "PNS", "PPPK", "CPNS":
+		default:
+			add("employees", i, "status", "harus PNS, PPPK, atau CPNS")
+		}
+		if e.UnitID == "" {
+			add("employees", i, "unit_id", "wajib diisi")
+		}
+		if e.PositionID == "" {
+			add("employees", i, "position_id", "wajib diisi")
+		}
+		if e.SuperiorNIP != "" && e.SuperiorNIP == e.NIP {
+			add("employees", i, "superior_nip", "pegawai tidak boleh menjadi atasan dirinya sendiri")
+		}
+	}
+	return errs
+}
+
+// ImportOrg upserts the batch in one transaction. Any row error rejects the whole batch,
+// so a bad file never leaves half an organisation behind.
+func (s *Store) ImportOrg(ctx context.Context, in OrgImport) error {
+	if errs := in.Validate(); len(errs) > 0 {
+		return &ImportError{errs}
+	}
+	return pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
+		// Units first without parents, so a batch may list children before parents.
+		for _, u := range in.Units {
+			if _, err := tx.Exec(ctx, `INSERT INTO org_units (id, name) VALUES ($1, $2)
+				ON CONFLICT (id) DO UPDATE SET name = $2`, u.ID, u.Name); err != nil {
+				return err
+			}
+		}
+		var errs []RowError
+		for i, u := range in.Units {
+			if u.ParentID == "" {
+				continue
+			}
+			if !exists(ctx, tx, `SELECT 1 FROM org_units WHERE id = $1`, u.ParentID) {
+				errs = append(errs, RowError{"units", i + 1, "parent_id", "unit " + u.ParentID + " tidak ada"})
+				continue
+			}
+			if _, err := tx.Exec(ctx, `UPDATE org_units SET parent_id = $2 WHERE id = $1`, u.ID, u.ParentID); err != nil {
+				return err
+			}
+		}
+		for _, p := range in.Positions {
+			if _, err := tx.Exec(ctx, `INSERT INTO positions (id, name, jenis_jabatan, kelas_jabatan, tpp_basic)
+				VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO UPDATE
+				SET name = $2, jenis_jabatan = $3, kelas_jabatan = $4, tpp_basic = $5`,
+				p.ID, p.Name, p.JenisJabatan, p.KelasJabatan, p.TPPBasic); err != nil {
+				return err
+			}
+		}
+		for i, e := range in.Employees {
+			row := func(field, msg string) { errs = append(errs, RowError{"employees", i + 1, field, msg}) }
+			if !exists(ctx, tx, `SELECT 1 FROM org_units WHERE id = $1`, e.UnitID) {
+				row("unit_id", "unit "+e.UnitID+" tidak ada")
+			}
+			if !exists(ctx, tx, `SELECT 1 FROM positions WHERE id = $1`, e.PositionID) {
+				row("position_id", "jabatan "+e.PositionID+" tidak ada")
+			}
+		}
+		if len(errs) > 0 {
+			return &ImportError{errs}
+		}
+		for _, e := range in.Employees {
+			if _, err := tx.Exec(ctx, `INSERT INTO employees (nip, name, email, status, unit_id, position_id, superior_nip, is_hr)
+				VALUES ($1, $2, $3, $4, $5, $6, NULLIF($7, ''), $8) ON CONFLICT (nip) DO UPDATE
+				SET name = $2, email = $3, status = $4, unit_id = $5, position_id = $6, superior_nip = NULLIF($7, ''), is_hr = $8`,
+				e.NIP, e.Name, e.Email, e.Status, e.UnitID, e.PositionID, e.SuperiorNIP, e.IsHR); err != nil {
+				return err
+			}
+		}
+		for i, e := range in.Employees {
+			if e.SuperiorNIP != "" && !exists(ctx, tx, `SELECT 1 FROM employees WHERE nip = $1`, e.SuperiorNIP) {
+				errs = append(errs, RowError{"employees", i + 1, "superior_nip", "atasan " + e.SuperiorNIP + " tidak ada"})
+			}
+		}
+		if len(errs) > 0 {
+			return &ImportError{errs}
+		}
+		// The superior chain must end: a cycle would leave nobody to decide appeals.
+		var loop string
+		err := tx.QueryRow(ctx, `WITH RECURSIVE up(start, nip, depth) AS (
+				SELECT nip, superior_nip, 1 FROM employees WHERE superior_nip IS NOT NULL
+				UNION ALL
+				SELECT up.start, e.superior_nip, up.depth + 1 FROM up JOIN employees e ON e.nip = up.nip
+				WHERE e.superior_nip IS NOT NULL AND up.depth < 64)
+			SELECT start FROM up WHERE nip = start LIMIT 1`).Scan(&loop)
+		if err == nil {
+			return &ImportError{[]RowError{{"employees", indexOfNIP(in.Employees, loop), "superior_nip",
+				"rantai atasan " + loop + " berputar kembali ke dirinya"}}}
+		}
+		if !errors.Is(err, pgx.ErrNoRows) {
+			return err
+		}
+		return nil
+	})
+}
+
+func indexOfNIP(es []Employee, nip string) int {
+	for i, e := range es {
+		if e.NIP == nip {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+func exists(ctx context.Context, tx pgx.Tx, sql string, arg any) bool {
+	var one int
+	return tx.QueryRow(ctx, sql, arg).Scan(&one) == nil
+}
+
+// CountEmployees tells whether the organisation is still empty (the bootstrap import).
+func (s *Store) CountEmployees(ctx context.Context) (int, error) {
+	var n int
+	err := s.Pool.QueryRow(ctx, `SELECT count(*) FROM employees`).Scan(&n)
+	return n, err
+}
+
+const employeeColumns = `nip, name, email, status, unit_id, position_id, coalesce(superior_nip, ''), is_hr`
+
+func (s *Store) Employee(ctx context.Context, nip string) (Employee, error) {
+	rows, err := s.Pool.Query(ctx, `SELECT `+employeeColumns+` FROM employees WHERE nip = $1`, nip)
+	if err != nil {
+		return Employee{}, err
+	}
+	e, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByPos[Employee])
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Employee{}, fmt.Errorf("pegawai %s: %w", nip, ErrNotFound)
+	}
+	return e, err
+}
+
+// Employees returns the given NIPs, or everyone when nips is empty, ordered by NIP.
+func (s *Store) Employees(ctx context.Context, nips []string) ([]Employee, error) {
+	rows, err := s.Pool.Query(ctx, `SELECT `+employeeColumns+` FROM employees
+		WHERE cardinality($1::text[]) = 0 OR nip = ANY($1) ORDER BY nip`, nips)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[Employee])
+}

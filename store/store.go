@@ -1,0 +1,42 @@
+// Package store reads and writes the records the API serves: organisation data, cycles,
+// enrolments, the inbox and each employee's year as the workflow projected it.
+// The workflow's own writes live in activities/.
+package store
+
+import (
+	"errors"
+	"strconv"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// ErrNotFound is returned when the row asked for does not exist.
+var ErrNotFound = errors.New("tidak ditemukan")
+
+// Store wraps the pool; each file holds one table group's SQL.
+type Store struct {
+	Pool *pgxpool.Pool
+}
+
+// RowError names the row and field of an import that is wrong, in Bahasa Indonesia.
+type RowError struct {
+	Sheet   string `json:"sheet"` // units, positions or employees
+	Row     int    `json:"row"`   // 1-based
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+func (e RowError) Error() string {
+	return e.Sheet + " baris " + strconv.Itoa(e.Row) + ", " + e.Field + ": " + e.Message
+}
+
+// ImportError holds every row error of an import; nothing was saved.
+type ImportError struct{ Rows []RowError }
+
+func (e *ImportError) Error() string {
+	msg := "impor ditolak"
+	if len(e.Rows) > 0 {
+		msg += ": " + e.Rows[0].Error()
+	}
+	return msg
+}

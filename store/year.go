@@ -1,0 +1,233 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/kinerja/platform/internal/skp"
+)
+
+// Year is one employee's cycle as people read it: the plan, the evaluations, the dialog,
+// the appeal, the follow-up and the money.
+type Year struct {
+	Enrolment Enrolment    `json:"enrolment"`
+	Plan      *PlanVersion `json:"plan,omitempty"` // the latest submitted version
+	Midyear   *Evaluation  `json:"midyear,omitempty"`
+	Annual    *Evaluation  `json:"annual,omitempty"`
+	Dialog    *Dialog      `json:"dialog,omitempty"`
+	Appeal    *Appeal      `json:"appeal,omitempty"`
+	FollowUp  *FollowUp    `json:"follow_up,omitempty"`
+	Postings  []Posting    `json:"postings"`
+}
+
+type PlanVersion struct {
+	Version     int        `json:"version"`
+	Status      string     `json:"status"`
+	SubmittedAt time.Time  `json:"submitted_at"`
+	DecidedAt   *time.Time `json:"decided_at,omitempty"`
+	DecidedBy   string     `json:"decided_by,omitempty"`
+	ReturnNotes string     `json:"return_notes,omitempty"`
+	skp.Plan
+}
+
+type Evaluation struct {
+	ReportedAt     *time.Time      `json:"reported_at,omitempty"`
+	Items          []skp.Realisasi `json:"items"`
+	Feedback       string          `json:"feedback,omitempty"`
+	RatingHasil    string          `json:"rating_hasil,omitempty"`
+	RatingPerilaku string          `json:"rating_perilaku,omitempty"`
+	Predikat       string          `json:"predikat,omitempty"`
+	RatedBy        string          `json:"rated_by,omitempty"`
+	RatedAt        *time.Time      `json:"rated_at,omitempty"`
+}
+
+type Dialog struct {
+	ScheduledAt    time.Time  `json:"scheduled_at"`
+	Place          string     `json:"place"`
+	Notes          string     `json:"notes,omitempty"`
+	RecordedAt     *time.Time `json:"recorded_at,omitempty"`
+	AcknowledgedAt *time.Time `json:"acknowledged_at,omitempty"`
+}
+
+type Appeal struct {
+	Reasons          string     `json:"reasons"`
+	FiledAt          time.Time  `json:"filed_at"`
+	OriginalPredikat string     `json:"original_predikat"`
+	Decision         string     `json:"decision,omitempty"`
+	FinalPredikat    string     `json:"final_predikat,omitempty"`
+	Notes            string     `json:"decision_notes,omitempty"`
+	DecidedBy        string     `json:"decided_by,omitempty"`
+	DecidedAt        *time.Time `json:"decided_at,omitempty"`
+}
+
+type FollowUp struct {
+	Predikat    string     `json:"predikat"`
+	Recommended string     `json:"recommended"`
+	Decided     string     `json:"decided,omitempty"`
+	Notes       string     `json:"notes,omitempty"`
+	DecidedBy   string     `json:"decided_by,omitempty"`
+	DecidedAt   *time.Time `json:"decided_at,omitempty"`
+}
+
+type Posting struct {
+	ID         int64           `json:"id"`
+	Period     string          `json:"period"`
+	Kind       string          `json:"kind"`
+	Amount     int64           `json:"amount"` // rupiah
+	Basis      json.RawMessage `json:"basis"`
+	ReversesID *int64          `json:"reverses_id,omitempty"`
+	PostedAt   time.Time       `json:"posted_at"`
+}
+
+// Year reads everything recorded about one employee in one cycle.
+func (s *Store) Year(ctx context.Context, cycleID int64, nip string) (Year, error) {
+	en, err := s.Enrolment(ctx, cycleID, nip)
+	if err != nil {
+		return Year{}, err
+	}
+	y := Year{Enrolment: en, Postings: []Posting{}}
+	steps := []func(context.Context, *Year) error{s.readPlan, s.readEvaluations, s.readDialog, s.readAppeal, s.readFollowUp, s.readPostings}
+	for _, step := range steps {
+		if err := step(ctx, &y); err != nil {
+			return Year{}, err
+		}
+	}
+	return y, nil
+}
+
+// none turns "no row" into "nothing to show".
+func none(err error) error {
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil
+	}
+	return err
+}
+
+func (s *Store) readPlan(ctx context.Context, y *Year) error {
+	var id int64
+	p := &PlanVersion{}
+	err := s.Pool.QueryRow(ctx, `SELECT id, version, status, approach, submitted_at, decided_at, coalesce(decided_by, ''),
+		coalesce(return_notes, '') FROM skp WHERE cycle_id = $1 AND nip = $2 ORDER BY version DESC LIMIT 1`,
+		y.Enrolment.CycleID, y.Enrolment.NIP).Scan(&id, &p.Version, &p.Status, &p.Approach, &p.SubmittedAt,
+		&p.DecidedAt, &p.DecidedBy, &p.ReturnNotes)
+	if err != nil {
+		return none(err)
+	}
+	rows, err := s.Pool.Query(ctx, `SELECT kind, superior_rhk, rhk, aspect, iki, target, unit FROM skp_items
+		WHERE skp_id = $1 ORDER BY seq`, id)
+	if err != nil {
+		return err
+	}
+	if p.Items, err = pgx.CollectRows(rows, pgx.RowToStructByPos[skp.Item]); err != nil {
+		return err
+	}
+	rows, err = s.Pool.Query(ctx, `SELECT value, expectation FROM skp_behaviours WHERE skp_id = $1 ORDER BY value`, id)
+	if err != nil {
+		return err
+	}
+	if p.Behaviours, err = pgx.CollectRows(rows, pgx.RowToStructByPos[skp.Behaviour]); err != nil {
+		return err
+	}
+	y.Plan = p
+	return nil
+}
+
+func (s *Store) readEvaluations(ctx context.Context, y *Year) error {
+	for _, period := range []string{"midyear", "annual"} {
+		ev := &Evaluation{}
+		err := s.Pool.QueryRow(ctx, `SELECT reported_at, coalesce(feedback, ''), coalesce(rating_hasil, ''),
+			coalesce(rating_perilaku, ''), coalesce(predikat, ''), coalesce(rated_by, ''), rated_at
+			FROM evaluations WHERE cycle_id = $1 AND nip = $2 AND period = $3`,
+			y.Enrolment.CycleID, y.Enrolment.NIP, period).Scan(&ev.ReportedAt, &ev.Feedback, &ev.RatingHasil,
+			&ev.RatingPerilaku, &ev.Predikat, &ev.RatedBy, &ev.RatedAt)
+		if err != nil {
+			if err = none(err); err != nil {
+				return err
+			}
+			continue
+		}
+		rows, err := s.Pool.Query(ctx, `SELECT seq, realisasi, evidence_url FROM evaluation_items
+			WHERE cycle_id = $1 AND nip = $2 AND period = $3 ORDER BY seq`, y.Enrolment.CycleID, y.Enrolment.NIP, period)
+		if err != nil {
+			return err
+		}
+		if ev.Items, err = pgx.CollectRows(rows, pgx.RowToStructByPos[skp.Realisasi]); err != nil {
+			return err
+		}
+		if period == "midyear" {
+			y.Midyear = ev
+		} else {
+			y.Annual = ev
+		}
+	}
+	return nil
+}
+
+func (s *Store) readDialog(ctx context.Context, y *Year) error {
+	d := &Dialog{}
+	err := s.Pool.QueryRow(ctx, `SELECT scheduled_at, place, coalesce(notes, ''), recorded_at, acknowledged_at
+		FROM feedback_sessions WHERE cycle_id = $1 AND nip = $2`, y.Enrolment.CycleID, y.Enrolment.NIP).
+		Scan(&d.ScheduledAt, &d.Place, &d.Notes, &d.RecordedAt, &d.AcknowledgedAt)
+	if err == nil {
+		y.Dialog = d
+	}
+	return none(err)
+}
+
+func (s *Store) readAppeal(ctx context.Context, y *Year) error {
+	a := &Appeal{}
+	err := s.Pool.QueryRow(ctx, `SELECT reasons, filed_at, original_predikat, coalesce(decision, ''),
+		coalesce(final_predikat, ''), coalesce(decision_notes, ''), coalesce(decided_by, ''), decided_at
+		FROM appeals WHERE cycle_id = $1 AND nip = $2`, y.Enrolment.CycleID, y.Enrolment.NIP).
+		Scan(&a.Reasons, &a.FiledAt, &a.OriginalPredikat, &a.Decision, &a.FinalPredikat, &a.Notes, &a.DecidedBy, &a.DecidedAt)
+	if err == nil {
+		y.Appeal = a
+	}
+	return none(err)
+}
+
+func (s *Store) readFollowUp(ctx context.Context, y *Year) error {
+	f := &FollowUp{}
+	err := s.Pool.QueryRow(ctx, `SELECT predikat, recommended, coalesce(decided, ''), coalesce(notes, ''),
+		coalesce(decided_by, ''), decided_at FROM followups WHERE cycle_id = $1 AND nip = $2`,
+		y.Enrolment.CycleID, y.Enrolment.NIP).Scan(&f.Predikat, &f.Recommended, &f.Decided, &f.Notes, &f.DecidedBy, &f.DecidedAt)
+	if err == nil {
+		y.FollowUp = f
+	}
+	return none(err)
+}
+
+func (s *Store) readPostings(ctx context.Context, y *Year) error {
+	rows, err := s.Pool.Query(ctx, `SELECT id, period, kind, amount, basis, reverses_id, posted_at FROM payroll_postings
+		WHERE cycle_id = $1 AND nip = $2 ORDER BY id`, y.Enrolment.CycleID, y.Enrolment.NIP)
+	if err != nil {
+		return err
+	}
+	y.Postings, err = pgx.CollectRows(rows, pgx.RowToStructByPos[Posting])
+	return err
+}
+
+// AuditEntry is one row of the audit log.
+type AuditEntry struct {
+	ID         int64           `json:"id"`
+	At         time.Time       `json:"at"`
+	ActorNIP   string          `json:"actor_nip"`
+	OnBehalfOf string          `json:"on_behalf_of,omitempty"`
+	Action     string          `json:"action"`
+	Before     json.RawMessage `json:"before,omitempty"`
+	After      json.RawMessage `json:"after,omitempty"`
+}
+
+// Audit lists the audit trail of one employee in one cycle, oldest first.
+func (s *Store) Audit(ctx context.Context, cycleID int64, nip string) ([]AuditEntry, error) {
+	rows, err := s.Pool.Query(ctx, `SELECT id, at, actor_nip, coalesce(on_behalf_of, ''), action, before, after
+		FROM audit_log WHERE cycle_id = $1 AND subject_nip = $2 ORDER BY id`, cycleID, nip)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[AuditEntry])
+}
