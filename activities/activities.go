@@ -120,8 +120,8 @@ func (w *stepWriter) loadContext(ctx context.Context) error {
 func (w *stepWriter) writeProjection(ctx context.Context) error {
 	s := w.st.After
 	_, err := w.tx.Exec(ctx, `UPDATE employee_cycles SET phase = $3, predikat = NULLIF($4, ''),
-		result_final = $5, updated_at = $6 WHERE cycle_id = $1 AND nip = $2`,
-		w.st.CycleID, w.st.NIP, s.Phase, firstNonEmpty(s.FinalPredikat, s.Predikat), s.ResultFinal, w.st.At)
+		result_final = $5, updated_at = $6, step_seq = $7 WHERE cycle_id = $1 AND nip = $2 AND step_seq < $7`,
+		w.st.CycleID, w.st.NIP, s.Phase, firstNonEmpty(s.FinalPredikat, s.Predikat), s.ResultFinal, w.st.At, w.st.Seq)
 	return err
 }
 

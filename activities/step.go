@@ -10,7 +10,9 @@ import (
 // the inbox, the outbox and the audit log never disagree.
 type Step struct {
 	// Key makes the step idempotent: a retried activity with the same key writes nothing.
-	Key      string    `json:"key"`
+	Key string `json:"key"`
+	// Seq orders the steps of one workflow; a step that commits late never overwrites a newer projection.
+	Seq      int64     `json:"seq"`
 	CycleID  int64     `json:"cycle_id"`
 	NIP      string    `json:"nip"`
 	ActorNIP string    `json:"actor_nip"` // "system" for timer-driven steps

@@ -58,6 +58,8 @@ CREATE TABLE employee_cycles (
     phase         text   NOT NULL,
     predikat      text,
     result_final  boolean NOT NULL DEFAULT false,
+    -- Sequence of the workflow step last projected: steps may commit out of order, the projection never goes back.
+    step_seq      bigint NOT NULL DEFAULT 0,
     enrolled_at   timestamptz NOT NULL DEFAULT now(),
     updated_at    timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (cycle_id, nip)

@@ -242,7 +242,7 @@ func (s *Store) Employee(ctx context.Context, nip string) (Employee, error) {
 // Employees returns the given NIPs, or everyone when nips is empty, ordered by NIP.
 func (s *Store) Employees(ctx context.Context, nips []string) ([]Employee, error) {
 	rows, err := s.Pool.Query(ctx, `SELECT `+employeeColumns+` FROM employees
-		WHERE cardinality($1::text[]) = 0 OR nip = ANY($1) ORDER BY nip`, nips)
+		WHERE coalesce(cardinality($1::text[]), 0) = 0 OR nip = ANY($1) ORDER BY nip`, nips)
 	if err != nil {
 		return nil, err
 	}

@@ -100,7 +100,8 @@ type cycle struct {
 	followUpDone bool
 	posted       bool
 
-	emails []workflow.Future // deliveries under way; awaited before the workflow ends
+	stepSeq int64             // numbers the steps applied, so the projection keeps the newest
+	emails  []workflow.Future // deliveries under way; awaited before the workflow ends
 }
 
 func (c *cycle) status() Status {
@@ -390,7 +391,9 @@ func (c *cycle) apply(ctx workflow.Context, s step) {
 	if s.before != nil {
 		before = *s.before
 	}
+	c.stepSeq++
 	st := activities.Step{
+		Seq:        c.stepSeq,
 		Key:        workflow.GetInfo(ctx).WorkflowExecution.ID + "/" + s.key,
 		CycleID:    c.in.CycleID,
 		NIP:        c.in.Employee.NIP,

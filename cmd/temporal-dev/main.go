@@ -33,7 +33,7 @@ func main() {
 	dbPath := flag.String("db", ".data/temporal.sqlite", "SQLite file to persist to; empty keeps everything in memory")
 	port := flag.Int("port", 7233, "frontend gRPC port")
 	namespace := flag.String("namespace", "default", "namespace to create on start")
-	logLevel := flag.String("log-level", "warn", "server log level")
+	logLevel := flag.String("log-level", "error", "server log level")
 	flag.Parse()
 
 	if err := run(*dbPath, *port, *namespace, *logLevel); err != nil {
@@ -94,7 +94,7 @@ func run(dbPath string, port int, namespace, logLevel string) error {
 		temporal.WithClaimMapper(func(*config.Config) authorization.ClaimMapper { return claimMapper }),
 		temporal.WithDynamicConfigClient(dynamicconfig.StaticClient{
 			// Let the dev server keep up with many small workflows started at once.
-			dynamicconfig.FrontendRPS.Key():                  10000,
+			dynamicconfig.FrontendRPS.Key():                                 10000,
 			dynamicconfig.FrontendNamespaceReplicationInducingAPIsRPS.Key(): 1000,
 		}),
 	)

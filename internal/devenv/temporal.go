@@ -216,7 +216,8 @@ func logLine(log *slog.Logger, line string, stopping bool) {
 	}
 	level := slog.LevelInfo
 	switch {
-	case stopping:
+	case stopping, strings.Contains(line, "context canceled"):
+		// Shutdown, and pollers a stopping worker walks away from, log harmless errors.
 		level = slog.LevelDebug
 	case strings.Contains(line, `"level":"error"`), strings.Contains(line, `"level":"fatal"`):
 		level = slog.LevelError

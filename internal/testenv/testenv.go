@@ -12,6 +12,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"os"
 	"sync"
 	"testing"
@@ -45,6 +46,18 @@ func AdminURL() string {
 // cannot be reached.
 func DB(t testing.TB) *pgxpool.Pool {
 	t.Helper()
+	pool, err := pgxpool.New(context.Background(), DBURL(t))
+	if err != nil {
+		t.Fatalf("testenv: connect: %v", err)
+	}
+	t.Cleanup(pool.Close) // runs before the drop registered by DBURL
+	return pool
+}
+
+// DBURL creates a new, migrated database dropped when the test ends, and returns its URL:
+// for code under test that opens its own pool.
+func DBURL(t testing.TB) string {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 
@@ -66,11 +79,7 @@ func DB(t testing.TB) *pgxpool.Pool {
 	if _, err := admin.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()); err != nil {
 		t.Fatalf("testenv: create database %s: %v", name, err)
 	}
-	var pool *pgxpool.Pool
 	t.Cleanup(func() {
-		if pool != nil {
-			pool.Close()
-		}
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		admin, err := adminConn(ctx, adminURL)
@@ -84,15 +93,21 @@ func DB(t testing.TB) *pgxpool.Pool {
 		}
 	})
 
-	cfg.ConnConfig.Database = name
-	pool, err = pgxpool.NewWithConfig(ctx, cfg)
+	u, err := url.Parse(adminURL)
+	if err != nil {
+		t.Fatalf("testenv: parse PostgreSQL URL: %v", err)
+	}
+	u.Path = "/" + name
+	dbURL := u.String()
+	pool, err := pgxpool.New(ctx, dbURL)
 	if err != nil {
 		t.Fatalf("testenv: connect to %s: %v", name, err)
 	}
+	defer pool.Close()
 	if err := migrations.Apply(ctx, pool); err != nil {
 		t.Fatalf("testenv: migrate %s: %v", name, err)
 	}
-	return pool
+	return dbURL
 }
 
 func adminConn(ctx context.Context, url string) (*pgx.Conn, error) {

@@ -1,0 +1,385 @@
+package platform_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	historypb "go.temporal.io/api/history/v1"
+	"go.temporal.io/api/temporalproto"
+
+	"github.com/kinerja/platform/email"
+	"github.com/kinerja/platform/internal/platform"
+	"github.com/kinerja/platform/internal/testenv"
+	"github.com/kinerja/platform/workflows"
+)
+
+func TestMain(m *testing.M) { testenv.Main(m) }
+
+const (
+	nipHR       = "198501012010012001"
+	nipHead     = "197001011995031001" // atasan penilai
+	nipPenilai  = "198001012005011002" // pejabat penilai
+	nipEmployee = "199203152018011003"
+)
+
+// sendGridSink stands in for SendGrid's v3 Mail Send endpoint: it checks what every request
+// must carry and records who was written to. The email package tests the full request shape.
+type sendGridSink struct {
+	mu   sync.Mutex
+	sent []string // "to|subject"
+	bad  []string
+}
+
+func (s *sendGridSink) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Personalizations []struct {
+			To []struct{ Email string } `json:"to"`
+		} `json:"personalizations"`
+		Subject    string            `json:"subject"`
+		CustomArgs map[string]string `json:"custom_args"`
+	}
+	err := json.NewDecoder(r.Body).Decode(&body)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if r.Method != http.MethodPost || r.URL.Path != "/v3/mail/send" || r.Header.Get("Authorization") != "Bearer SG.e2e" ||
+		err != nil || len(body.Personalizations) != 1 || body.CustomArgs["dedupe_key"] == "" {
+		s.bad = append(s.bad, fmt.Sprintf("%s %s err=%v", r.Method, r.URL.Path, err))
+		w.WriteHeader(http.StatusBadRequest)
+		return
+	}
+	s.sent = append(s.sent, body.Personalizations[0].To[0].Email+"|"+body.Subject)
+	w.Header().Set("X-Message-Id", fmt.Sprintf("msg-%d", len(s.sent)))
+	w.WriteHeader(http.StatusAccepted)
+}
+
+type e2e struct {
+	t    *testing.T
+	base string
+	pool *pgxpool.Pool
+	p    *platform.Platform
+}
+
+// call sends a JSON request as the given NIP and decodes the answer, failing unless it has status want.
+func (e *e2e) call(method, path, nip string, body any, want int) map[string]any {
+	e.t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, e.base+path, rd)
+	req.Header.Set("Content-Type", "application/json")
+	if nip != "" {
+		req.Header.Set("X-Dev-NIP", nip)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	if res.StatusCode != want {
+		e.t.Fatalf("%s %s as %s: status %d, want %d: %s", method, path, nip, res.StatusCode, want, raw)
+	}
+	var out map[string]any
+	if err := json.Unmarshal(raw, &out); err != nil {
+		e.t.Fatalf("%s %s: answer is not JSON: %s", method, path, raw)
+	}
+	return out
+}
+
+func (e *e2e) act(cycle int64, action, nip string, body map[string]any, want int) map[string]any {
+	e.t.Helper()
+	return e.call("POST", fmt.Sprintf("/api/cycles/%d/employees/%s/%s", cycle, nipEmployee, action), nip, body, want)
+}
+
+// waitPhase polls the projection until the employee's year reaches the phase.
+func (e *e2e) waitPhase(cycle int64, phase workflows.Phase) {
+	e.t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	var got string
+	for time.Now().Before(deadline) {
+		var err error
+		if err = e.pool.QueryRow(context.Background(), `SELECT phase FROM employee_cycles WHERE cycle_id = $1 AND nip = $2`,
+			cycle, nipEmployee).Scan(&got); err == nil && got == string(phase) {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	var stack string
+	if v, err := e.p.Temporal.QueryWorkflow(context.Background(), workflows.EmployeeCycleID(cycle, nipEmployee), "", "__stack_trace"); err == nil {
+		_ = v.Get(&stack)
+	}
+	e.t.Fatalf("phase stayed %q, want %q; workflow stack:\n%s", got, phase, stack)
+}
+
+func (e *e2e) moveDeadline(cycle int64, name string, at time.Time) {
+	e.t.Helper()
+	e.call("PUT", fmt.Sprintf("/api/cycles/%d/deadlines/%s", cycle, name), nipHR, map[string]any{"at": at}, 200)
+}
+
+func (e *e2e) count(sql string, args ...any) int {
+	e.t.Helper()
+	var n int
+	if err := e.pool.QueryRow(context.Background(), sql, args...).Scan(&n); err != nil {
+		e.t.Fatalf("%s: %v", sql, err)
+	}
+	return n
+}
+
+func orgImport() map[string]any {
+	emp := func(nip, name, status, pos, sup string, hr bool) map[string]any {
+		return map[string]any{"nip": nip, "name": name, "email": strings.ToLower(strings.Fields(name)[0]) + "@contoh.go.id",
+			"status": status, "unit_id": "diskominfo", "position_id": pos, "superior_nip": sup, "is_hr": hr}
+	}
+	return map[string]any{
+		"units": []map[string]any{{"id": "pemkab", "name": "Pemerintah Kabupaten Contoh"},
+			{"id": "diskominfo", "name": "Dinas Komunikasi dan Informatika", "parent_id": "pemkab"}},
+		"positions": []map[string]any{
+			{"id": "kadis", "name": "Kepala Dinas", "jenis_jabatan": "jpt", "kelas_jabatan": 14, "tpp_basic": 15_000_000},
+			{"id": "kabid", "name": "Kepala Bidang", "jenis_jabatan": "administrator", "kelas_jabatan": 11, "tpp_basic": 9_000_000},
+			{"id": "pranata", "name": "Pranata Komputer Ahli Pertama", "jenis_jabatan": "fungsional", "kelas_jabatan": 8, "tpp_basic": 5_000_000},
+			{"id": "analis-sdm", "name": "Analis SDM Aparatur", "jenis_jabatan": "pelaksana", "kelas_jabatan": 7, "tpp_basic": 4_000_000},
+		},
+		"employees": []map[string]any{
+			emp(nipHead, "Hadi Prasetyo", "PNS", "kadis", "", false),
+			emp(nipPenilai, "Sari Wulandari", "PNS", "kabid", nipHead, false),
+			emp(nipEmployee, "Budi Santoso", "PNS", "pranata", nipPenilai, false),
+			emp(nipHR, "Rina Kusuma", "PNS", "analis-sdm", nipHead, true),
+		},
+	}
+}
+
+// TestEmployeeGoesThroughTheWholeYear walks one employee through all seven phases over HTTP,
+// against real PostgreSQL and a real Temporal server, with deadlines compressed by moving them.
+func TestEmployeeGoesThroughTheWholeYear(t *testing.T) {
+	dbURL := testenv.DBURL(t)
+	sink := &sendGridSink{}
+	sg := httptest.NewServer(sink)
+	defer sg.Close()
+	ctx := context.Background()
+	p, err := platform.Start(ctx, platform.Config{
+		DatabaseURL: dbURL, TemporalAddress: testenv.Temporal(t), TemporalNamespace: "default",
+		HTTPAddr: "127.0.0.1:0", DevAuth: true, Logger: testenv.Logger(),
+		SendGrid: &email.SendGrid{APIKey: "SG.e2e", Host: sg.URL, FromEmail: "kinerja@contoh.go.id", FromName: "BKPSDM"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = p.Stop(context.Background()) })
+	e := &e2e{t: t, base: "http://" + p.Addr, pool: p.Pool, p: p}
+
+	// HR: organisation, cycle, enrolment.
+	e.call("POST", "/api/org/import", "", orgImport(), 200)
+	e.call("POST", "/api/org/import", "", orgImport(), 401) // bootstrap is over: now HR only
+	now := time.Now()
+	dl := map[string]time.Time{}
+	for i, n := range []string{"plan_due", "monitoring_start", "monitoring_due", "evaluation_start", "evaluation_due", "dialog_due", "followup_due"} {
+		dl[n] = now.Add(time.Duration(i+1) * time.Hour)
+	}
+	cy := e.call("POST", "/api/cycles", nipHR, map[string]any{"year": 2026, "deadlines": dl,
+		"appeal_window": "2m", "decision_sla": "1h", "reminder_lead": "1m"}, 201)
+	cycle := int64(cy["id"].(float64))
+	e.call("POST", "/api/cycles", nipPenilai, map[string]any{"year": 2026, "deadlines": dl}, 403)
+	enrol := e.call("POST", fmt.Sprintf("/api/cycles/%d/enrol", cycle), nipHR, map[string]any{"nips": []string{nipEmployee, nipHead}}, 200)
+	if fmt.Sprint(enrol["enrolled"]) != "["+nipEmployee+"]" || len(enrol["errors"].([]any)) != 1 {
+		t.Fatalf("enrol = %v", enrol)
+	}
+
+	// 1. Perencanaan: the employee's inbox holds the drafting task; a wrong actor writes nothing.
+	waitFor(t, func() bool {
+		tasks := e.call("GET", "/api/me/tasks", nipEmployee, nil, 200)["tasks"].([]any)
+		return len(tasks) == 1 && tasks[0].(map[string]any)["kind"] == "draft_plan"
+	})
+	plan := map[string]any{"approach": "kuantitatif", "items": []map[string]any{
+		{"kind": "utama", "rhk": "Tersedianya layanan aplikasi perizinan", "aspect": "kuantitas",
+			"iki": "Jumlah modul aplikasi yang dirilis", "target": "4", "unit": "modul"},
+		{"kind": "tambahan", "rhk": "Terlaksananya pendampingan OPD", "aspect": "kualitas",
+			"iki": "Persentase OPD terdampingi", "target": "90", "unit": "persen"},
+	}, "behaviours": []map[string]any{{"value": "akuntabel", "expectation": "Melaporkan progres tiap bulan"}}}
+	audits := e.count(`SELECT count(*) FROM audit_log`)
+	e.act(cycle, "submit-plan", nipPenilai, map[string]any{"plan": plan}, 403)
+	e.act(cycle, "approve-plan", nipPenilai, nil, 409)
+	e.act(cycle, "submit-plan", nipEmployee, map[string]any{"plan": map[string]any{"approach": "kuantitatif"}}, 422)
+	e.act(cycle, "submit-plan", nipEmployee, map[string]any{"plan": plan, "surprise": 1}, 400)
+	if n := e.count(`SELECT count(*) FROM audit_log`); n != audits {
+		t.Fatalf("rejected steps wrote %d audit rows", n-audits)
+	}
+	e.act(cycle, "submit-plan", nipEmployee, map[string]any{"plan": plan, "request_id": "plan-1"}, 200)
+	e.act(cycle, "submit-plan", nipEmployee, map[string]any{"plan": plan, "request_id": "plan-1"}, 409)
+	res := e.act(cycle, "approve-plan", nipPenilai, nil, 200)
+	if st := res["status"].(map[string]any); st["plan_state"] != "approved" || st["phase"] != string(workflows.PhaseExecution) {
+		t.Fatalf("after approval: %v", st)
+	}
+	// Another employee's year is invisible to a stranger: the same 404 as a missing one.
+	e.call("GET", fmt.Sprintf("/api/cycles/%d/employees/%s", cycle, nipEmployee), nipHR, nil, 200)
+	e.call("GET", fmt.Sprintf("/api/cycles/%d/employees/%s", cycle, nipEmployee), nipEmployee, nil, 200)
+
+	// 2. Pemantauan: HR brings the monitoring date forward; the running workflow obeys.
+	e.moveDeadline(cycle, "plan_due", time.Now())
+	e.moveDeadline(cycle, "monitoring_start", time.Now())
+	e.waitPhase(cycle, workflows.PhaseMonitoring)
+	e.act(cycle, "report-realisasi", nipEmployee, map[string]any{"period": "midyear", "items": []map[string]any{
+		{"seq": 0, "realisasi": "2 modul dirilis", "evidence_url": "https://arsip.contoh.go.id/rilis-1"}}}, 200)
+	e.act(cycle, "give-feedback", nipPenilai, map[string]any{"feedback": "Sesuai rencana, percepat modul ketiga"}, 200)
+
+	// 3. Penilaian.
+	e.moveDeadline(cycle, "monitoring_due", time.Now())
+	e.moveDeadline(cycle, "evaluation_start", time.Now())
+	e.waitPhase(cycle, workflows.PhaseEvaluation)
+	e.act(cycle, "rate", nipPenilai, map[string]any{"rating_hasil": "dibawah", "rating_perilaku": "sesuai"}, 409) // no report yet
+	e.act(cycle, "report-realisasi", nipEmployee, map[string]any{"period": "annual", "items": []map[string]any{
+		{"seq": 0, "realisasi": "4 modul dirilis", "evidence_url": "https://arsip.contoh.go.id/rilis-4"},
+		{"seq": 1, "realisasi": "85 persen OPD"}}}, 200)
+	res = e.act(cycle, "rate", nipPenilai, map[string]any{"rating_hasil": "dibawah", "rating_perilaku": "sesuai"}, 200)
+	if st := res["status"].(map[string]any); st["predikat"] != "butuh_perbaikan" {
+		t.Fatalf("predikat = %v", st["predikat"])
+	}
+
+	// 4. Dialog kinerja.
+	e.act(cycle, "schedule-dialog", nipPenilai, map[string]any{"at": time.Now().Add(time.Hour), "place": "Ruang Rapat Bidang"}, 200)
+	e.act(cycle, "record-dialog", nipPenilai, map[string]any{"notes": "Target modul tercapai, pendampingan OPD kurang"}, 200)
+	e.act(cycle, "acknowledge", nipEmployee, nil, 200)
+
+	// 5. Keberatan: filed with reasons, decided by the atasan penilai and never by the penilai.
+	e.waitPhase(cycle, workflows.PhaseAppeal)
+	e.act(cycle, "file-appeal", nipEmployee, map[string]any{"reasons": "Seluruh target utama tercapai dengan bukti rilis"}, 200)
+	e.act(cycle, "decide-appeal", nipPenilai, map[string]any{"decision": "uphold", "notes": "Tetap"}, 403)
+	e.act(cycle, "decide-appeal", nipHead, map[string]any{"decision": "change", "rating_hasil": "sesuai",
+		"rating_perilaku": "sesuai", "notes": "Bukti rilis empat modul sah"}, 200)
+
+	// 6. Tindak lanjut: HR confirms.
+	e.waitPhase(cycle, workflows.PhaseFollowUp)
+	hrTasks := e.call("GET", "/api/me/tasks", nipHR, nil, 200)["tasks"].([]any)
+	if len(hrTasks) != 1 || hrTasks[0].(map[string]any)["kind"] != workflows.TaskConfirmFollowUp {
+		t.Fatalf("HR inbox = %v", hrTasks)
+	}
+	e.act(cycle, "confirm-followup", nipPenilai, map[string]any{"decision": "none"}, 403)
+	e.act(cycle, "confirm-followup", nipHR, map[string]any{"decision": "none", "notes": "Sesuai usulan"}, 200)
+
+	// 7. Pembayaran.
+	e.waitPhase(cycle, workflows.PhaseDone)
+	waitWorkflowDone(t, p, cycle)
+
+	year := e.call("GET", fmt.Sprintf("/api/cycles/%d/employees/%s", cycle, nipEmployee), nipEmployee, nil, 200)["year"].(map[string]any)
+	if pl := year["plan"].(map[string]any); pl["status"] != "approved" || len(pl["items"].([]any)) != 2 {
+		t.Errorf("plan = %v", pl)
+	}
+	if ann := year["annual"].(map[string]any); ann["predikat"] != "butuh_perbaikan" || len(ann["items"].([]any)) != 2 {
+		t.Errorf("annual evaluation = %v", ann)
+	}
+	if ap := year["appeal"].(map[string]any); ap["decision"] != "change" || ap["final_predikat"] != "baik" || ap["decided_by"] != nipHead {
+		t.Errorf("appeal = %v", ap)
+	}
+	if fu := year["follow_up"].(map[string]any); fu["recommended"] != "none" || fu["decided"] != "none" || fu["decided_by"] != nipHR {
+		t.Errorf("follow-up = %v", fu)
+	}
+	// One posting, on the changed result: 5.000.000 × 60% × 100% (Baik) = 3.000.000.
+	postings := year["postings"].([]any)
+	if len(postings) != 1 || postings[0].(map[string]any)["amount"].(float64) != 3_000_000 {
+		t.Errorf("postings = %v", postings)
+	}
+	if n := e.count(`SELECT count(*) FROM payroll_postings WHERE nip = $1`, nipEmployee); n != 1 {
+		t.Errorf("%d postings in the ledger", n)
+	}
+	if n := e.count(`SELECT count(*) FROM tasks WHERE subject_nip = $1 AND done_at IS NULL`, nipEmployee); n != 0 {
+		t.Errorf("%d tasks left open", n)
+	}
+
+	// The audit trail names who did each step.
+	audit := e.call("GET", fmt.Sprintf("/api/cycles/%d/employees/%s/audit", cycle, nipEmployee), nipHR, nil, 200)["audit"].([]any)
+	actors := map[string]string{}
+	for _, a := range audit {
+		row := a.(map[string]any)
+		actors[row["action"].(string)] = row["actor_nip"].(string)
+	}
+	for action, who := range map[string]string{"plan.submitted": nipEmployee, "plan.approved": nipPenilai, "evaluation.rated": nipPenilai,
+		"appeal.filed": nipEmployee, "appeal.decided": nipHead, "followup.decided": nipHR, "payroll.posted": "system"} {
+		if actors[action] != who {
+			t.Errorf("audit %s by %q, want %q", action, actors[action], who)
+		}
+	}
+
+	// Emails: every task and notice went out once through SendGrid, in Bahasa Indonesia.
+	waitFor(t, func() bool { return e.count(`SELECT count(*) FROM notification_outbox WHERE status = 'pending'`) == 0 })
+	sent := e.count(`SELECT count(*) FROM notification_outbox WHERE status = 'sent'`)
+	sink.mu.Lock()
+	defer sink.mu.Unlock()
+	if len(sink.bad) > 0 || len(sink.sent) != sent || sent < 10 {
+		t.Errorf("outbox sent %d, SendGrid got %d, bad requests %v", sent, len(sink.sent), sink.bad)
+	}
+	if !containsPrefix(sink.sent, "budi@contoh.go.id|[e-Kinerja] Tugas baru: Susun dan ajukan SKP") ||
+		!containsPrefix(sink.sent, "sari@contoh.go.id|[e-Kinerja] Tugas baru: Setujui atau kembalikan SKP Budi Santoso") ||
+		!containsPrefix(sink.sent, "hadi@contoh.go.id|[e-Kinerja] Tugas baru: Putuskan keberatan Budi Santoso") {
+		t.Errorf("emails sent: %v", sink.sent)
+	}
+
+	if path := os.Getenv("KINERJA_RECORD_HISTORY"); path != "" {
+		recordHistory(t, p, workflows.EmployeeCycleID(cycle, nipEmployee), path)
+	}
+}
+
+func containsPrefix(ss []string, prefix string) bool {
+	for _, s := range ss {
+		if strings.HasPrefix(s, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	for end := time.Now().Add(30 * time.Second); time.Now().Before(end); time.Sleep(100 * time.Millisecond) {
+		if cond() {
+			return
+		}
+	}
+	t.Fatal("condition not met within 30 s")
+}
+
+func waitWorkflowDone(t *testing.T, p *platform.Platform, cycle int64) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var st workflows.Status
+	if err := p.Temporal.GetWorkflow(ctx, workflows.EmployeeCycleID(cycle, nipEmployee), "").Get(ctx, &st); err != nil {
+		t.Fatalf("workflow result: %v", err)
+	}
+	if st.FinalPredikat != "baik" || !st.Posted {
+		t.Fatalf("workflow result = %+v", st)
+	}
+}
+
+// recordHistory writes the workflow's history for the replay test in workflows/.
+func recordHistory(t *testing.T, p *platform.Platform, id, path string) {
+	ctx := context.Background()
+	it := p.Temporal.GetWorkflowHistory(ctx, id, "", false, 0)
+	hist := &historypb.History{}
+	for it.HasNext() {
+		ev, err := it.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		hist.Events = append(hist.Events, ev)
+	}
+	b, err := temporalproto.CustomJSONMarshalOptions{Indent: "  "}.Marshal(hist)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Clean(path), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

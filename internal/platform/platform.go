@@ -1,0 +1,110 @@
+// Package platform wires the pieces of a running platform together: database, migrations,
+// Temporal client, worker and HTTP server. `kinerja serve`, `kinerja dev` and the end-to-end
+// tests all start it the same way.
+package platform
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"go.temporal.io/sdk/client"
+	tlog "go.temporal.io/sdk/log"
+	sdkworker "go.temporal.io/sdk/worker"
+
+	"github.com/kinerja/platform/activities"
+	"github.com/kinerja/platform/api"
+	"github.com/kinerja/platform/email"
+	"github.com/kinerja/platform/internal/tpp"
+	"github.com/kinerja/platform/migrations"
+	"github.com/kinerja/platform/store"
+	"github.com/kinerja/platform/worker"
+)
+
+// Config is what a running platform needs; Env fills it from the environment.
+type Config struct {
+	DatabaseURL       string
+	TemporalAddress   string
+	TemporalNamespace string
+	HTTPAddr          string // ":8080"; "127.0.0.1:0" picks a free port
+	PublicURL         string
+	DevAuth           bool
+	SendGrid          *email.SendGrid // nil keeps emails in the outbox
+	Logger            *slog.Logger
+}
+
+// Platform is a started platform.
+type Platform struct {
+	Addr     string // where the HTTP server listens
+	Pool     *pgxpool.Pool
+	Temporal client.Client
+
+	worker sdkworker.Worker
+	server *http.Server
+	served chan error
+}
+
+// Start connects, migrates, starts the worker and the HTTP server, and returns once all listen.
+func Start(ctx context.Context, cfg Config) (*Platform, error) {
+	log := cfg.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	pool, err := pgxpool.New(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("database: %w", err)
+	}
+	if err := migrations.Apply(ctx, pool); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	tc, err := client.DialContext(ctx, client.Options{
+		HostPort: cfg.TemporalAddress, Namespace: cfg.TemporalNamespace,
+		Logger: tlog.NewStructuredLogger(log.With("component", "temporal")),
+	})
+	if err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("temporal at %s: %w", cfg.TemporalAddress, err)
+	}
+	acts := &activities.Activities{Pool: pool, PublicURL: cfg.PublicURL, Policy: tpp.Balangan2025}
+	if cfg.SendGrid != nil {
+		acts.Sender = cfg.SendGrid
+	}
+	w := worker.New(tc, acts)
+	if err := w.Start(); err != nil {
+		tc.Close()
+		pool.Close()
+		return nil, fmt.Errorf("worker: %w", err)
+	}
+	srv := &api.Server{Store: &store.Store{Pool: pool}, Temporal: tc, DevAuth: cfg.DevAuth}
+	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		w.Stop()
+		tc.Close()
+		pool.Close()
+		return nil, fmt.Errorf("listen %s: %w", cfg.HTTPAddr, err)
+	}
+	p := &Platform{
+		Addr: ln.Addr().String(), Pool: pool, Temporal: tc, worker: w, served: make(chan error, 1),
+		server: &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second},
+	}
+	go func() { p.served <- p.server.Serve(ln) }()
+	return p, nil
+}
+
+// Stop drains HTTP requests, then the worker, then closes connections.
+func (p *Platform) Stop(ctx context.Context) error {
+	err := p.server.Shutdown(ctx)
+	if serr := <-p.served; !errors.Is(serr, http.ErrServerClosed) {
+		err = errors.Join(err, serr)
+	}
+	p.worker.Stop()
+	p.Temporal.Close()
+	p.Pool.Close()
+	return err
+}
