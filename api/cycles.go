@@ -74,6 +74,9 @@ func (s *Server) createCycle(c *gin.Context) {
 			fail(c, errInvalid("deadlines."+name+": nama batas waktu tidak dikenal; gunakan "+strings.Join(store.DeadlineColumns, ", ")))
 			return
 		}
+		// Postgres keeps microseconds: compare and signal exactly what is stored.
+		at = at.Truncate(time.Microsecond)
+		req.Deadlines[name] = at
 		d[workflows.DeadlineName(name)] = at
 	}
 	if err := d.Validate(); err != nil {
@@ -276,6 +279,7 @@ func (s *Server) moveDeadline(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	req.At = req.At.Truncate(time.Microsecond) // as Postgres stores it
 	d := workflows.Deadlines{}
 	for n, t := range cy.Deadlines {
 		d[workflows.DeadlineName(n)] = t

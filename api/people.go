@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"time"
 
@@ -26,6 +27,16 @@ func (s *Server) myTasks(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"tasks": tasks})
 }
 
+// myCycles lists the caller's own years, with the phase each one is in.
+func (s *Server) myCycles(c *gin.Context) {
+	ens, err := s.Store.EnrolmentsOf(c.Request.Context(), caller(c).NIP)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"cycles": ens})
+}
+
 // visibleEnrolment loads the enrolment if the caller may see it: the employee, their penilai,
 // the atasan penilai, or HR. Anyone else gets the same 404 as for a record that does not exist.
 func (s *Server) visibleEnrolment(c *gin.Context) (store.Enrolment, bool) {
@@ -37,8 +48,9 @@ func (s *Server) visibleEnrolment(c *gin.Context) (store.Enrolment, bool) {
 	nip := c.Param("nip")
 	en, err := s.Store.Enrolment(c.Request.Context(), id, nip)
 	me := caller(c)
-	if err == nil && !(me.IsHR || me.NIP == en.NIP || me.NIP == en.PenilaiNIP || me.NIP == en.AtasanNIP) {
-		err = store.ErrNotFound
+	if errors.Is(err, store.ErrNotFound) || (err == nil && !(me.IsHR || me.NIP == en.NIP || me.NIP == en.PenilaiNIP || me.NIP == en.AtasanNIP)) {
+		// One answer for "not there" and "not yours", so a forbidden request reveals nothing.
+		err = errNotFound("pegawai " + nip + " tidak ditemukan di siklus ini")
 	}
 	if err != nil {
 		fail(c, err)

@@ -41,6 +41,7 @@ func (s *Server) Handler() http.Handler {
 	a := r.Group("/api", s.identity)
 	a.GET("/me", s.me)
 	a.GET("/me/tasks", s.myTasks)
+	a.GET("/me/cycles", s.myCycles)
 
 	hr := a.Group("", s.requireHR)
 	hr.POST("/cycles", s.createCycle)

@@ -118,3 +118,13 @@ func (s *Store) Enrolments(ctx context.Context, cycleID int64) ([]Enrolment, err
 	}
 	return pgx.CollectRows(rows, pgx.RowToStructByPos[Enrolment])
 }
+
+// EnrolmentsOf lists the cycles one employee is enrolled in, newest first.
+func (s *Store) EnrolmentsOf(ctx context.Context, nip string) ([]Enrolment, error) {
+	rows, err := s.Pool.Query(ctx, `SELECT `+enrolmentColumns+` FROM employee_cycles ec JOIN employees e ON e.nip = ec.nip
+		WHERE ec.nip = $1 ORDER BY ec.cycle_id DESC`, nip)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[Enrolment])
+}

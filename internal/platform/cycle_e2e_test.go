@@ -32,6 +32,7 @@ const (
 	nipHead     = "197001011995031001" // atasan penilai
 	nipPenilai  = "198001012005011002" // pejabat penilai
 	nipEmployee = "199203152018011003"
+	nipStranger = "199405202019032004" // a colleague with no part in the employee's year
 )
 
 // sendGridSink stands in for SendGrid's v3 Mail Send endpoint: it checks what every request
@@ -158,6 +159,7 @@ func orgImport() map[string]any {
 			emp(nipPenilai, "Sari Wulandari", "PNS", "kabid", nipHead, false),
 			emp(nipEmployee, "Budi Santoso", "PNS", "pranata", nipPenilai, false),
 			emp(nipHR, "Rina Kusuma", "PNS", "analis-sdm", nipHead, true),
+			emp(nipStranger, "Dewi Lestari", "PPPK", "analis-sdm", nipPenilai, false),
 		},
 	}
 }
@@ -226,6 +228,18 @@ func TestEmployeeGoesThroughTheWholeYear(t *testing.T) {
 	// Another employee's year is invisible to a stranger: the same 404 as a missing one.
 	e.call("GET", fmt.Sprintf("/api/cycles/%d/employees/%s", cycle, nipEmployee), nipHR, nil, 200)
 	e.call("GET", fmt.Sprintf("/api/cycles/%d/employees/%s", cycle, nipEmployee), nipEmployee, nil, 200)
+	stranger := e.call("GET", fmt.Sprintf("/api/cycles/%d/employees/%s", cycle, nipEmployee), nipStranger, nil, 404)
+	e.call("GET", fmt.Sprintf("/api/cycles/%d/employees/%s", cycle+1, nipEmployee), nipStranger, nil, 404)
+	missing := e.call("GET", fmt.Sprintf("/api/cycles/%d/employees/%s", cycle, nipEmployee), nipStranger, nil, 404)
+	if fmt.Sprint(stranger) != fmt.Sprint(missing) {
+		t.Errorf("a forbidden read answers differently from a missing one: %v vs %v", stranger, missing)
+	}
+	e.act(cycle, "acknowledge", nipStranger, nil, 404)
+
+	mine := e.call("GET", "/api/me/cycles", nipEmployee, nil, 200)["cycles"].([]any)
+	if len(mine) != 1 || mine[0].(map[string]any)["phase"] != string(workflows.PhaseExecution) {
+		t.Errorf("my cycles = %v", mine)
+	}
 
 	// 2. Pemantauan: HR brings the monitoring date forward; the running workflow obeys.
 	e.moveDeadline(cycle, "plan_due", time.Now())

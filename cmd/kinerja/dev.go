@@ -1,0 +1,82 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/kinerja/platform/internal/devenv"
+	"github.com/kinerja/platform/internal/platform"
+)
+
+// dev runs the whole platform on this machine, with state under .data/ so a restart keeps
+// running cycles running. Ctrl-C stops everything in reverse order.
+func dev(ctx context.Context, log *slog.Logger) error {
+	root, err := devenv.RepoRoot()
+	if err != nil {
+		return err
+	}
+	data := filepath.Join(root, ".data")
+	if err := os.MkdirAll(data, 0o755); err != nil {
+		return err
+	}
+
+	dbURL, stopPG, err := devenv.Postgres(ctx, data, log)
+	if err != nil {
+		return err
+	}
+	defer stopPG()
+
+	bin, err := devenv.TemporalBinary()
+	if err != nil {
+		return err
+	}
+	temporalAddr, stopTemporal, err := devenv.StartTemporal(ctx, bin, filepath.Join(data, "temporal.sqlite"), 7233, log)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := stopTemporal(); err != nil {
+			log.Warn("temporal dev server stop", "error", err)
+		}
+	}()
+
+	cfg := configFromEnv(log)
+	cfg.DatabaseURL, cfg.TemporalAddress, cfg.DevAuth = dbURL, temporalAddr, true
+	if cfg.PublicURL == "" {
+		cfg.PublicURL = "http://localhost:8080"
+	}
+	p, err := platform.Start(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	fmt.Printf(`
+Platform kinerja berjalan / the platform is running.
+  API:            http://localhost%s  (caller identity: header X-Dev-NIP, dev mode only)
+  Temporal:       %s (state in .data/temporal.sqlite)
+  Dev inbox:      GET http://localhost%s/api/dev/outbox  (emails stay here without SENDGRID_API_KEY)
+Next: in another terminal run  go tool task demo  to walk a small organisation through a cycle.
+Ctrl-C stops everything.
+`, portOf(p.Addr), temporalAddr, portOf(p.Addr))
+	<-ctx.Done()
+	log.Info("stopping")
+	stopCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := p.Stop(stopCtx); err != nil && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	return nil
+}
+
+func portOf(addr string) string {
+	for i := len(addr) - 1; i >= 0; i-- {
+		if addr[i] == ':' {
+			return addr[i:]
+		}
+	}
+	return addr
+}

@@ -1,0 +1,99 @@
+// Command kinerja runs the appraisal-cycle platform.
+//
+//	kinerja serve   API and worker, configured from the environment (production)
+//	kinerja dev     everything on this machine: PostgreSQL, Temporal dev server, API and worker
+//	kinerja demo    walk a small organisation through a compressed cycle on a running platform
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/kinerja/platform/email"
+	"github.com/kinerja/platform/internal/platform"
+)
+
+const usage = `usage: kinerja <command>
+
+commands:
+  serve   run the API and the worker (configuration from the environment)
+  dev     run everything locally: PostgreSQL, Temporal dev server, migrations, worker, API on :8080
+  demo    seed a small organisation and walk it through a compressed cycle via the API
+`
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprint(os.Stderr, usage)
+		os.Exit(2)
+	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	slog.SetDefault(log)
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+
+	var err error
+	switch os.Args[1] {
+	case "serve":
+		err = serve(ctx, log)
+	case "dev":
+		err = dev(ctx, log)
+	case "demo":
+		err = demo(ctx, os.Args[2:])
+	default:
+		fmt.Fprint(os.Stderr, usage)
+		os.Exit(2)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "kinerja:", err)
+		os.Exit(1)
+	}
+}
+
+// configFromEnv reads the settings deploy/README.md documents.
+func configFromEnv(log *slog.Logger) platform.Config {
+	cfg := platform.Config{
+		DatabaseURL:       os.Getenv("DATABASE_URL"),
+		TemporalAddress:   envOr("TEMPORAL_ADDRESS", "127.0.0.1:7233"),
+		TemporalNamespace: envOr("TEMPORAL_NAMESPACE", "default"),
+		HTTPAddr:          envOr("HTTP_ADDR", ":8080"),
+		PublicURL:         os.Getenv("PUBLIC_URL"),
+		DevAuth:           os.Getenv("KINERJA_DEV_AUTH") == "1",
+		Logger:            log,
+	}
+	if key := os.Getenv("SENDGRID_API_KEY"); key != "" {
+		cfg.SendGrid = &email.SendGrid{
+			APIKey: key, Host: os.Getenv("SENDGRID_API_HOST"),
+			FromEmail: envOr("SENDGRID_FROM", "no-reply@kinerja.local"), FromName: envOr("SENDGRID_FROM_NAME", "e-Kinerja BKPSDM"),
+		}
+	}
+	return cfg
+}
+
+func envOr(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func serve(ctx context.Context, log *slog.Logger) error {
+	cfg := configFromEnv(log)
+	if cfg.DatabaseURL == "" {
+		return fmt.Errorf("DATABASE_URL is not set")
+	}
+	p, err := platform.Start(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	log.Info("serving", "addr", p.Addr, "temporal", cfg.TemporalAddress, "dev_auth", cfg.DevAuth, "sendgrid", cfg.SendGrid != nil)
+	<-ctx.Done()
+	log.Info("stopping")
+	stopCtx, cancel := context.WithTimeout(context.Background(), 50*time.Second)
+	defer cancel()
+	return p.Stop(stopCtx)
+}
