@@ -248,11 +248,16 @@ func (s *Server) enrolOne(ctx context.Context, cy store.Cycle, byNIP map[string]
 	}
 	_, err = s.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: wfID, TaskQueue: workflows.TaskQueue},
 		workflows.EmployeeCycleWorkflow, in)
-	var started *serviceerror.WorkflowExecutionAlreadyStarted
-	if err != nil && !errors.As(err, &started) {
+	if err != nil {
 		// Undo the enrolment row so the employee can be enrolled again.
 		if _, derr := s.Store.Pool.Exec(context.WithoutCancel(ctx), `DELETE FROM employee_cycles WHERE cycle_id = $1 AND nip = $2`, cy.ID, nip); derr != nil {
 			return fmt.Errorf("start workflow: %w (and undo failed: %v)", err, derr)
+		}
+		var started *serviceerror.WorkflowExecutionAlreadyStarted
+		if errors.As(err, &started) {
+			// The row was new, so Temporal holds a year this database does not know: a database
+			// restored or recreated under a running Temporal. Never attach to it silently.
+			return errors.New("siklus pegawai ini sudah berjalan di Temporal tetapi tidak tercatat di basis data; hubungi admin")
 		}
 		return fmt.Errorf("gagal memulai siklus pegawai: %w", err)
 	}
