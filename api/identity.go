@@ -3,40 +3,125 @@ package api
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/kinerja/platform/auth"
 	"github.com/kinerja/platform/store"
 )
 
-// DevNIPHeader carries the caller's NIP in development mode.
+// DevNIPHeader carries the caller's NIP in development mode; outside it the header is refused.
 const DevNIPHeader = "X-Dev-NIP"
 
-const callerKey = "caller"
+// SessionCookie holds the session token of a browser login.
+const SessionCookie = "kinerja_session"
 
-// identity establishes the caller from the org data on every request.
+// CSRFHeader must carry the session's CSRF token (from login) on every state-changing request
+// authenticated by the session cookie.
+const CSRFHeader = "X-CSRF-Token"
+
+const (
+	callerKey       = "caller"
+	authMethodKey   = "auth_method"
+	sessionTokenKey = "session_token"
+)
+
+// How the caller proved who they are.
+const (
+	viaToken   = "token"   // Authorization: Bearer <API token>
+	viaSession = "session" // the kinerja_session cookie
+	viaDev     = "dev"     // X-Dev-NIP, development mode only
+)
+
+func unauthenticated(msg string) *apiError {
+	return &apiError{Status: http.StatusUnauthorized, Code: "unauthenticated", Message: msg}
+}
+
+// identity establishes the caller on every request and puts their employee record in the context.
 func (s *Server) identity(c *gin.Context) {
-	if !s.DevAuth {
-		fail(c, &apiError{Status: http.StatusUnauthorized, Code: "unauthenticated",
-			Message: "login belum tersedia di lingkungan ini; aktifkan mode pengembangan (KINERJA_DEV_AUTH=1)"})
-		return
+	if s.authenticate(c) {
+		c.Next()
 	}
-	nip := c.GetHeader(DevNIPHeader)
-	if nip == "" {
-		fail(c, &apiError{Status: http.StatusUnauthorized, Code: "unauthenticated", Message: "header " + DevNIPHeader + " wajib diisi dengan NIP Anda"})
-		return
+}
+
+// authenticate resolves the caller from, in order: an API token (Authorization: Bearer), the
+// session cookie, or, only when DevAuth is on, the X-Dev-NIP header. A credential that is
+// present but invalid is refused rather than skipped. Requests authenticated by the cookie must
+// carry the CSRF token when they change state; tokens and the dev header are not sent by browsers
+// on their own, so they need none. On failure it has written the error and returns false.
+func (s *Server) authenticate(c *gin.Context) bool {
+	ctx := c.Request.Context()
+	var nip, method string
+	if h := c.GetHeader("Authorization"); h != "" {
+		scheme, secret, _ := strings.Cut(h, " ")
+		if !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(secret) == "" {
+			fail(c, unauthenticated("header Authorization harus berbentuk: Bearer <token API>"))
+			return false
+		}
+		t, err := s.accounts().UseAPIToken(ctx, strings.TrimSpace(secret))
+		if errors.Is(err, auth.ErrTokenInvalid) {
+			fail(c, unauthenticated(err.Error()))
+			return false
+		}
+		if err != nil {
+			fail(c, err)
+			return false
+		}
+		if !auth.ScopesAllow(t.Scopes, c.Request.Method) {
+			fail(c, &apiError{Status: http.StatusForbidden, Code: "insufficient_scope",
+				Message: "token API ini hanya untuk membaca (scope read); permintaan yang mengubah data memerlukan scope write"})
+			return false
+		}
+		nip, method = t.NIP, viaToken
+	} else if tok, err := c.Cookie(SessionCookie); err == nil && tok != "" {
+		sess, err := s.accounts().Session(ctx, tok)
+		if errors.Is(err, auth.ErrSessionInvalid) {
+			s.clearSessionCookie(c)
+			fail(c, unauthenticated(err.Error()))
+			return false
+		}
+		if err != nil {
+			fail(c, err)
+			return false
+		}
+		if !auth.SafeMethod(c.Request.Method) && !auth.CheckCSRF(tok, c.GetHeader(CSRFHeader)) {
+			fail(c, &apiError{Status: http.StatusForbidden, Code: "csrf",
+				Message: "header " + CSRFHeader + " tidak ada atau tidak cocok dengan sesi; muat ulang halaman lalu coba lagi"})
+			return false
+		}
+		nip, method = sess.NIP, viaSession
+		c.Set(sessionTokenKey, tok)
+	} else if s.DevAuth {
+		nip, method = c.GetHeader(DevNIPHeader), viaDev
+		if nip == "" {
+			fail(c, unauthenticated("header "+DevNIPHeader+" wajib diisi dengan NIP Anda, atau login terlebih dahulu"))
+			return false
+		}
+	} else if c.GetHeader(DevNIPHeader) != "" {
+		fail(c, unauthenticated("header "+DevNIPHeader+" ditolak: identitas tanpa login hanya berlaku dalam mode pengembangan; silakan login"))
+		return false
+	} else {
+		fail(c, unauthenticated("silakan login terlebih dahulu"))
+		return false
 	}
-	e, err := s.Store.Employee(c.Request.Context(), nip)
+
+	e, err := s.Store.Employee(ctx, nip)
 	if errors.Is(err, store.ErrNotFound) {
-		fail(c, &apiError{Status: http.StatusUnauthorized, Code: "unauthenticated", Message: "NIP " + nip + " tidak terdaftar"})
-		return
+		msg := "pemilik kredensial ini tidak lagi terdaftar sebagai pegawai"
+		if method == viaDev {
+			msg = "NIP " + nip + " tidak terdaftar"
+		}
+		fail(c, unauthenticated(msg))
+		return false
 	}
 	if err != nil {
 		fail(c, err)
-		return
+		return false
 	}
 	c.Set(callerKey, e)
-	c.Next()
+	c.Set(authMethodKey, method)
+	return true
 }
 
 // optionalIdentity lets an empty organisation be imported by nobody; once anyone exists, the caller must be HR.
@@ -50,10 +135,11 @@ func (s *Server) optionalIdentity(c *gin.Context) {
 		c.Next()
 		return
 	}
-	s.identity(c)
-	if !c.IsAborted() {
-		s.requireHR(c)
+	// authenticate, not identity: identity would run the handler before the HR check below.
+	if !s.authenticate(c) {
+		return
 	}
+	s.requireHR(c)
 }
 
 func (s *Server) requireHR(c *gin.Context) {
@@ -64,8 +150,20 @@ func (s *Server) requireHR(c *gin.Context) {
 	c.Next()
 }
 
+// interactiveOnly refuses API tokens: managing tokens and passwords needs a person who logged
+// in, so a leaked token cannot mint more tokens or take over the account.
+func (s *Server) interactiveOnly(c *gin.Context) {
+	if authMethod(c) == viaToken {
+		fail(c, errForbidden("token API tidak dapat dipakai untuk ini; login dengan NIP dan kata sandi"))
+		return
+	}
+	c.Next()
+}
+
 func caller(c *gin.Context) store.Employee {
 	e, _ := c.Get(callerKey)
 	emp, _ := e.(store.Employee)
 	return emp
 }
+
+func authMethod(c *gin.Context) string { return c.GetString(authMethodKey) }

@@ -8,10 +8,12 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"go.temporal.io/sdk/client"
 
+	"github.com/kinerja/platform/email"
 	"github.com/kinerja/platform/store"
 )
 
@@ -19,9 +21,17 @@ import (
 type Server struct {
 	Store    *store.Store
 	Temporal client.Client
-	// DevAuth trusts the X-Dev-NIP header as the caller's identity. Development only:
-	// real login replaces it.
+	// DevAuth trusts the X-Dev-NIP header as the caller's identity when a request carries no
+	// API token and no session cookie. Development only: otherwise the header is refused.
 	DevAuth bool
+	// SecureCookies marks the session cookie Secure; off only for development over plain HTTP.
+	SecureCookies bool
+	// PublicURL is where people reach the site, for links in emails (password reset).
+	PublicURL string
+	// Mailer sends password-reset emails; nil leaves them in the outbox (the dev inbox).
+	Mailer email.Sender
+	// Now is the clock for sessions, lockouts and links; nil means time.Now.
+	Now func() time.Time
 }
 
 // maxBody bounds every request body.
@@ -42,6 +52,7 @@ func (s *Server) Handler() http.Handler {
 	a.GET("/me", s.me)
 	a.GET("/me/tasks", s.myTasks)
 	a.GET("/me/cycles", s.myCycles)
+	s.authRoutes(r, a) // login, sessions, password reset, API tokens: api/auth.go
 
 	hr := a.Group("", s.requireHR)
 	hr.POST("/cycles", s.createCycle)
@@ -50,6 +61,7 @@ func (s *Server) Handler() http.Handler {
 	hr.PUT("/cycles/:cycle/deadlines/:name", s.moveDeadline)
 	hr.GET("/cycles/:cycle/progress", s.progress)
 	hr.GET("/dev/outbox", s.outbox)
+	hr.GET("/audit/export", s.exportAudit) // api/audit.go
 
 	a.GET("/cycles/:cycle/employees/:nip", s.employeeYear)
 	a.GET("/cycles/:cycle/employees/:nip/audit", s.employeeAudit)
@@ -63,6 +75,12 @@ func securityHeaders(c *gin.Context) {
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Referrer-Policy", "no-referrer")
 	h.Set("Cache-Control", "no-store")
+	// Every answer is JSON: nothing in it may load, run or be framed. A handler that ever serves
+	// another type sets its own policy.
+	h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+	if c.Request.TLS != nil {
+		h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+	}
 	c.Next()
 }
 

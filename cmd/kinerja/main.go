@@ -3,6 +3,7 @@
 //	kinerja serve   API and worker, configured from the environment (production)
 //	kinerja dev     everything on this machine: PostgreSQL, Temporal dev server, API and worker
 //	kinerja demo    walk a small organisation through a compressed cycle on a running platform
+//	kinerja create-admin  the first HR admin with a password account
 package main
 
 import (
@@ -24,6 +25,8 @@ commands:
   serve   run the API and the worker (configuration from the environment)
   dev     run everything locally: PostgreSQL, Temporal dev server, migrations, worker, API on :8080
   demo    seed a small organisation and walk it through a compressed cycle via the API
+  create-admin  create the first HR admin and its password account in DATABASE_URL (see -h)
+  audit   audit verify: check the audit log's hash chain in DATABASE_URL, report the first broken link
 `
 
 func main() {
@@ -31,7 +34,8 @@ func main() {
 		fmt.Fprint(os.Stderr, usage)
 		os.Exit(2)
 	}
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	// Redacted: NIPs, emails and keys never reach the logs (internal/platform/redact.go).
+	log := slog.New(platform.Redact(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})))
 	slog.SetDefault(log)
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
@@ -44,6 +48,10 @@ func main() {
 		err = dev(ctx, log)
 	case "demo":
 		err = demo(ctx, os.Args[2:])
+	case "create-admin":
+		err = createAdmin(ctx, os.Args[2:])
+	case "audit":
+		err = auditCmd(ctx, os.Args[2:])
 	default:
 		fmt.Fprint(os.Stderr, usage)
 		os.Exit(2)

@@ -66,7 +66,7 @@ func (s *sendGridSink) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 type e2e struct {
-	t    *testing.T
+	t    testing.TB
 	base string
 	pool *pgxpool.Pool
 	p    *platform.Platform

@@ -55,6 +55,7 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 	if log == nil {
 		log = slog.Default()
 	}
+	log = slog.New(Redact(log.Handler())) // no NIP, SendGrid key or email address in any log line: redact.go
 	pool, err := pgxpool.New(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return nil, fmt.Errorf("database: %w", err)
@@ -81,7 +82,11 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 		pool.Close()
 		return nil, fmt.Errorf("worker: %w", err)
 	}
-	srv := &api.Server{Store: &store.Store{Pool: pool}, Temporal: tc, DevAuth: cfg.DevAuth}
+	srv := &api.Server{Store: &store.Store{Pool: pool}, Temporal: tc, DevAuth: cfg.DevAuth,
+		SecureCookies: !cfg.DevAuth, PublicURL: cfg.PublicURL}
+	if cfg.SendGrid != nil {
+		srv.Mailer = cfg.SendGrid // never a typed nil: a nil Mailer keeps emails in the outbox
+	}
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
 		w.Stop()

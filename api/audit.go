@@ -1,0 +1,92 @@
+package api
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/kinerja/platform/audit"
+)
+
+// auditDay is the calendar the export's dates are read in: the platform's offices keep WIB.
+var auditDay = func() *time.Location {
+	if loc, err := time.LoadLocation("Asia/Jakarta"); err == nil {
+		return loc
+	}
+	return time.FixedZone("WIB", 7*3600)
+}()
+
+// exportAudit streams the audit log rows of the days from..to (both included, WIB) as JSON Lines,
+// with their hashes, for inspectors: GET /api/audit/export?from=YYYY-MM-DD&to=YYYY-MM-DD.
+func (s *Server) exportAudit(c *gin.Context) {
+	from, err := auditDate(c, "from")
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	to, err := auditDate(c, "to")
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if to.Before(from) {
+		fail(c, errInvalid("parameter to (tanggal akhir) tidak boleh sebelum parameter from (tanggal awal)"))
+		return
+	}
+	w := &exportWriter{c: c, filename: "audit-log_" + from.Format(time.DateOnly) + "_" + to.Format(time.DateOnly) + ".jsonl"}
+	err = audit.Export(c.Request.Context(), s.Store.Pool, w, from, to.AddDate(0, 0, 1))
+	switch {
+	case err != nil && !w.started:
+		fail(c, err)
+	case err != nil:
+		// The status is sent already: cut the connection so the client sees a truncated download
+		// rather than a complete-looking file.
+		slog.ErrorContext(c.Request.Context(), "audit export interrupted", "error", err)
+		c.Abort()
+		if conn, _, herr := http.NewResponseController(c.Writer).Hijack(); herr == nil {
+			conn.Close()
+		}
+	default:
+		w.start() // an empty export is still a file
+	}
+}
+
+// auditDate reads a required YYYY-MM-DD query parameter as the start of that day in WIB.
+func auditDate(c *gin.Context, name string) (time.Time, error) {
+	v, ok := c.GetQuery(name)
+	if !ok || v == "" {
+		return time.Time{}, errInvalid("parameter " + name + " wajib diisi dengan tanggal berformat YYYY-MM-DD")
+	}
+	d, err := time.ParseInLocation(time.DateOnly, v, auditDay)
+	if err != nil {
+		return time.Time{}, errInvalid("parameter " + name + " bukan tanggal yang valid (format YYYY-MM-DD, misalnya 2026-01-31)")
+	}
+	return d, nil
+}
+
+// exportWriter sends the download headers with the first bytes, so an error before any row can
+// still be answered as a JSON error.
+type exportWriter struct {
+	c        *gin.Context
+	filename string
+	started  bool
+}
+
+func (w *exportWriter) start() {
+	if w.started {
+		return
+	}
+	w.started = true
+	h := w.c.Writer.Header()
+	h.Set("Content-Type", "application/x-ndjson; charset=utf-8")
+	h.Set("Content-Disposition", `attachment; filename="`+w.filename+`"`)
+	w.c.Status(http.StatusOK)
+	w.c.Writer.WriteHeaderNow()
+}
+
+func (w *exportWriter) Write(p []byte) (int, error) {
+	w.start()
+	return w.c.Writer.Write(p)
+}
