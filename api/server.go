@@ -8,6 +8,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"reflect"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -84,7 +85,8 @@ func securityHeaders(c *gin.Context) {
 	c.Next()
 }
 
-// bind decodes a JSON body strictly: unknown fields and trailing data are errors naming the problem.
+// bind decodes a JSON body strictly: unknown, repeated or miscased keys, fields the server sets,
+// and trailing data are errors naming the problem (see checkShape).
 func bind(c *gin.Context, v any) error {
 	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxBody))
 	if err != nil {
@@ -94,17 +96,16 @@ func bind(c *gin.Context, v any) error {
 		}
 		return errBadRequest("isi permintaan tidak terbaca")
 	}
-	if len(bytes.TrimSpace(body)) == 0 {
+	if trimmed := bytes.TrimSpace(body); len(trimmed) == 0 || string(trimmed) == "null" {
 		body = []byte("{}") // steps such as approve-plan need no body
+	}
+	if err := checkShape(body, reflect.TypeOf(v)); err != nil {
+		return errBadRequest(err.Error())
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		var typeErr *json.UnmarshalTypeError
-		if errors.As(err, &typeErr) {
-			return errBadRequest("kolom " + typeErr.Field + ": tipe data salah, seharusnya " + typeErr.Type.String())
-		}
-		return errBadRequest("JSON tidak valid: " + err.Error())
+		return errBadRequest(decodeError(err).Error())
 	}
 	if dec.More() {
 		return errBadRequest("JSON tidak valid: ada data setelah objek utama")

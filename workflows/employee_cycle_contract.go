@@ -140,7 +140,7 @@ type Actor struct {
 // Request is carried by every update: a caller-chosen id (a repeat is rejected) and the actor.
 type Request struct {
 	RequestID string `json:"request_id"`
-	Actor     Actor  `json:"actor"`
+	Actor     Actor  `json:"actor" input:"server"` // set by the API from the caller's identity
 }
 
 type SubmitPlanInput struct {
