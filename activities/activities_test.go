@@ -12,45 +12,13 @@ import (
 )
 
 const (
-	nipHR       = "198501012010012001"
-	nipHead     = "197001011995031001"
-	nipPenilai  = "198001012005011002"
-	nipEmployee = "199203152018011003"
+	nipHR       = testenv.NIPHR
+	nipHead     = testenv.NIPHead
+	nipPenilai  = testenv.NIPPenilai
+	nipEmployee = testenv.NIPEmployee
 )
 
-// seed creates a small organisation, a cycle and one enrolment; it returns the cycle id.
-func seed(t *testing.T, st *store.Store) int64 {
-	t.Helper()
-	ctx := context.Background()
-	emp := func(nip, name, status, pos, sup string, hr bool) store.Employee {
-		return store.Employee{NIP: nip, Name: name, Email: nip + "@contoh.go.id", Status: status, UnitID: "dinas",
-			PositionID: pos, SuperiorNIP: sup, IsHR: hr}
-	}
-	err := st.ImportOrg(ctx, store.OrgImport{
-		Units: []store.Unit{{ID: "dinas", Name: "Dinas"}},
-		Positions: []store.Position{{ID: "kadis", Name: "Kepala Dinas", JenisJabatan: "jpt", KelasJabatan: 14, TPPBasic: 15_000_000},
-			{ID: "staf", Name: "Pranata Komputer", JenisJabatan: "fungsional", KelasJabatan: 8, TPPBasic: 5_000_000}},
-		Employees: []store.Employee{emp(nipHead, "Hadi", "PNS", "kadis", "", false), emp(nipPenilai, "Sari", "PNS", "kadis", nipHead, false),
-			emp(nipEmployee, "Budi", "CPNS", "staf", nipPenilai, false), emp(nipHR, "Rina", "PNS", "staf", nipHead, true)},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	dl := map[string]time.Time{}
-	for i, n := range store.DeadlineColumns {
-		dl[n] = time.Now().Add(time.Duration(i+1) * time.Hour)
-	}
-	id, err := st.CreateCycle(ctx, store.Cycle{Year: 2026, Name: "Penilaian Kinerja 2026", Deadlines: dl,
-		AppealWindow: time.Hour, DecisionSLA: time.Hour, ReminderLead: time.Minute, CreatedBy: nipHR})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.Enrol(ctx, store.Enrolment{CycleID: id, NIP: nipEmployee, WorkflowID: "wf", PenilaiNIP: nipPenilai,
-		AtasanNIP: nipHead, Phase: "perencanaan"}); err != nil {
-		t.Fatal(err)
-	}
-	return id
-}
+func seed(t *testing.T, st *store.Store) int64 { return testenv.SeedCycle(t, st) }
 
 func TestApplyStepWritesOnceAndNotifies(t *testing.T) {
 	pool := testenv.DB(t)

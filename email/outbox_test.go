@@ -2,58 +2,21 @@ package email
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"net/http"
-	"os"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/kinerja/platform/migrations"
+	"github.com/kinerja/platform/internal/testenv"
 )
 
-// newTestDB creates a fresh, migrated database on the real server and drops it after the test.
-func newTestDB(t *testing.T) *pgxpool.Pool {
-	t.Helper()
-	ctx := context.Background()
-	url := os.Getenv("DATABASE_URL")
-	if url == "" {
-		url = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
-	}
-	admin, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatalf("PostgreSQL is required for these tests and is unreachable at %s (set DATABASE_URL): %v", url, err)
-	}
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	name := "email_test_" + hex.EncodeToString(b)
-	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
-		admin.Close(ctx)
-		t.Fatalf("create database %s: %v", name, err)
-	}
-	t.Cleanup(func() {
-		if _, err := admin.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
-			t.Errorf("drop database %s: %v", name, err)
-		}
-		admin.Close(ctx)
-	})
-
-	cfg, err := pgxpool.ParseConfig(url)
-	require.NoError(t, err)
-	cfg.ConnConfig.Database = name
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
-	require.NoError(t, err)
-	t.Cleanup(pool.Close) // runs before the drop: cleanups are LIFO
-	require.NoError(t, migrations.Apply(ctx, pool))
-	return pool
-}
+// newTestDB is a fresh, migrated database on the real server, dropped after the test.
+func newTestDB(t *testing.T) *pgxpool.Pool { return testenv.DB(t) }
 
 func entry(t *testing.T, pool *pgxpool.Pool, key string) OutboxEntry {
 	t.Helper()
