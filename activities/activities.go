@@ -207,8 +207,9 @@ func (w *stepWriter) writeAudit(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	_, err = w.tx.Exec(ctx, `INSERT INTO audit_log (at, actor_nip, action, cycle_id, subject_nip, before, after)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`, w.st.At, w.st.ActorNIP, w.st.Action, w.st.CycleID, w.st.NIP, before, after)
+	_, err = w.tx.Exec(ctx, `INSERT INTO audit_log (at, actor_nip, on_behalf_of, action, cycle_id, subject_nip, before, after)
+		VALUES ($1, $2, NULLIF($3, ''), $4, $5, $6, $7, $8)`,
+		w.st.At, w.st.ActorNIP, w.st.OnBehalfOf, w.st.Action, w.st.CycleID, w.st.NIP, before, after)
 	return err
 }
 

@@ -12,12 +12,14 @@ type Step struct {
 	// Key makes the step idempotent: a retried activity with the same key writes nothing.
 	Key string `json:"key"`
 	// Seq orders the steps of one workflow; a step that commits late never overwrites a newer projection.
-	Seq      int64     `json:"seq"`
-	CycleID  int64     `json:"cycle_id"`
-	NIP      string    `json:"nip"`
-	ActorNIP string    `json:"actor_nip"` // "system" for timer-driven steps
-	Action   string    `json:"action"`
-	At       time.Time `json:"at"`
+	Seq      int64  `json:"seq"`
+	CycleID  int64  `json:"cycle_id"`
+	NIP      string `json:"nip"`
+	ActorNIP string `json:"actor_nip"` // "system" for timer-driven steps
+	// OnBehalfOf is the Plt/Plh who took the step for ActorNIP; empty when ActorNIP acted in person.
+	OnBehalfOf string    `json:"on_behalf_of,omitempty"`
+	Action     string    `json:"action"`
+	At         time.Time `json:"at"`
 	// Before and After summarise the cycle around the step, for the audit log.
 	Before Snapshot `json:"before"`
 	After  Snapshot `json:"after"`

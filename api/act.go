@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 	"go.temporal.io/sdk/client"
 
+	"github.com/kinerja/platform/internal/access"
 	"github.com/kinerja/platform/workflows"
 )
 
@@ -53,26 +54,51 @@ func stepInput(update string) (any, *workflows.Request) {
 	return nil, nil
 }
 
+// stepRole is whose each step is; the workflow's validators check the same (and stay the final word).
+func stepRole(update string) (access.Role, bool) {
+	switch update {
+	case workflows.UpdateSubmitPlan, workflows.UpdateReportRealisasi, workflows.UpdateAcknowledge, workflows.UpdateFileAppeal:
+		return access.Pegawai, true
+	case workflows.UpdateApprovePlan, workflows.UpdateReturnPlan, workflows.UpdateGiveFeedback, workflows.UpdateRate,
+		workflows.UpdateScheduleDialog, workflows.UpdateRecordDialog:
+		return access.Penilai, true
+	case workflows.UpdateDecideAppeal:
+		return access.Atasan, true
+	case workflows.UpdateConfirmFollowUp:
+		return access.HR, true
+	}
+	return "", false
+}
+
 // act sends one human step to the employee's workflow and answers with the new status.
-// The workflow's validator decides whether the caller may take this step now.
+// internal/access decides who may take it and as whom: a Plt/Plh acts as the official they stand
+// in for, with Actor.OnBehalfOf naming them. The workflow's validator then decides whether the
+// step fits where the year stands (and checks the actor against its own snapshot again).
 func (s *Server) act(c *gin.Context) {
-	en, ok := s.visibleEnrolment(c)
+	v, ok := s.visibleEnrolment(c)
 	if !ok {
 		return
 	}
+	en := v.en
 	update := c.Param("action")
 	in, req := stepInput(update)
-	if in == nil {
+	role, known := stepRole(update)
+	if in == nil || !known {
 		fail(c, errNotFound("langkah "+update+" tidak dikenal"))
+		return
+	}
+	acting, decision := access.Act(v.who, v.target, role)
+	if decision != access.Allow {
+		// Hidden cannot happen here: visibleEnrolment has answered 404 already.
+		fail(c, forbiddenStep(role))
 		return
 	}
 	if err := bind(c, in); err != nil {
 		fail(c, err)
 		return
 	}
-	me := caller(c)
-	// The actor is who the org data says is calling, never what the body claims.
-	req.Actor = workflows.Actor{NIP: me.NIP, HR: me.IsHR}
+	// The actor is who the org data and the delegations say is calling, never what the body claims.
+	req.Actor = workflows.Actor{NIP: acting.NIP, HR: acting.HR, OnBehalfOf: acting.OnBehalfOf}
 	if req.RequestID == "" {
 		req.RequestID = c.GetHeader("Idempotency-Key")
 	}

@@ -41,6 +41,7 @@ func bindTargets() []bindTarget {
 		bindTarget{"enrolRequest", func() any { return &enrolRequest{} }},
 		bindTarget{"moveDeadlineRequest", func() any { return &moveDeadlineRequest{} }},
 		bindTarget{"store.OrgImport", func() any { return &store.OrgImport{} }},
+		bindTarget{"createDelegationRequest", func() any { return &createDelegationRequest{} }},
 	)
 }
 

@@ -13,6 +13,7 @@ import (
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 
+	"github.com/kinerja/platform/internal/access"
 	"github.com/kinerja/platform/store"
 	"github.com/kinerja/platform/workflows"
 )
@@ -180,11 +181,22 @@ func (s *Server) enrol(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
+	who, err := s.who(c)
+	if err != nil {
+		fail(c, err)
+		return
+	}
 	all, err := s.Store.Employees(ctx, nil)
 	if err != nil {
 		fail(c, err)
 		return
 	}
+	parents, err := s.Store.UnitParents(ctx)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	covers := func(e store.Employee) bool { return who.HRCovers(access.Ancestry(parents, e.UnitID)) }
 	byNIP := map[string]store.Employee{}
 	for _, e := range all {
 		byNIP[e.NIP] = e
@@ -193,7 +205,7 @@ func (s *Server) enrol(c *gin.Context) {
 	if req.All {
 		nips = nil
 		for _, e := range all {
-			if sup, ok := byNIP[e.SuperiorNIP]; ok && sup.SuperiorNIP != "" {
+			if sup, ok := byNIP[e.SuperiorNIP]; ok && sup.SuperiorNIP != "" && covers(e) {
 				nips = append(nips, e.NIP)
 			}
 		}
@@ -201,6 +213,11 @@ func (s *Server) enrol(c *gin.Context) {
 	enrolled := []string{}
 	rowErrors := []enrolRowError{}
 	for _, nip := range nips {
+		if e, ok := byNIP[nip]; !who.RegionWideHR() && (!ok || !covers(e)) {
+			// Scoped HR: an employee elsewhere reads like an unknown one.
+			rowErrors = append(rowErrors, enrolRowError{nip, "pegawai tidak terdaftar atau di luar cakupan unit Anda"})
+			continue
+		}
 		if err := s.enrolOne(ctx, cy, byNIP, nip); err != nil {
 			rowErrors = append(rowErrors, enrolRowError{nip, err.Error()})
 			continue
@@ -326,11 +343,24 @@ func (s *Server) progress(c *gin.Context) {
 	if !ok {
 		return
 	}
-	ens, err := s.Store.Enrolments(c.Request.Context(), cy.ID)
+	ctx := c.Request.Context()
+	who, err := s.who(c)
 	if err != nil {
 		fail(c, err)
 		return
 	}
+	ens, err := s.Store.Enrolments(ctx, cy.ID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	parents, err := s.Store.UnitParents(ctx)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	// HR sees the employees in its scope only; the counts are theirs.
+	ens = inScope(who, parents, ens, func(en store.Enrolment) string { return en.UnitID })
 	byPhase := map[string]int{}
 	final := 0
 	for _, en := range ens {

@@ -124,7 +124,8 @@ func (s *Server) authenticate(c *gin.Context) bool {
 	return true
 }
 
-// optionalIdentity lets an empty organisation be imported by nobody; once anyone exists, the caller must be HR.
+// optionalIdentity lets an empty organisation be imported by nobody; once anyone exists, the
+// caller must be region-wide HR or an admin.
 func (s *Server) optionalIdentity(c *gin.Context) {
 	n, err := s.Store.CountEmployees(c.Request.Context())
 	if err != nil {
@@ -139,7 +140,7 @@ func (s *Server) optionalIdentity(c *gin.Context) {
 	if !s.authenticate(c) {
 		return
 	}
-	s.requireHR(c)
+	s.requireOrgWide(c)
 }
 
 func (s *Server) requireHR(c *gin.Context) {

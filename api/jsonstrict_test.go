@@ -24,7 +24,7 @@ func bindBody(t *testing.T, body string, v any) error {
 func TestBindIsStrictAndSaysWhichField(t *testing.T) {
 	cases := []struct {
 		name, body, want string // want: the message, "" for accepted
-		into                   func() any
+		into             func() any
 	}{
 		{"valid step", `{"request_id":"r1","plan":{"approach":"kuantitatif","items":[{"kind":"utama","rhk":"x","aspect":"kuantitas","iki":"y","target":"1","unit":"dok"}]}}`, "",
 			func() any { return &workflows.SubmitPlanInput{} }},

@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/kinerja/platform/email"
+	"github.com/kinerja/platform/internal/access"
 	"github.com/kinerja/platform/store"
 	"github.com/kinerja/platform/workflows"
 )
@@ -17,14 +18,52 @@ func (s *Server) me(c *gin.Context) {
 	c.JSON(http.StatusOK, caller(c))
 }
 
+// myTasks is the caller's inbox: tasks assigned to them, HR's shared tasks for employees in their
+// scope, and the penilai and atasan tasks of the officials they act for as Plt/Plh (acting_for).
 func (s *Server) myTasks(c *gin.Context) {
-	me := caller(c)
-	tasks, err := s.Store.OpenTasks(c.Request.Context(), me.NIP, me.IsHR)
+	ctx := c.Request.Context()
+	who, err := s.who(c)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"tasks": tasks})
+	var principals []string
+	for _, d := range who.Delegations {
+		if d.ActiveAt(who.Now) {
+			principals = append(principals, d.Principal)
+		}
+	}
+	tasks, err := s.Store.OpenTasks(ctx, who.NIP, who.HR, principals)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	var parents map[string]string
+	mine := []store.Task{}
+	for _, t := range tasks {
+		switch {
+		case t.AssigneeNIP == who.NIP:
+		case t.Role == string(access.HR):
+			if parents == nil {
+				if parents, err = s.Store.UnitParents(ctx); err != nil {
+					fail(c, err)
+					return
+				}
+			}
+			if !who.HRCovers(access.Ancestry(parents, t.SubjectUnitID)) {
+				continue
+			}
+		default:
+			target := access.Target{NIP: t.SubjectNIP, PenilaiNIP: t.PenilaiNIP, AtasanNIP: t.AtasanNIP}
+			acting, d := access.Act(who, target, access.Role(t.Role))
+			if d != access.Allow || acting.OnBehalfOf != who.NIP || acting.NIP != t.AssigneeNIP {
+				continue
+			}
+			t.ActingFor = t.AssigneeNIP
+		}
+		mine = append(mine, t)
+	}
+	c.JSON(http.StatusOK, gin.H{"tasks": mine})
 }
 
 // myCycles lists the caller's own years, with the phase each one is in.
@@ -37,34 +76,50 @@ func (s *Server) myCycles(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"cycles": ens})
 }
 
-// visibleEnrolment loads the enrolment if the caller may see it: the employee, their penilai,
-// the atasan penilai, or HR. Anyone else gets the same 404 as for a record that does not exist.
-func (s *Server) visibleEnrolment(c *gin.Context) (store.Enrolment, bool) {
+// year is an enrolment the caller may see, with the caller and the target as internal/access saw them.
+type year struct {
+	en     store.Enrolment
+	who    access.Caller
+	target access.Target
+}
+
+// visibleEnrolment loads the enrolment if the caller may see it (access.CanSee): the employee,
+// the penilai and atasan of the enrolment, their Plt/Plh while the delegation lasts, and HR with
+// the employee in scope. Anyone else gets the same 404 as for a record that does not exist.
+func (s *Server) visibleEnrolment(c *gin.Context) (year, bool) {
 	id, err := cycleParam(c)
 	if err != nil {
 		fail(c, err)
-		return store.Enrolment{}, false
+		return year{}, false
 	}
 	nip := c.Param("nip")
-	en, err := s.Store.Enrolment(c.Request.Context(), id, nip)
-	me := caller(c)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && !(me.IsHR || me.NIP == en.NIP || me.NIP == en.PenilaiNIP || me.NIP == en.AtasanNIP)) {
+	ctx := c.Request.Context()
+	y := year{}
+	y.en, err = s.Store.Enrolment(ctx, id, nip)
+	if err == nil {
+		y.who, err = s.who(c)
+	}
+	if err == nil {
+		y.target, err = s.targetOf(ctx, y.en)
+	}
+	if errors.Is(err, store.ErrNotFound) || (err == nil && !access.CanSee(y.who, y.target)) {
 		// One answer for "not there" and "not yours", so a forbidden request reveals nothing.
 		err = errNotFound("pegawai " + nip + " tidak ditemukan di siklus ini")
 	}
 	if err != nil {
 		fail(c, err)
-		return store.Enrolment{}, false
+		return year{}, false
 	}
-	return en, true
+	return y, true
 }
 
 // employeeYear answers with what Postgres holds and, when the workflow answers, its live status.
 func (s *Server) employeeYear(c *gin.Context) {
-	en, ok := s.visibleEnrolment(c)
+	v, ok := s.visibleEnrolment(c)
 	if !ok {
 		return
 	}
+	en := v.en
 	y, err := s.Store.Year(c.Request.Context(), en.CycleID, en.NIP)
 	if err != nil {
 		fail(c, err)
@@ -88,10 +143,11 @@ func (s *Server) employeeYear(c *gin.Context) {
 }
 
 func (s *Server) employeeAudit(c *gin.Context) {
-	en, ok := s.visibleEnrolment(c)
+	v, ok := s.visibleEnrolment(c)
 	if !ok {
 		return
 	}
+	en := v.en
 	entries, err := s.Store.Audit(c.Request.Context(), en.CycleID, en.NIP)
 	if err != nil {
 		fail(c, err)
@@ -115,6 +171,19 @@ func (s *Server) importOrg(c *gin.Context) {
 	if err := bind(c, &in); err != nil {
 		fail(c, err)
 		return
+	}
+	// Who is admin is the admins' to change. The bootstrap import (no caller) sets the first ones.
+	if me := caller(c); me.NIP != "" && !me.IsAdmin {
+		rows, err := s.Store.AdminChanges(c.Request.Context(), in.Employees)
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		if len(rows) > 0 {
+			fail(c, &apiError{Status: http.StatusForbidden, Code: "forbidden", Rows: rows,
+				Message: "impor ditolak: " + rows[0].Error()})
+			return
+		}
 	}
 	if err := s.Store.ImportOrg(c.Request.Context(), in); err != nil {
 		fail(c, err)

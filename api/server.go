@@ -31,8 +31,10 @@ type Server struct {
 	PublicURL string
 	// Mailer sends password-reset emails; nil leaves them in the outbox (the dev inbox).
 	Mailer email.Sender
-	// Now is the clock for sessions, lockouts and links; nil means time.Now.
+	// Now is the clock for sessions, lockouts, links and delegations; nil means time.Now.
 	Now func() time.Time
+	// OIDC is the single sign-on provider (api/oidc.go); nil turns SSO off: its routes answer 404.
+	OIDC *OIDC
 }
 
 // maxBody bounds every request body.
@@ -54,15 +56,20 @@ func (s *Server) Handler() http.Handler {
 	a.GET("/me/tasks", s.myTasks)
 	a.GET("/me/cycles", s.myCycles)
 	s.authRoutes(r, a) // login, sessions, password reset, API tokens: api/auth.go
+	s.oidcRoutes(r)    // single sign-on, only when configured: api/oidc.go
 
+	// Who may do what: internal/access; api/authz.go. Organisation-wide work needs region-wide HR
+	// or an admin; per-employee HR work needs the employee inside the caller's HR scope.
+	org := a.Group("", s.requireOrgWide)
+	org.POST("/cycles", s.createCycle)
+	a.GET("/cycles/:cycle", s.requireHROrAdmin, s.getCycle)
+	org.PUT("/cycles/:cycle/deadlines/:name", s.moveDeadline)
+	org.GET("/dev/outbox", s.outbox)
+	org.GET("/audit/export", s.exportAudit) // api/audit.go
 	hr := a.Group("", s.requireHR)
-	hr.POST("/cycles", s.createCycle)
-	hr.GET("/cycles/:cycle", s.getCycle)
-	hr.POST("/cycles/:cycle/enrol", s.enrol)
-	hr.PUT("/cycles/:cycle/deadlines/:name", s.moveDeadline)
-	hr.GET("/cycles/:cycle/progress", s.progress)
-	hr.GET("/dev/outbox", s.outbox)
-	hr.GET("/audit/export", s.exportAudit) // api/audit.go
+	hr.POST("/cycles/:cycle/enrol", s.enrol)      // employees in scope only
+	hr.GET("/cycles/:cycle/progress", s.progress) // employees in scope only
+	s.delegationRoutes(a)                         // Plt/Plh: api/delegations.go
 
 	a.GET("/cycles/:cycle/employees/:nip", s.employeeYear)
 	a.GET("/cycles/:cycle/employees/:nip/audit", s.employeeAudit)

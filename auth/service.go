@@ -120,11 +120,9 @@ func (s *Service) Login(ctx context.Context, nip, pw string) (Session, error) {
 		}
 		return Session{}, verdict
 	}
-	sess := Session{Token: NewToken(), NIP: nip, CreatedAt: now, ExpiresAt: now.Add(SessionTTL)}
-	sess.ID = HashToken(sess.Token)
-	if _, err := tx.Exec(ctx, `INSERT INTO sessions (id, nip, created_at, expires_at, last_seen_at)
-		VALUES ($1, $2, $3, $4, $3)`, sess.ID, nip, now, sess.ExpiresAt); err != nil {
-		return Session{}, fmt.Errorf("auth: create session: %w", err)
+	sess, err := openSession(ctx, tx, nip, MethodPassword, now)
+	if err != nil {
+		return Session{}, err
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return Session{}, fmt.Errorf("auth: login: %w", err)

@@ -83,6 +83,7 @@ type Enrolment struct {
 	Predikat    string    `json:"predikat,omitempty"`
 	ResultFinal bool      `json:"result_final"`
 	UpdatedAt   time.Time `json:"updated_at"`
+	UnitID      string    `json:"unit_id"` // the employee's unit today (HR scope is checked against it)
 }
 
 // Enrol records the enrolment; false when the employee was already enrolled.
@@ -94,7 +95,7 @@ func (s *Store) Enrol(ctx context.Context, e Enrolment) (bool, error) {
 }
 
 const enrolmentColumns = `ec.cycle_id, ec.nip, e.name, ec.workflow_id, ec.penilai_nip, coalesce(ec.atasan_nip, ''),
-	ec.phase, coalesce(ec.predikat, ''), ec.result_final, ec.updated_at`
+	ec.phase, coalesce(ec.predikat, ''), ec.result_final, ec.updated_at, e.unit_id`
 
 func (s *Store) Enrolment(ctx context.Context, cycleID int64, nip string) (Enrolment, error) {
 	rows, err := s.Pool.Query(ctx, `SELECT `+enrolmentColumns+` FROM employee_cycles ec JOIN employees e ON e.nip = ec.nip

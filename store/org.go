@@ -34,6 +34,11 @@ type Employee struct {
 	PositionID  string `json:"position_id"`
 	SuperiorNIP string `json:"superior_nip,omitempty"`
 	IsHR        bool   `json:"is_hr"`
+	// HRScopeUnitID limits an HR user to that unit and the units under it; empty with IsHR is
+	// the whole organisation. Omitted in an import: empty.
+	HRScopeUnitID string `json:"hr_scope_unit_id,omitempty"`
+	// IsAdmin manages HR scopes and delegations anywhere (internal/access). Omitted: false.
+	IsAdmin bool `json:"is_admin,omitempty"`
 }
 
 // OrgImport is a batch of organisation data, saved whole or not at all.
@@ -118,6 +123,9 @@ func (in OrgImport) Validate() []RowError {
 		if e.SuperiorNIP != "" && e.SuperiorNIP == e.NIP {
 			add("employees", i, "superior_nip", "pegawai tidak boleh menjadi atasan dirinya sendiri")
 		}
+		if e.HRScopeUnitID != "" && !e.IsHR {
+			add("employees", i, "hr_scope_unit_id", "hanya untuk pengelola kinerja (is_hr: true)")
+		}
 	}
 	return errs
 }
@@ -165,15 +173,20 @@ func (s *Store) ImportOrg(ctx context.Context, in OrgImport) error {
 			if !exists(ctx, tx, `SELECT 1 FROM positions WHERE id = $1`, e.PositionID) {
 				row("position_id", "jabatan "+e.PositionID+" tidak ada")
 			}
+			if e.HRScopeUnitID != "" && !exists(ctx, tx, `SELECT 1 FROM org_units WHERE id = $1`, e.HRScopeUnitID) {
+				row("hr_scope_unit_id", "unit "+e.HRScopeUnitID+" tidak ada")
+			}
 		}
 		if len(errs) > 0 {
 			return &ImportError{errs}
 		}
 		for _, e := range in.Employees {
-			if _, err := tx.Exec(ctx, `INSERT INTO employees (nip, name, email, status, unit_id, position_id, superior_nip, is_hr)
-				VALUES ($1, $2, $3, $4, $5, $6, NULLIF($7, ''), $8) ON CONFLICT (nip) DO UPDATE
-				SET name = $2, email = $3, status = $4, unit_id = $5, position_id = $6, superior_nip = NULLIF($7, ''), is_hr = $8`,
-				e.NIP, e.Name, e.Email, e.Status, e.UnitID, e.PositionID, e.SuperiorNIP, e.IsHR); err != nil {
+			if _, err := tx.Exec(ctx, `INSERT INTO employees (nip, name, email, status, unit_id, position_id, superior_nip, is_hr,
+				hr_scope_unit_id, is_admin)
+				VALUES ($1, $2, $3, $4, $5, $6, NULLIF($7, ''), $8, NULLIF($9, ''), $10) ON CONFLICT (nip) DO UPDATE
+				SET name = $2, email = $3, status = $4, unit_id = $5, position_id = $6, superior_nip = NULLIF($7, ''), is_hr = $8,
+				hr_scope_unit_id = NULLIF($9, ''), is_admin = $10`,
+				e.NIP, e.Name, e.Email, e.Status, e.UnitID, e.PositionID, e.SuperiorNIP, e.IsHR, e.HRScopeUnitID, e.IsAdmin); err != nil {
 				return err
 			}
 		}
@@ -225,7 +238,8 @@ func (s *Store) CountEmployees(ctx context.Context) (int, error) {
 	return n, err
 }
 
-const employeeColumns = `nip, name, email, status, unit_id, position_id, coalesce(superior_nip, ''), is_hr`
+const employeeColumns = `nip, name, email, status, unit_id, position_id, coalesce(superior_nip, ''), is_hr,
+	coalesce(hr_scope_unit_id, ''), is_admin`
 
 func (s *Store) Employee(ctx context.Context, nip string) (Employee, error) {
 	rows, err := s.Pool.Query(ctx, `SELECT `+employeeColumns+` FROM employees WHERE nip = $1`, nip)

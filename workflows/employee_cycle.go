@@ -362,14 +362,16 @@ func (c *cycle) task(kind, role, nip, title string, due DeadlineName) activities
 
 // step is what a workflow step hands to apply.
 type step struct {
-	key     string
-	actor   string
-	action  string
-	record  activities.Record
-	close   []string
-	open    []activities.TaskSpec
-	notices []activities.Notice
-	before  *activities.Snapshot
+	key   string
+	actor string
+	// onBehalfOf is the delegate who acted for actor, if any.
+	onBehalfOf string
+	action     string
+	record     activities.Record
+	close      []string
+	open       []activities.TaskSpec
+	notices    []activities.Notice
+	before     *activities.Snapshot
 }
 
 // activityOptions retry every write until the database takes it: a step is never dropped.
@@ -398,6 +400,7 @@ func (c *cycle) apply(ctx workflow.Context, s step) {
 		CycleID:    c.in.CycleID,
 		NIP:        c.in.Employee.NIP,
 		ActorNIP:   actor,
+		OnBehalfOf: s.onBehalfOf,
 		Action:     s.action,
 		At:         workflow.Now(ctx),
 		Before:     before,

@@ -134,7 +134,10 @@ type MoveDeadline struct {
 // Actor is who calls an update, as the API established it.
 type Actor struct {
 	NIP string `json:"nip"`
-	HR  bool   `json:"hr"` // the API checked the caller is HR
+	HR  bool   `json:"hr"` // the API checked the caller is HR with this employee in scope
+	// OnBehalfOf is the Plt/Plh who acts for NIP through a delegation the API checked was in
+	// force; empty when NIP acts in person. Validators compare NIP only; the audit log keeps both.
+	OnBehalfOf string `json:"on_behalf_of,omitempty"`
 }
 
 // Request is carried by every update: a caller-chosen id (a repeat is rejected) and the actor.

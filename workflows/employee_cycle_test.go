@@ -551,3 +551,29 @@ func count(ss []string, s string) int {
 func equal(a, b []string) bool {
 	return strings.Join(a, ",") == strings.Join(b, ",")
 }
+
+// TestActingOnBehalf: a Plt's step is the penilai's (the validator compares Actor.NIP with the
+// snapshot) and reaches ApplyStep with the Plt as OnBehalfOf; the delegate's own NIP is refused.
+func TestActingOnBehalf(t *testing.T) {
+	const plt = "198806062010011005"
+	h := newHarness(t)
+	h.at(time.Hour, UpdateSubmitPlan, employee, "submit-1", &SubmitPlanInput{Plan: testPlan()})
+	h.at(2*time.Hour, UpdateApprovePlan, Actor{NIP: plt}, "plt-as-self", &ApprovePlanInput{})
+	h.at(3*time.Hour, UpdateApprovePlan, Actor{NIP: penilai.NIP, OnBehalfOf: plt}, "approve-1", &ApprovePlanInput{})
+	h.env.RegisterDelayedCallback(h.env.CancelWorkflow, 4*time.Hour)
+	h.env.ExecuteWorkflow(EmployeeCycle, testInput())
+
+	if err := h.rejected["plt-as-self"]; !isCode(err, ErrForbidden) {
+		t.Errorf("the Plt under their own NIP: %v", err)
+	}
+	if _, ok := h.accepted["approve-1"]; !ok {
+		t.Fatalf("approval on behalf rejected: %v", h.rejected["approve-1"])
+	}
+	st, ok := h.step("plan.approved")
+	if !ok || st.ActorNIP != penilai.NIP || st.OnBehalfOf != plt {
+		t.Errorf("approval step: actor %q on behalf of %q (found %v)", st.ActorNIP, st.OnBehalfOf, ok)
+	}
+	if sub, _ := h.step("plan.submitted"); sub.OnBehalfOf != "" {
+		t.Errorf("a step in person carries on_behalf_of %q", sub.OnBehalfOf)
+	}
+}

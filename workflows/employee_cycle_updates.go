@@ -171,7 +171,7 @@ func (c *cycle) begin(r Request) activities.Snapshot {
 // done records an accepted human step and answers with the new status.
 func (c *cycle) done(ctx workflow.Context, before activities.Snapshot, r Request, action string,
 	rec activities.Record, closeKinds []string, open ...activities.TaskSpec) (Status, error) {
-	c.apply(ctx, step{key: "req-" + r.RequestID, actor: r.Actor.NIP, action: action, record: rec,
+	c.apply(ctx, step{key: "req-" + r.RequestID, actor: r.Actor.NIP, onBehalfOf: r.Actor.OnBehalfOf, action: action, record: rec,
 		close: closeKinds, open: open, before: &before})
 	return c.status(), nil
 }

@@ -24,8 +24,8 @@ import (
 const createAdminUsage = `usage: kinerja create-admin -nip NIP -name NAME -email EMAIL -unit-id ID -unit-name NAME [-status PNS]
 
 Creates the first HR admin in DATABASE_URL (migrating it first): the unit (created, or renamed),
-the position "pengelola-kinerja" if the employee needs it, the employee with is_hr (or makes an
-existing employee HR, leaving their other data alone), and a password account. The password comes
+the position "pengelola-kinerja" if the employee needs it, the employee as region-wide HR and admin
+(is_hr and is_admin, no HR scope; an existing employee keeps their other data), and a password account. The password comes
 from KINERJA_ADMIN_PASSWORD or, when that is empty, from the first line of stdin; at least 12
 characters. Running it again for the same NIP sets a new password and clears any lockout.
 
@@ -150,8 +150,8 @@ func (a adminSpec) save(ctx context.Context, tx pgx.Tx, phc string, out io.Write
 	}
 	fmt.Fprintf(out, "unit %s (%s): %s\n", a.UnitID, a.UnitName, map[bool]string{true: "created", false: "exists, name set"}[created])
 
-	var isHR bool
-	err := tx.QueryRow(ctx, `SELECT is_hr FROM employees WHERE nip = $1`, a.NIP).Scan(&isHR)
+	var already bool // region-wide HR and admin
+	err := tx.QueryRow(ctx, `SELECT is_hr AND is_admin AND hr_scope_unit_id IS NULL FROM employees WHERE nip = $1`, a.NIP).Scan(&already)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
 		tag, err := tx.Exec(ctx, `INSERT INTO positions (id, name, jenis_jabatan, kelas_jabatan, tpp_basic)
@@ -162,20 +162,20 @@ func (a adminSpec) save(ctx context.Context, tx pgx.Tx, phc string, out io.Write
 		if tag.RowsAffected() == 1 {
 			fmt.Fprintf(out, "position %s: created\n", adminPosition)
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO employees (nip, name, email, status, unit_id, position_id, is_hr)
-			VALUES ($1, $2, $3, $4, $5, $6, true)`, a.NIP, a.Name, a.Email, a.Status, a.UnitID, adminPosition); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO employees (nip, name, email, status, unit_id, position_id, is_hr, is_admin)
+			VALUES ($1, $2, $3, $4, $5, $6, true, true)`, a.NIP, a.Name, a.Email, a.Status, a.UnitID, adminPosition); err != nil {
 			return fmt.Errorf("create-admin: employee: %w", err)
 		}
-		fmt.Fprintf(out, "employee %s (%s): created as HR in unit %s, position %s\n", a.NIP, a.Name, a.UnitID, adminPosition)
+		fmt.Fprintf(out, "employee %s (%s): created as HR (region-wide) and admin in unit %s, position %s\n", a.NIP, a.Name, a.UnitID, adminPosition)
 	case err != nil:
 		return fmt.Errorf("create-admin: employee: %w", err)
-	case !isHR:
-		if _, err := tx.Exec(ctx, `UPDATE employees SET is_hr = true WHERE nip = $1`, a.NIP); err != nil {
+	case !already:
+		if _, err := tx.Exec(ctx, `UPDATE employees SET is_hr = true, is_admin = true, hr_scope_unit_id = NULL WHERE nip = $1`, a.NIP); err != nil {
 			return fmt.Errorf("create-admin: employee: %w", err)
 		}
-		fmt.Fprintf(out, "employee %s: exists, now HR (name, email, unit and position left as they were)\n", a.NIP)
+		fmt.Fprintf(out, "employee %s: exists, now HR (region-wide) and admin (name, email, unit and position left as they were)\n", a.NIP)
 	default:
-		fmt.Fprintf(out, "employee %s: exists, already HR (left as it was)\n", a.NIP)
+		fmt.Fprintf(out, "employee %s: exists, already HR (region-wide) and admin (left as it was)\n", a.NIP)
 	}
 
 	created, err = auth.UpsertAccount(ctx, tx, a.NIP, phc, time.Now())

@@ -41,9 +41,10 @@ func TestCreateAdmin(t *testing.T) {
 	if _, err := svc.Login(ctx, "198501012010012001", "kata sandi admin pertama"); err != nil {
 		t.Fatalf("login as the new admin: %v", err)
 	}
-	var isHR bool
-	if err := pool.QueryRow(ctx, `SELECT is_hr FROM employees WHERE nip = '198501012010012001'`).Scan(&isHR); err != nil || !isHR {
-		t.Errorf("is_hr %v, %v", isHR, err)
+	var isHR, isAdmin, regionWide bool
+	if err := pool.QueryRow(ctx, `SELECT is_hr, is_admin, hr_scope_unit_id IS NULL FROM employees WHERE nip = '198501012010012001'`).
+		Scan(&isHR, &isAdmin, &regionWide); err != nil || !isHR || !isAdmin || !regionWide {
+		t.Errorf("is_hr %v, is_admin %v, region-wide %v, %v", isHR, isAdmin, regionWide, err)
 	}
 
 	// Again, from the environment: the unit is renamed, the password replaced.

@@ -12,9 +12,11 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
+	"github.com/kinerja/platform/api"
 	"github.com/kinerja/platform/email"
 	"github.com/kinerja/platform/internal/platform"
 )
@@ -69,9 +71,18 @@ func configFromEnv(log *slog.Logger) platform.Config {
 		TemporalAddress:   envOr("TEMPORAL_ADDRESS", "127.0.0.1:7233"),
 		TemporalNamespace: envOr("TEMPORAL_NAMESPACE", "default"),
 		HTTPAddr:          envOr("HTTP_ADDR", ":8080"),
+		TLSCertFile:       os.Getenv("TLS_CERT_FILE"),
+		TLSKeyFile:        os.Getenv("TLS_KEY_FILE"),
 		PublicURL:         os.Getenv("PUBLIC_URL"),
 		DevAuth:           os.Getenv("KINERJA_DEV_AUTH") == "1",
 		Logger:            log,
+	}
+	if iss := os.Getenv("OIDC_ISSUER"); iss != "" {
+		cfg.OIDC = api.OIDCConfig{Issuer: iss, ClientID: os.Getenv("OIDC_CLIENT_ID"),
+			ClientSecret: os.Getenv("OIDC_CLIENT_SECRET"), NIPClaim: os.Getenv("OIDC_NIP_CLAIM")}
+		if sc := strings.Fields(os.Getenv("OIDC_SCOPES")); len(sc) > 0 {
+			cfg.OIDC.Scopes = sc
+		}
 	}
 	if key := os.Getenv("SENDGRID_API_KEY"); key != "" {
 		cfg.SendGrid = &email.SendGrid{
@@ -98,7 +109,7 @@ func serve(ctx context.Context, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	log.Info("serving", "addr", p.Addr, "temporal", cfg.TemporalAddress, "dev_auth", cfg.DevAuth, "sendgrid", cfg.SendGrid != nil)
+	log.Info("serving", "addr", p.Addr, "temporal", cfg.TemporalAddress, "dev_auth", cfg.DevAuth, "sendgrid", cfg.SendGrid != nil, "oidc", cfg.OIDC.Enabled())
 	<-ctx.Done()
 	log.Info("stopping")
 	stopCtx, cancel := context.WithTimeout(context.Background(), 50*time.Second)

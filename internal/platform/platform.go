@@ -5,6 +5,7 @@ package platform
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -32,10 +33,14 @@ type Config struct {
 	TemporalAddress   string
 	TemporalNamespace string
 	HTTPAddr          string // ":8080"; "127.0.0.1:0" picks a free port
-	PublicURL         string
-	DevAuth           bool
-	SendGrid          *email.SendGrid // nil keeps emails in the outbox
-	Logger            *slog.Logger
+	// TLSCertFile and TLSKeyFile, when both set, make the server speak HTTPS itself (TLS 1.2+);
+	// otherwise TLS ends at a reverse proxy in front of it.
+	TLSCertFile, TLSKeyFile string
+	PublicURL               string
+	DevAuth                 bool
+	SendGrid                *email.SendGrid // nil keeps emails in the outbox
+	OIDC                    api.OIDCConfig  // single sign-on; off when OIDC.Issuer is empty
+	Logger                  *slog.Logger
 }
 
 // Platform is a started platform.
@@ -87,6 +92,15 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 	if cfg.SendGrid != nil {
 		srv.Mailer = cfg.SendGrid // never a typed nil: a nil Mailer keeps emails in the outbox
 	}
+	if cfg.OIDC.Enabled() {
+		// An unreachable provider only logs: discovery is retried on the first SSO login.
+		if srv.OIDC, err = api.NewOIDC(ctx, cfg.OIDC, cfg.PublicURL); err != nil {
+			w.Stop()
+			tc.Close()
+			pool.Close()
+			return nil, err
+		}
+	}
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
 		w.Stop()
@@ -98,7 +112,12 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 		Addr: ln.Addr().String(), Pool: pool, Temporal: tc, worker: w, served: make(chan error, 1),
 		server: &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second},
 	}
-	go func() { p.served <- p.server.Serve(ln) }()
+	if cfg.TLSCertFile != "" && cfg.TLSKeyFile != "" {
+		p.server.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+		go func() { p.served <- p.server.ServeTLS(ln, cfg.TLSCertFile, cfg.TLSKeyFile) }()
+	} else {
+		go func() { p.served <- p.server.Serve(ln) }()
+	}
 	return p, nil
 }
 

@@ -1,0 +1,111 @@
+package api
+
+import (
+	"context"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/kinerja/platform/internal/access"
+	"github.com/kinerja/platform/store"
+)
+
+// Who may do what is decided in internal/access; this file resolves its inputs from the
+// database and turns its decisions into answers: Hidden is the 404 of a missing record,
+// Forbidden is 403 (see the package comment of internal/access).
+
+const accessCallerKey = "access_caller"
+
+// who is the caller as internal/access sees them: their HR scope, admin flag and the delegations
+// they hold, as of the server's clock. Resolved once per request.
+func (s *Server) who(c *gin.Context) (access.Caller, error) {
+	if v, ok := c.Get(accessCallerKey); ok {
+		return v.(access.Caller), nil
+	}
+	me := caller(c)
+	now := s.now()
+	ac := access.Caller{NIP: me.NIP, HR: me.IsHR, HRScope: me.HRScopeUnitID, Admin: me.IsAdmin, Now: now}
+	if me.NIP != "" {
+		ds, err := s.Store.DelegationsTo(c.Request.Context(), me.NIP, now)
+		if err != nil {
+			return access.Caller{}, err
+		}
+		for _, d := range ds {
+			ac.Delegations = append(ac.Delegations, delegationOf(d))
+		}
+	}
+	c.Set(accessCallerKey, ac)
+	return ac, nil
+}
+
+func delegationOf(d store.Delegation) access.Delegation {
+	return access.Delegation{ID: d.ID, Principal: d.PrincipalNIP, Delegate: d.DelegateNIP, Kind: d.Kind,
+		StartsAt: d.StartsAt, EndsAt: d.EndsAt, RevokedAt: d.RevokedAt}
+}
+
+// targetOf is an enrolment as internal/access sees it: the employee's units today and the
+// penilai and atasan of the enrolment snapshot, which are also the workflow's.
+//
+// Mutasi (a new superior, or a move to another unit, in the middle of a year) does not change
+// the snapshot: the running year keeps the penilai it was enrolled with. Handling it (a new SKP
+// for the new post, per PermenPANRB 6/2022) is a later issue.
+func (s *Server) targetOf(ctx context.Context, en store.Enrolment) (access.Target, error) {
+	units, err := s.Store.UnitAncestry(ctx, en.UnitID)
+	if err != nil {
+		return access.Target{}, err
+	}
+	return access.Target{NIP: en.NIP, Units: units, PenilaiNIP: en.PenilaiNIP, AtasanNIP: en.AtasanNIP}, nil
+}
+
+// requireOrgWide admits region-wide HR and admins: cycle-wide and organisation-wide work.
+func (s *Server) requireOrgWide(c *gin.Context) {
+	who, err := s.who(c)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if !who.OrgWide() {
+		fail(c, errForbidden("hanya pengelola kinerja tingkat daerah (BKPSDM, tanpa batas unit) atau admin yang dapat melakukan ini"))
+		return
+	}
+	c.Next()
+}
+
+// requireHROrAdmin admits HR of any scope and admins; the handler then checks the scope.
+func (s *Server) requireHROrAdmin(c *gin.Context) {
+	me := caller(c)
+	if !me.IsHR && !me.IsAdmin {
+		fail(c, errForbidden("hanya pengelola kinerja (BKPSDM) atau admin yang dapat melakukan ini"))
+		return
+	}
+	c.Next()
+}
+
+// roleName names whose a step is, for the 403 answer.
+func roleName(r access.Role) string {
+	switch r {
+	case access.Pegawai:
+		return "pegawai yang bersangkutan"
+	case access.Penilai:
+		return "pejabat penilai kinerja (atau Plt/Plh-nya)"
+	case access.Atasan:
+		return "atasan pejabat penilai (atau Plt/Plh-nya)"
+	case access.HR:
+		return "pengelola kinerja (BKPSDM) yang membawahi unit pegawai ini"
+	}
+	return string(r)
+}
+
+func forbiddenStep(r access.Role) *apiError {
+	return errForbidden("langkah ini hanya dapat dilakukan oleh " + roleName(r))
+}
+
+// inScope keeps the items whose employee's unit the caller's HR scope covers.
+func inScope[T any](who access.Caller, parents map[string]string, items []T, unit func(T) string) []T {
+	out := make([]T, 0, len(items))
+	for _, it := range items {
+		if who.HRCovers(access.Ancestry(parents, unit(it))) {
+			out = append(out, it)
+		}
+	}
+	return out
+}

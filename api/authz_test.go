@@ -1,0 +1,826 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"go.temporal.io/sdk/client"
+
+	"github.com/kinerja/platform/activities"
+	"github.com/kinerja/platform/api"
+	"github.com/kinerja/platform/auth"
+	"github.com/kinerja/platform/internal/testenv"
+	"github.com/kinerja/platform/internal/tpp"
+	"github.com/kinerja/platform/store"
+	"github.com/kinerja/platform/worker"
+	"github.com/kinerja/platform/workflows"
+)
+
+// The authorisation table: every route of the API × every role, with the answer each must get.
+// A route missing from the table fails TestAuthz, so every new endpoint has to join it.
+//
+// The organisation: pemda ⊃ {bkpsdm, dinas-x ⊃ bidang-a, dinas-y}. The pegawai works in bidang-a;
+// their penilai heads bidang-a, the atasan heads dinas-x.
+const (
+	azAtasan      = "197001011995031101"
+	azPenilai     = "198001012005011102"
+	azPegawai     = "199203152018011103"
+	azEnrolRegion = "199301012019011104" // enrolled by region-wide HR in the table
+	azEnrolScoped = "199302022019011105" // enrolled by HR scoped to dinas-x in the table
+	azStranger    = "199405202019032106" // same unit as the pegawai, no part in their year
+	azPlt         = "198806062010011107" // Plt of the penilai, in force
+	azPlh         = "198707072010011108" // Plh of the penilai, over yesterday
+	azHRRegion    = "198501012010012109"
+	azHROther     = "198602022010012110" // HR scoped to dinas-y
+	azHRScoped    = "198603032010012111" // HR scoped to dinas-x, the pegawai's subtree
+	azAdmin       = "198004042005011112"
+	azLogin       = "199506062020121113" // the account the login route uses
+	azNobody      = "200101012026011999" // in no org data
+)
+
+type azRole struct{ name, nip, short string }
+
+var (
+	rPegawai  = azRole{"pegawai", azPegawai, "peg"}
+	rPenilai  = azRole{"penilai", azPenilai, "pen"}
+	rAtasan   = azRole{"atasan", azAtasan, "ata"}
+	rStranger = azRole{"orang lain", azStranger, "lain"}
+	rPlt      = azRole{"Plt penilai", azPlt, "Plt"}
+	rPlh      = azRole{"Plh kedaluwarsa", azPlh, "Plh"}
+	rHRRegion = azRole{"HR daerah", azHRRegion, "HRd"}
+	rHROther  = azRole{"HR unit lain", azHROther, "HRy"}
+	rHRScoped = azRole{"HR unit pegawai", azHRScoped, "HRx"}
+	rAdmin    = azRole{"admin", azAdmin, "adm"}
+	rAnon     = azRole{"anonim", "", "anon"}
+
+	azRoles = []azRole{rPegawai, rPenilai, rAtasan, rStranger, rPlt, rPlh, rHRRegion, rHROther, rHRScoped, rAdmin, rAnon}
+
+	// Who sees the pegawai's year; the others get the 404 of a missing record.
+	yearVisible = []azRole{rPegawai, rPenilai, rAtasan, rPlt, rHRRegion, rHRScoped}
+)
+
+// stepOwners is who may take each kind of step in the pegawai's year.
+var stepOwners = map[string][]azRole{
+	workflows.UpdateSubmitPlan: {rPegawai}, workflows.UpdateReportRealisasi: {rPegawai},
+	workflows.UpdateAcknowledge: {rPegawai}, workflows.UpdateFileAppeal: {rPegawai},
+	workflows.UpdateApprovePlan: {rPenilai, rPlt}, workflows.UpdateReturnPlan: {rPenilai, rPlt},
+	workflows.UpdateGiveFeedback: {rPenilai, rPlt}, workflows.UpdateRate: {rPenilai, rPlt},
+	workflows.UpdateScheduleDialog: {rPenilai, rPlt}, workflows.UpdateRecordDialog: {rPenilai, rPlt},
+	workflows.UpdateDecideAppeal:    {rAtasan},
+	workflows.UpdateConfirmFollowUp: {rHRRegion, rHRScoped},
+}
+
+type azEnv struct {
+	t         *testing.T
+	pool      *pgxpool.Pool
+	st        *store.Store
+	h         *gin.Engine
+	acc       *auth.Service
+	now       time.Time
+	cycle     int64
+	deadlines map[string]time.Time
+	pw        map[string]string // each account's password, as the table changes them
+	pltID     int64
+	pltEnds   time.Time
+	n         int // for unique names and periods
+}
+
+type azReq struct {
+	method, path string
+	body         any
+	role         azRole
+	session      bool // prove identity with a fresh login (cookie + CSRF) instead of X-Dev-NIP
+}
+
+type azResp struct {
+	status  int
+	body    []byte
+	cookies []*http.Cookie
+}
+
+func (r azResp) json(t *testing.T) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(r.body, &m); err != nil {
+		t.Fatalf("answer is not a JSON object: %q", r.body)
+	}
+	return m
+}
+
+func (r azResp) code() string {
+	var m struct {
+		Error struct{ Code string } `json:"error"`
+	}
+	_ = json.Unmarshal(r.body, &m)
+	return m.Error.Code
+}
+
+func (e *azEnv) do(r azReq) azResp {
+	e.t.Helper()
+	var rd io.Reader = http.NoBody
+	if r.body != nil {
+		b, err := json.Marshal(r.body)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		rd = bytes.NewReader(b)
+	}
+	hr := httptest.NewRequest(r.method, r.path, rd)
+	hr.Header.Set("Content-Type", "application/json")
+	if r.role.nip != "" {
+		if r.session {
+			tok, csrf := e.login(r.role.nip)
+			hr.AddCookie(&http.Cookie{Name: api.SessionCookie, Value: tok})
+			hr.Header.Set(api.CSRFHeader, csrf)
+		} else {
+			hr.Header.Set(api.DevNIPHeader, r.role.nip)
+		}
+	}
+	w := httptest.NewRecorder()
+	e.h.ServeHTTP(w, hr)
+	return azResp{w.Code, w.Body.Bytes(), w.Result().Cookies()}
+}
+
+// must sends a request that has to get status want.
+func (e *azEnv) must(r azReq, want int) azResp {
+	e.t.Helper()
+	res := e.do(r)
+	if res.status != want {
+		e.t.Fatalf("%s %s as %s: status %d, want %d: %s", r.method, r.path, r.role.name, res.status, want, res.body)
+	}
+	return res
+}
+
+func (e *azEnv) login(nip string) (token, csrf string) {
+	e.t.Helper()
+	res := e.must(azReq{method: "POST", path: "/api/auth/login", body: map[string]string{"nip": nip, "password": e.pw[nip]}}, 200)
+	for _, c := range res.cookies {
+		if c.Name == api.SessionCookie {
+			return c.Value, res.json(e.t)["csrf_token"].(string)
+		}
+	}
+	e.t.Fatalf("login of %s set no session cookie", nip)
+	return "", ""
+}
+
+func (e *azEnv) newPassword() string {
+	e.n++
+	return fmt.Sprintf("sandi-baru-yang-panjang-%d", e.n)
+}
+
+// cycleOf names the pegawai's cycle, or one that does not exist.
+func (e *azEnv) cyclePath(missing bool) string {
+	id := e.cycle
+	if missing {
+		id += 999_999
+	}
+	return fmt.Sprintf("/api/cycles/%d", id)
+}
+
+// org is the organisation of the table.
+func azOrg() store.OrgImport {
+	emp := func(nip, name, unit, pos, sup string) store.Employee {
+		return store.Employee{NIP: nip, Name: name, Email: nip + "@contoh.go.id", Status: "PNS", UnitID: unit, PositionID: pos, SuperiorNIP: sup}
+	}
+	hr := func(e store.Employee, scope string) store.Employee { e.IsHR, e.HRScopeUnitID = true, scope; return e }
+	admin := emp(azAdmin, "Adi", "bkpsdm", "staf", "")
+	admin.IsAdmin = true
+	return store.OrgImport{
+		Units: []store.Unit{{ID: "pemda", Name: "Pemerintah Daerah Contoh"}, {ID: "bkpsdm", Name: "BKPSDM", ParentID: "pemda"},
+			{ID: "dinas-x", Name: "Dinas X", ParentID: "pemda"}, {ID: "bidang-a", Name: "Bidang A", ParentID: "dinas-x"},
+			{ID: "dinas-y", Name: "Dinas Y", ParentID: "pemda"}},
+		Positions: []store.Position{
+			{ID: "kadis", Name: "Kepala Dinas", JenisJabatan: "jpt", KelasJabatan: 14, TPPBasic: 15_000_000},
+			{ID: "kabid", Name: "Kepala Bidang", JenisJabatan: "administrator", KelasJabatan: 11, TPPBasic: 9_000_000},
+			{ID: "staf", Name: "Pranata Komputer", JenisJabatan: "fungsional", KelasJabatan: 8, TPPBasic: 5_000_000}},
+		Employees: []store.Employee{
+			emp(azAtasan, "Hadi", "dinas-x", "kadis", ""),
+			emp(azPenilai, "Sri", "bidang-a", "kabid", azAtasan),
+			emp(azPegawai, "Budi", "bidang-a", "staf", azPenilai),
+			emp(azEnrolRegion, "Dewi", "bidang-a", "staf", azPenilai),
+			emp(azEnrolScoped, "Eko", "bidang-a", "staf", azPenilai),
+			emp(azStranger, "Rudi", "bidang-a", "staf", azPenilai),
+			emp(azPlt, "Tono", "dinas-y", "kabid", ""),
+			emp(azPlh, "Wati", "dinas-y", "kabid", ""),
+			hr(emp(azHRRegion, "Rina", "bkpsdm", "staf", ""), ""),
+			hr(emp(azHROther, "Yuni", "dinas-y", "staf", ""), "dinas-y"),
+			hr(emp(azHRScoped, "Joko", "dinas-x", "staf", ""), "dinas-x"),
+			admin,
+			emp(azLogin, "Lina", "bkpsdm", "staf", ""),
+		},
+	}
+}
+
+// newAzServer serves the table's organisation from a fresh database, through tc (nil: no
+// Temporal, for what needs none).
+func newAzServer(t *testing.T, tc client.Client) *azEnv {
+	t.Helper()
+	ctx := context.Background()
+	pool := testenv.DB(t)
+	// Workflow ids name the cycle, and every test database counts cycles from 1: start far from
+	// any other database's on the shared Temporal server.
+	if _, err := pool.Exec(ctx, fmt.Sprintf(`ALTER SEQUENCE cycles_id_seq RESTART WITH %d`, 1_000_000+rand.IntN(1_000_000_000))); err != nil {
+		t.Fatal(err)
+	}
+	e := &azEnv{t: t, pool: pool, st: &store.Store{Pool: pool}, now: time.Now().UTC().Truncate(time.Millisecond), pw: map[string]string{}}
+	if err := e.st.ImportOrg(ctx, azOrg()); err != nil {
+		t.Fatal(err)
+	}
+	srv := &api.Server{Store: e.st, Temporal: tc, DevAuth: true, SecureCookies: true,
+		PublicURL: "https://kinerja.contoh.go.id", Now: func() time.Time { return e.now }}
+	if tc != nil {
+		w := worker.New(tc, &activities.Activities{Pool: pool, Policy: tpp.Balangan2025})
+		if err := w.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(w.Stop)
+		// A configured single sign-on whose provider is down: its routes exist and answer alike to all.
+		oidc, err := api.NewOIDC(ctx, api.OIDCConfig{Issuer: "http://127.0.0.1:1", ClientID: "kinerja", ClientSecret: "rahasia-klien"}, srv.PublicURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv.OIDC = oidc
+	}
+	h, ok := srv.Handler().(*gin.Engine)
+	if !ok {
+		t.Fatalf("Handler() is %T, want *gin.Engine", srv.Handler())
+	}
+	e.h = h
+	return e
+}
+
+func newAzEnv(t *testing.T) *azEnv {
+	t.Helper()
+	ctx := context.Background()
+	e := newAzServer(t, testenv.TemporalClient(t))
+	e.acc = &auth.Service{Pool: e.pool, Now: func() time.Time { return e.now }}
+	for _, r := range append(slices.Clone(azRoles), azRole{"login", azLogin, ""}) {
+		if r.nip == "" {
+			continue
+		}
+		e.pw[r.nip] = "kata sandi awal " + r.nip
+		if _, err := e.acc.SetPassword(ctx, r.nip, e.pw[r.nip]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	day := 24 * time.Hour
+	e.pltEnds = e.now.Add(30 * day)
+	e.pltID = e.delegation(azPenilai, azPlt, "plt", e.now.Add(-day), e.pltEnds)
+	e.delegation(azPenilai, azPlh, "plh", e.now.Add(-10*day), e.now.Add(-day))
+
+	// The cycle runs in real time (Temporal's clock): every date is weeks away.
+	e.deadlines = map[string]time.Time{}
+	for i, n := range store.DeadlineColumns {
+		e.deadlines[n] = time.Now().Add(time.Duration(i+4) * 7 * day).UTC().Truncate(time.Second)
+	}
+	cy := e.must(azReq{method: "POST", path: "/api/cycles", role: rHRRegion, body: map[string]any{"year": 2026, "deadlines": e.deadlines}}, 201).json(t)
+	e.cycle = int64(cy["id"].(float64))
+	e.must(azReq{method: "POST", path: e.cyclePath(false) + "/enrol", role: rHRRegion, body: map[string]any{"nips": []string{azPegawai}}}, 200)
+	return e
+}
+
+func (e *azEnv) delegation(principal, delegate, kind string, from, to time.Time) int64 {
+	e.t.Helper()
+	id, err := e.st.CreateDelegation(context.Background(), store.Delegation{PrincipalNIP: principal, DelegateNIP: delegate,
+		Kind: kind, StartsAt: from, EndsAt: to, Reason: "Surat Perintah Nomor 800/1/BKPSDM", CreatedBy: azHRRegion, CreatedAt: e.now})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return id
+}
+
+// azWant is what one role must get from one route.
+type azWant struct {
+	status int // exact status; 0: past authorisation, the workflow answered 409 or 422
+	// stepRefusal: a 403 for a step that is someone else's in a record the caller sees; it has
+	// no "missing record" twin to compare with.
+	stepRefusal bool
+	check       func(t *testing.T, e *azEnv, res azResp)
+}
+
+func ok(status int) azWant { return azWant{status: status} }
+
+var (
+	denied     = azWant{status: 403}
+	hidden     = azWant{status: 404}
+	noIdentity = azWant{status: 401}
+	pastAuthz  = azWant{status: 0}
+)
+
+// gate: the roles named get allowed, anonymous 401, everyone else the role gate's 403.
+func gate(allowed azWant, who ...azRole) func(azRole) azWant {
+	return func(r azRole) azWant {
+		switch {
+		case slices.Contains(who, r):
+			return allowed
+		case r == rAnon:
+			return noIdentity
+		}
+		return denied
+	}
+}
+
+// everyone who is logged in gets allowed; anonymous 401.
+func everyone(allowed azWant) func(azRole) azWant {
+	return gate(allowed, slices.DeleteFunc(slices.Clone(azRoles), func(r azRole) bool { return r == rAnon })...)
+}
+
+// public: identity plays no part.
+func public(allowed azWant) func(azRole) azWant { return func(azRole) azWant { return allowed } }
+
+// year: who sees the pegawai's year gets allowed, anonymous 401, the rest the 404 of a missing record.
+func year(allowed azWant) func(azRole) azWant {
+	return func(r azRole) azWant {
+		switch {
+		case r == rAnon:
+			return noIdentity
+		case slices.Contains(yearVisible, r):
+			return allowed
+		}
+		return hidden
+	}
+}
+
+func step(update string) func(azRole) azWant {
+	return func(r azRole) azWant {
+		switch {
+		case r == rAnon:
+			return noIdentity
+		case !slices.Contains(yearVisible, r):
+			return hidden
+		case slices.Contains(stepOwners[update], r):
+			return pastAuthz
+		}
+		return azWant{status: 403, stepRefusal: true}
+	}
+}
+
+// azCase is one row of the table: a route and every role's expected answer.
+type azCase struct {
+	route string // "METHOD /path" as gin lists it
+	name  string // the row's name when a route has several rows (the steps)
+	req   func(e *azEnv, r azRole) azReq
+	want  func(r azRole) azWant
+	// twin is the same request about a record that does not exist: every refusal (but a step
+	// refusal) must answer it byte for byte the same.
+	twin func(e *azEnv, r azRole) azReq
+	// sameForAll: public routes whose answer may not depend on who asks; its status is not fixed here.
+	sameForAll bool
+}
+
+func get(path string) func(*azEnv, azRole) azReq {
+	return func(_ *azEnv, r azRole) azReq { return azReq{method: "GET", path: path, role: r} }
+}
+
+func azCases() []azCase {
+	employee := func(e *azEnv, missing bool) string {
+		return e.cyclePath(missing) + "/employees/" + azPegawai
+	}
+	inCycle := func(method, suffix string, body func(e *azEnv, r azRole) any) (func(*azEnv, azRole) azReq, func(*azEnv, azRole) azReq) {
+		mk := func(missing bool) func(*azEnv, azRole) azReq {
+			return func(e *azEnv, r azRole) azReq {
+				var b any
+				if body != nil {
+					b = body(e, r)
+				}
+				return azReq{method: method, path: e.cyclePath(missing) + suffix, body: b, role: r}
+			}
+		}
+		return mk(false), mk(true)
+	}
+	cycleBody := func(e *azEnv, _ azRole) any { return map[string]any{"year": 2026, "deadlines": e.deadlines} }
+
+	var cases []azCase
+	add := func(c azCase) { cases = append(cases, c) }
+
+	add(azCase{route: "GET /healthz", req: get("/healthz"), want: public(ok(200))})
+	add(azCase{route: "POST /api/org/import", want: gate(ok(200), rHRRegion, rAdmin), req: func(_ *azEnv, r azRole) azReq {
+		return azReq{method: "POST", path: "/api/org/import", role: r,
+			body: map[string]any{"units": []map[string]any{{"id": "pemda", "name": "Pemerintah Daerah Contoh"}}}}
+	}})
+	add(azCase{route: "GET /api/me", req: get("/api/me"), want: everyone(ok(200))})
+	add(azCase{route: "GET /api/me/tasks", req: get("/api/me/tasks"), want: everyone(ok(200))})
+	add(azCase{route: "GET /api/me/cycles", req: get("/api/me/cycles"), want: everyone(ok(200))})
+
+	// Login, sessions, password reset, tokens.
+	add(azCase{route: "POST /api/auth/login", want: public(ok(200)), req: func(e *azEnv, r azRole) azReq {
+		return azReq{method: "POST", path: "/api/auth/login", role: r, body: map[string]string{"nip": azLogin, "password": e.pw[azLogin]}}
+	}})
+	add(azCase{route: "POST /api/auth/password-reset", want: public(ok(202)), req: func(_ *azEnv, r azRole) azReq {
+		return azReq{method: "POST", path: "/api/auth/password-reset", role: r, body: map[string]string{"nip": azLogin}}
+	}})
+	add(azCase{route: "POST /api/auth/password-reset/confirm", want: public(ok(200)), req: func(e *azEnv, r azRole) azReq {
+		nip := r.nip
+		if nip == "" {
+			nip = azEnrolScoped // anyone in the org data; a link confirmed creates the account
+		}
+		var token string
+		if _, err := e.acc.RequestReset(context.Background(), nip, func(_ pgx.Tx, rr auth.ResetRequest) error {
+			token = rr.Token
+			return nil
+		}); err != nil || token == "" {
+			e.t.Fatalf("reset link for %s: %v", nip, err)
+		}
+		pw := e.newPassword()
+		e.pw[nip] = pw
+		return azReq{method: "POST", path: "/api/auth/password-reset/confirm", role: r,
+			body: map[string]string{"token": token, "new_password": pw}}
+	}})
+	add(azCase{route: "POST /api/auth/logout", want: everyone(ok(204)), req: func(_ *azEnv, r azRole) azReq {
+		return azReq{method: "POST", path: "/api/auth/logout", role: r, session: true}
+	}})
+	add(azCase{route: "GET /api/auth/session", want: everyone(ok(200)), req: func(_ *azEnv, r azRole) azReq {
+		return azReq{method: "GET", path: "/api/auth/session", role: r, session: true}
+	}})
+	add(azCase{route: "POST /api/auth/password", want: everyone(ok(200)), req: func(e *azEnv, r azRole) azReq {
+		body := map[string]string{"current_password": e.pw[r.nip], "new_password": e.newPassword()}
+		if r.nip != "" {
+			e.pw[r.nip] = body["new_password"]
+		}
+		return azReq{method: "POST", path: "/api/auth/password", role: r, body: body}
+	}})
+	add(azCase{route: "POST /api/tokens", want: gate(ok(201), rHRRegion, rHROther, rHRScoped), req: func(e *azEnv, r azRole) azReq {
+		return azReq{method: "POST", path: "/api/tokens", role: r, body: map[string]any{"name": "integrasi " + r.name, "scopes": []string{"read"}}}
+	}})
+	add(azCase{route: "GET /api/tokens", req: get("/api/tokens"), want: everyone(ok(200))})
+	add(azCase{route: "DELETE /api/tokens/:id", want: everyone(ok(204)), req: func(e *azEnv, r azRole) azReq {
+		id := int64(1)
+		if r.nip != "" {
+			_, tok, err := e.acc.CreateAPIToken(context.Background(), r.nip, "dicabut "+r.name, []string{"read"})
+			if err != nil {
+				e.t.Fatal(err)
+			}
+			id = tok.ID
+		}
+		return azReq{method: "DELETE", path: fmt.Sprintf("/api/tokens/%d", id), role: r}
+	}})
+
+	// Cycles: organisation-wide work for region-wide HR and admins; per-employee work in scope.
+	add(azCase{route: "POST /api/cycles", want: gate(ok(201), rHRRegion, rAdmin), req: func(e *azEnv, r azRole) azReq {
+		return azReq{method: "POST", path: "/api/cycles", role: r, body: cycleBody(e, r)}
+	}})
+	req, twin := inCycle("GET", "", nil)
+	add(azCase{route: "GET /api/cycles/:cycle", req: req, twin: twin, want: gate(ok(200), rHRRegion, rHROther, rHRScoped, rAdmin)})
+
+	req, twin = inCycle("POST", "/enrol", func(_ *azEnv, r azRole) any {
+		if r == rHRRegion {
+			return map[string]any{"nips": []string{azEnrolRegion}}
+		}
+		return map[string]any{"nips": []string{azEnrolScoped}}
+	})
+	outOfScope := azWant{status: 422, check: func(t *testing.T, e *azEnv, res azResp) {
+		const msg = "pegawai tidak terdaftar atau di luar cakupan unit Anda"
+		rows := res.json(t)["errors"].([]any)
+		if len(rows) != 1 || rows[0].(map[string]any)["message"] != msg {
+			t.Errorf("enrol outside the scope: %s", res.body)
+		}
+		// An unknown NIP reads the same: the answer tells nothing about who exists elsewhere.
+		unknown := e.must(azReq{method: "POST", path: e.cyclePath(false) + "/enrol", role: rHROther,
+			body: map[string]any{"nips": []string{azNobody}}}, 422)
+		if !bytes.Equal(unknown.body, bytes.ReplaceAll(res.body, []byte(azEnrolScoped), []byte(azNobody))) {
+			t.Errorf("an unknown NIP answers %s, one outside the scope %s", unknown.body, res.body)
+		}
+	}}
+	enrolled := func(nip string) azWant {
+		return azWant{status: 200, check: func(t *testing.T, _ *azEnv, res azResp) {
+			if got := fmt.Sprint(res.json(t)["enrolled"]); got != "["+nip+"]" {
+				t.Errorf("enrolled %s, want [%s]: %s", got, nip, res.body)
+			}
+		}}
+	}
+	add(azCase{route: "POST /api/cycles/:cycle/enrol", req: req, twin: twin, want: func(r azRole) azWant {
+		switch r {
+		case rHRRegion:
+			return enrolled(azEnrolRegion)
+		case rHRScoped:
+			return enrolled(azEnrolScoped)
+		case rHROther:
+			return outOfScope
+		}
+		return gate(pastAuthz)(r) // nobody else: 403, anonymous 401
+	}})
+
+	req, twin = inCycle("PUT", "/deadlines/followup_due", func(e *azEnv, _ azRole) any { return map[string]any{"at": e.deadlines["followup_due"]} })
+	add(azCase{route: "PUT /api/cycles/:cycle/deadlines/:name", req: req, twin: twin, want: gate(ok(200), rHRRegion, rAdmin)})
+
+	req, twin = inCycle("GET", "/progress", nil)
+	progress := func(lists bool) azWant {
+		return azWant{status: 200, check: func(t *testing.T, _ *azEnv, res azResp) {
+			if got := strings.Contains(string(res.body), azPegawai); got != lists {
+				t.Errorf("progress lists the pegawai: %v, want %v: %s", got, lists, res.body)
+			}
+		}}
+	}
+	add(azCase{route: "GET /api/cycles/:cycle/progress", req: req, twin: twin, want: func(r azRole) azWant {
+		switch r {
+		case rHRRegion, rHRScoped:
+			return progress(true)
+		case rHROther:
+			return progress(false)
+		}
+		return gate(pastAuthz)(r)
+	}})
+	add(azCase{route: "GET /api/dev/outbox", req: get("/api/dev/outbox"), want: gate(ok(200), rHRRegion, rAdmin)})
+	add(azCase{route: "GET /api/audit/export", want: gate(ok(200), rHRRegion, rAdmin), req: func(e *azEnv, r azRole) azReq {
+		d := e.now.Format(time.DateOnly)
+		return azReq{method: "GET", path: "/api/audit/export?from=" + d + "&to=" + d, role: r}
+	}})
+
+	// One employee's year.
+	yearReq := func(suffix string) (func(*azEnv, azRole) azReq, func(*azEnv, azRole) azReq) {
+		mk := func(missing bool) func(*azEnv, azRole) azReq {
+			return func(e *azEnv, r azRole) azReq {
+				return azReq{method: "GET", path: employee(e, missing) + suffix, role: r}
+			}
+		}
+		return mk(false), mk(true)
+	}
+	req, twin = yearReq("")
+	add(azCase{route: "GET /api/cycles/:cycle/employees/:nip", req: req, twin: twin, want: year(ok(200))})
+	req, twin = yearReq("/audit")
+	add(azCase{route: "GET /api/cycles/:cycle/employees/:nip/audit", req: req, twin: twin, want: year(ok(200))})
+	updates := make([]string, 0, len(stepOwners))
+	for u := range stepOwners {
+		updates = append(updates, u)
+	}
+	sort.Strings(updates)
+	for _, u := range updates {
+		mk := func(missing bool) func(*azEnv, azRole) azReq {
+			return func(e *azEnv, r azRole) azReq {
+				return azReq{method: "POST", path: employee(e, missing) + "/" + u, role: r}
+			}
+		}
+		add(azCase{route: "POST /api/cycles/:cycle/employees/:nip/:action", name: u, req: mk(false), twin: mk(true), want: step(u)})
+	}
+
+	// Delegations.
+	add(azCase{route: "POST /api/delegations", req: func(e *azEnv, r azRole) azReq {
+		e.n++
+		from := e.now.Add(time.Duration(100+10*e.n) * 24 * time.Hour) // in the future: grants nothing during the table
+		return azReq{method: "POST", path: "/api/delegations", role: r, body: map[string]any{
+			"principal_nip": azPenilai, "delegate_nip": azStranger, "kind": "plh",
+			"starts_at": from, "ends_at": from.Add(5 * 24 * time.Hour), "reason": "Surat Perintah Plh Nomor 800/12/BKPSDM"}}
+	}, want: func(r azRole) azWant {
+		if r == rHROther {
+			return azWant{status: 422, check: func(t *testing.T, e *azEnv, res azResp) {
+				// Outside the scope reads exactly like unknown.
+				from := e.now.Add(400 * 24 * time.Hour)
+				unknown := e.must(azReq{method: "POST", path: "/api/delegations", role: rHROther, body: map[string]any{
+					"principal_nip": azNobody, "delegate_nip": azStranger, "kind": "plh",
+					"starts_at": from, "ends_at": from.Add(time.Hour), "reason": "Surat Perintah"}}, 422)
+				if !bytes.Equal(unknown.body, bytes.ReplaceAll(res.body, []byte(azPenilai), []byte(azNobody))) {
+					t.Errorf("an unknown principal answers %s, one outside the scope %s", unknown.body, res.body)
+				}
+			}}
+		}
+		return gate(ok(201), rHRRegion, rHRScoped, rAdmin)(r)
+	}})
+	add(azCase{route: "GET /api/delegations", want: func(r azRole) azWant {
+		w := everyone(ok(200))(r)
+		if r == rAnon {
+			return w
+		}
+		// The Plt sees theirs; the pegawai and HR of another subtree see none.
+		sees := map[azRole]bool{rPlt: true, rPenilai: true, rHRRegion: true, rHRScoped: true, rAdmin: true}[r]
+		none := r == rPegawai || r == rHROther
+		w.check = func(t *testing.T, e *azEnv, res azResp) {
+			ds := res.json(t)["delegations"].([]any)
+			found := false
+			for _, d := range ds {
+				found = found || d.(map[string]any)["id"] == float64(e.pltID)
+			}
+			if found != sees || (none && len(ds) > 0) {
+				t.Errorf("%s sees the Plt delegation: %v (%d listed)", r.name, found, len(ds))
+			}
+		}
+		return w
+	}, req: func(_ *azEnv, r azRole) azReq {
+		return azReq{method: "GET", path: "/api/delegations?active=true", role: r}
+	}})
+	revoke := func(missing bool) func(*azEnv, azRole) azReq {
+		return func(e *azEnv, r azRole) azReq {
+			id := int64(999_999)
+			if !missing {
+				e.n++
+				from := e.now.Add(time.Duration(100+10*e.n) * 24 * time.Hour)
+				id = e.delegation(azPenilai, azAtasan, "plh", from, from.Add(24*time.Hour))
+			}
+			return azReq{method: "DELETE", path: fmt.Sprintf("/api/delegations/%d", id), role: r}
+		}
+	}
+	add(azCase{route: "DELETE /api/delegations/:id", req: revoke(false), twin: revoke(true), want: func(r azRole) azWant {
+		if r == rHROther {
+			return hidden
+		}
+		return gate(ok(200), rHRRegion, rHRScoped, rAdmin)(r)
+	}})
+
+	// Single sign-on (registered only when configured; here its provider is down).
+	add(azCase{route: "GET " + api.OIDCLoginPath, req: get(api.OIDCLoginPath), sameForAll: true})
+	add(azCase{route: "GET " + api.OIDCCallbackPath, req: get(api.OIDCCallbackPath + "?state=x&code=y"), sameForAll: true})
+	return cases
+}
+
+// TestAuthz runs the authorisation table against real PostgreSQL and a real Temporal server with
+// the worker running, then follows a Plt through a step and a delegation through its end.
+func TestAuthz(t *testing.T) {
+	e := newAzEnv(t)
+	cases := azCases()
+
+	// Every route is in the table, and every row is a route.
+	inTable := map[string]bool{}
+	for _, c := range cases {
+		inTable[c.route] = true
+	}
+	routes := map[string]bool{}
+	for _, r := range e.h.Routes() {
+		key := r.Method + " " + r.Path
+		routes[key] = true
+		if !inTable[key] {
+			t.Errorf("route %s is not in the authorisation table (api/authz_test.go): add a row with every role's expected answer", key)
+		}
+	}
+	for key := range inTable {
+		if !routes[key] {
+			t.Errorf("the authorisation table has a row for %s, which is no route", key)
+		}
+	}
+	for _, u := range []string{workflows.UpdateSubmitPlan, workflows.UpdateApprovePlan, workflows.UpdateReturnPlan,
+		workflows.UpdateReportRealisasi, workflows.UpdateGiveFeedback, workflows.UpdateRate, workflows.UpdateScheduleDialog,
+		workflows.UpdateRecordDialog, workflows.UpdateAcknowledge, workflows.UpdateFileAppeal, workflows.UpdateDecideAppeal,
+		workflows.UpdateConfirmFollowUp} {
+		if _, ok := stepOwners[u]; !ok {
+			t.Errorf("step %s is not in the authorisation table", u)
+		}
+	}
+
+	checked := 0
+	var grid strings.Builder
+	for _, c := range cases {
+		name := c.route
+		if c.name != "" {
+			name += " " + c.name
+		}
+		fmt.Fprintf(&grid, "%-64s", name)
+		var first *azResp
+		for _, r := range azRoles {
+			res := e.do(c.req(e, r))
+			checked++
+			fmt.Fprintf(&grid, " %4d", res.status)
+			what := fmt.Sprintf("%s as %s", name, r.name)
+			if c.sameForAll {
+				if res.status == 401 || res.status == 403 {
+					t.Errorf("%s: %d on a public route: %s", what, res.status, res.body)
+				}
+				if first == nil {
+					first = &res
+				} else if res.status != first.status || !bytes.Equal(res.body, first.body) {
+					t.Errorf("%s: answer depends on who asks: %d %s, first %d %s", what, res.status, res.body, first.status, first.body)
+				}
+				continue
+			}
+			w := c.want(r)
+			switch {
+			case w.status == 0:
+				if (res.status != 409 || res.code() != workflows.ErrWrongPhase) && (res.status != 422 || res.code() != workflows.ErrInvalid) {
+					t.Errorf("%s: %d %s, want the workflow's answer past authorisation (409 wrong_phase or 422 invalid)", what, res.status, res.body)
+				}
+			case res.status != w.status:
+				t.Errorf("%s: %d, want %d: %s", what, res.status, w.status, res.body)
+				continue
+			}
+			if code, deny := map[int]string{401: "unauthenticated", 403: "forbidden", 404: "not_found"}[w.status]; deny {
+				if res.code() != code {
+					t.Errorf("%s: code %q, want %q: %s", what, res.code(), code, res.body)
+				}
+				if c.twin != nil && !w.stepRefusal {
+					tw := e.do(c.twin(e, r))
+					if tw.status != res.status || !bytes.Equal(tw.body, res.body) {
+						t.Errorf("%s: the refusal tells the record exists: %d %s; for a missing one %d %s", what, res.status, res.body, tw.status, tw.body)
+					}
+				}
+			}
+			if w.check != nil {
+				w.check(t, e, res)
+			}
+		}
+		grid.WriteByte('\n')
+	}
+	header := fmt.Sprintf("%-64s", "")
+	for _, r := range azRoles {
+		header += fmt.Sprintf(" %4s", r.short)
+	}
+	t.Logf("authorisation table: %d rows (%d routes) × %d roles = %d answers\n%s\n%s", len(cases), len(routes), len(azRoles), checked, header, grid.String())
+
+	t.Run("Plt acts on behalf of the penilai", func(t *testing.T) { testPltActs(t, e) })
+	t.Run("expired and revoked delegations grant nothing", func(t *testing.T) { testDelegationEnds(t, e) })
+}
+
+func testPltActs(t *testing.T, e *azEnv) {
+	e.t = t
+	yearPath := e.cyclePath(false) + "/employees/" + azPegawai
+	plan := map[string]any{"approach": "kuantitatif", "items": []map[string]any{
+		{"kind": "utama", "rhk": "Tersedianya layanan aplikasi perizinan", "aspect": "kuantitas",
+			"iki": "Jumlah modul aplikasi yang dirilis", "target": "4", "unit": "modul"}},
+		"behaviours": []map[string]any{{"value": "akuntabel", "expectation": "Melaporkan progres tiap bulan"}}}
+	e.must(azReq{method: "POST", path: yearPath + "/submit-plan", role: rPegawai, body: map[string]any{"plan": plan}}, 200)
+
+	// The Plt's inbox holds the penilai's approval, marked as theirs through the delegation; the
+	// expired Plh's does not.
+	inbox := func(r azRole) []map[string]any {
+		var out []map[string]any
+		for _, x := range e.must(azReq{method: "GET", path: "/api/me/tasks", role: r}, 200).json(t)["tasks"].([]any) {
+			out = append(out, x.(map[string]any))
+		}
+		return out
+	}
+	var pltTask map[string]any
+	for _, task := range inbox(rPlt) {
+		if task["subject_nip"] == azPegawai && task["role"] == "penilai" {
+			pltTask = task
+		}
+	}
+	if pltTask == nil || pltTask["acting_for"] != azPenilai {
+		t.Errorf("the Plt's inbox holds no penilai task for the pegawai acting for the penilai: %v", inbox(rPlt))
+	}
+	if tasks := inbox(rPlh); len(tasks) != 0 {
+		t.Errorf("the expired Plh's inbox: %v", tasks)
+	}
+
+	e.must(azReq{method: "POST", path: yearPath + "/approve-plan", role: rPlt}, 200)
+	var actor, onBehalf, decidedBy string
+	if err := e.pool.QueryRow(context.Background(), `SELECT actor_nip, coalesce(on_behalf_of, '') FROM audit_log
+		WHERE cycle_id = $1 AND subject_nip = $2 AND action = 'plan.approved'`, e.cycle, azPegawai).Scan(&actor, &onBehalf); err != nil {
+		t.Fatal(err)
+	}
+	if actor != azPenilai || onBehalf != azPlt {
+		t.Errorf("audit row of the approval: actor %s on behalf of %q, want %s on behalf of %s", actor, onBehalf, azPenilai, azPlt)
+	}
+	if err := e.pool.QueryRow(context.Background(), `SELECT coalesce(decided_by, '') FROM skp WHERE cycle_id = $1 AND nip = $2`,
+		e.cycle, azPegawai).Scan(&decidedBy); err != nil || decidedBy != azPenilai {
+		t.Errorf("plan decided by %q (%v), want the penilai", decidedBy, err)
+	}
+	trail := e.must(azReq{method: "GET", path: yearPath + "/audit", role: rPegawai}, 200).json(t)["audit"].([]any)
+	if last := trail[len(trail)-1].(map[string]any); last["on_behalf_of"] != azPlt {
+		t.Errorf("the pegawai's audit trail does not show the Plt: %v", last)
+	}
+}
+
+func testDelegationEnds(t *testing.T, e *azEnv) {
+	e.t = t
+	yearPath := e.cyclePath(false) + "/employees/" + azPegawai
+	start := e.now
+	defer func() { e.now = start }()
+
+	// At its end (exclusive) the Plt is a stranger again: the year is missing to them.
+	e.now = e.pltEnds.Add(-time.Second)
+	e.must(azReq{method: "GET", path: yearPath, role: rPlt}, 200)
+	e.now = e.pltEnds
+	gone := e.must(azReq{method: "GET", path: yearPath, role: rPlt}, 404)
+	missing := e.must(azReq{method: "GET", path: e.cyclePath(true) + "/employees/" + azPegawai, role: rPlt}, 404)
+	if !bytes.Equal(gone.body, missing.body) {
+		t.Errorf("after the delegation: %s; a missing year: %s", gone.body, missing.body)
+	}
+	e.must(azReq{method: "POST", path: yearPath + "/return-plan", role: rPlt, body: map[string]any{"notes": "x"}}, 404)
+
+	// Revoked: nothing either, from that moment on, though its period runs on.
+	e.now = start
+	e.must(azReq{method: "GET", path: yearPath, role: rPlt}, 200)
+	res := e.must(azReq{method: "DELETE", path: fmt.Sprintf("/api/delegations/%d", e.pltID), role: rHRScoped}, 200).json(t)
+	if res["active"] != false || res["revoked_by"] != azHRScoped {
+		t.Errorf("revoked delegation: %v", res)
+	}
+	e.must(azReq{method: "GET", path: yearPath, role: rPlt}, 404)
+	e.must(azReq{method: "POST", path: yearPath + "/give-feedback", role: rPlt, body: map[string]any{"feedback": "x"}}, 404)
+	if ds := e.must(azReq{method: "GET", path: "/api/delegations?active=true", role: rPlt}, 200).json(t)["delegations"].([]any); len(ds) != 0 {
+		t.Errorf("active delegations of the Plt after revocation: %v", ds)
+	}
+	var actions []string
+	rows, err := e.pool.Query(context.Background(), `SELECT action FROM audit_log WHERE subject_nip = $1 AND cycle_id IS NULL
+		AND after->>'id' = $2 ORDER BY id`, azPenilai, fmt.Sprint(e.pltID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var a string
+		_ = rows.Scan(&a)
+		actions = append(actions, a)
+	}
+	if fmt.Sprint(actions) != "[delegation.created delegation.revoked]" {
+		t.Errorf("audit rows of the delegation: %v", actions)
+	}
+}
