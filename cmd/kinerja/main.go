@@ -68,6 +68,7 @@ func main() {
 func configFromEnv(log *slog.Logger) platform.Config {
 	cfg := platform.Config{
 		DatabaseURL:       os.Getenv("DATABASE_URL"),
+		MigrationURL:      os.Getenv("MIGRATION_DATABASE_URL"),
 		TemporalAddress:   envOr("TEMPORAL_ADDRESS", "127.0.0.1:7233"),
 		TemporalNamespace: envOr("TEMPORAL_NAMESPACE", "default"),
 		HTTPAddr:          envOr("HTTP_ADDR", ":8080"),

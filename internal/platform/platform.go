@@ -29,7 +29,9 @@ import (
 
 // Config is what a running platform needs; Env fills it from the environment.
 type Config struct {
-	DatabaseURL       string
+	DatabaseURL string
+	// MigrationURL connects as the schema owner for migrations; empty means DatabaseURL.
+	MigrationURL      string
 	TemporalAddress   string
 	TemporalNamespace string
 	HTTPAddr          string // ":8080"; "127.0.0.1:0" picks a free port
@@ -61,13 +63,12 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 		log = slog.Default()
 	}
 	log = slog.New(Redact(log.Handler())) // no NIP, SendGrid key or email address in any log line: redact.go
+	if err := migrate(ctx, cfg); err != nil {
+		return nil, err
+	}
 	pool, err := pgxpool.New(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return nil, fmt.Errorf("database: %w", err)
-	}
-	if err := migrations.Apply(ctx, pool); err != nil {
-		pool.Close()
-		return nil, err
 	}
 	tc, err := client.DialContext(ctx, client.Options{
 		HostPort: cfg.TemporalAddress, Namespace: cfg.TemporalNamespace,
@@ -119,6 +120,21 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 		go func() { p.served <- p.server.Serve(ln) }()
 	}
 	return p, nil
+}
+
+// migrate applies migrations as the schema owner: MigrationURL when set, so the running
+// platform can connect as a role that cannot rewrite the audit log or the ledger.
+func migrate(ctx context.Context, cfg Config) error {
+	url := cfg.MigrationURL
+	if url == "" {
+		url = cfg.DatabaseURL
+	}
+	pool, err := pgxpool.New(ctx, url)
+	if err != nil {
+		return fmt.Errorf("database (migrations): %w", err)
+	}
+	defer pool.Close()
+	return migrations.Apply(ctx, pool)
 }
 
 // Stop drains HTTP requests, then the worker, then closes connections.

@@ -1,0 +1,92 @@
+package platform_test
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/kinerja/platform/internal/platform"
+	"github.com/kinerja/platform/internal/testenv"
+)
+
+// TestRunsAsTheApplicationRole runs the platform connected as a member of kinerja_app, with
+// migrations applied by the owner: the grants suffice for a year's steps, and that role can
+// rewrite neither the audit log nor the ledger.
+func TestRunsAsTheApplicationRole(t *testing.T) {
+	ctx := context.Background()
+	ownerURL := testenv.DBURL(t)
+	admin, err := pgx.Connect(ctx, ownerURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close(ctx)
+	role := fmt.Sprintf("kinerja_app_test_%d", time.Now().UnixNano()%1_000_000_000)
+	if _, err := admin.Exec(ctx, "CREATE ROLE "+role+" LOGIN IN ROLE kinerja_app"); err != nil {
+		t.Fatalf("create login role: %v", err)
+	}
+	t.Cleanup(func() {
+		c, err := pgx.Connect(context.Background(), testenv.AdminURL())
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		defer c.Close(context.Background())
+		if _, err := c.Exec(context.Background(), "DROP ROLE IF EXISTS "+role); err != nil {
+			t.Errorf("drop role: %v", err)
+		}
+	})
+	u, _ := url.Parse(ownerURL)
+	u.User = url.User(role)
+	appURL := u.String()
+
+	p, err := platform.Start(ctx, platform.Config{
+		DatabaseURL: appURL, MigrationURL: ownerURL, TemporalAddress: testenv.Temporal(t), TemporalNamespace: "default",
+		HTTPAddr: "127.0.0.1:0", DevAuth: true, Logger: testenv.Logger(),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = p.Stop(context.Background()) })
+	e := &e2e{t: t, base: "http://" + p.Addr, pool: p.Pool, p: p}
+	var user string
+	if err := p.Pool.QueryRow(ctx, `SELECT current_user`).Scan(&user); err != nil || user != role {
+		t.Fatalf("platform connected as %q (%v), want %q", user, err, role)
+	}
+
+	e.call("POST", "/api/org/import", "", orgImport(), 200)
+	dl := map[string]time.Time{}
+	for i, n := range []string{"plan_due", "monitoring_start", "monitoring_due", "evaluation_start", "evaluation_due", "dialog_due", "followup_due"} {
+		dl[n] = time.Now().Add(time.Duration(i+1) * time.Hour)
+	}
+	cycle := int64(e.call("POST", "/api/cycles", nipHR, map[string]any{"year": 2026, "deadlines": dl}, 201)["id"].(float64))
+	e.call("POST", fmt.Sprintf("/api/cycles/%d/enrol", cycle), nipHR, map[string]any{"nips": []string{nipEmployee}}, 200)
+	waitFor(t, func() bool { return e.count(`SELECT count(*) FROM tasks WHERE kind = 'draft_plan'`) == 1 })
+	e.act(cycle, "submit-plan", nipEmployee, map[string]any{"plan": map[string]any{"approach": "kuantitatif", "items": []map[string]any{
+		{"kind": "utama", "rhk": "Layanan", "aspect": "kuantitas", "iki": "Jumlah", "target": "4", "unit": "modul"}}}}, 200)
+	if n := e.count(`SELECT count(*) FROM audit_log WHERE action = 'plan.submitted'`); n != 1 {
+		t.Fatalf("%d audit rows for the submission", n)
+	}
+	if _, err := p.Pool.Exec(ctx, `INSERT INTO payroll_postings (nip, cycle_id, period, kind, amount, basis) VALUES ($1, $2, '2026', 'test', 1, '{}')`,
+		nipEmployee, cycle); err != nil {
+		t.Fatalf("the application role cannot post: %v", err)
+	}
+
+	for _, stmt := range []string{
+		`UPDATE audit_log SET action = 'diubah'`, `DELETE FROM audit_log`, `TRUNCATE audit_log`,
+		`UPDATE payroll_postings SET amount = amount * 2`, `DELETE FROM payroll_postings`, `TRUNCATE payroll_postings`,
+	} {
+		_, err := p.Pool.Exec(ctx, stmt)
+		if err == nil || !strings.Contains(err.Error(), "denied") && !strings.Contains(err.Error(), "append-only") {
+			t.Errorf("%s as the application role: %v", stmt, err)
+		}
+		// Not even the owner: the triggers hold for every role.
+		if _, err := admin.Exec(ctx, stmt); err == nil || !strings.Contains(err.Error(), "append-only") {
+			t.Errorf("%s as the owner: %v", stmt, err)
+		}
+	}
+}
