@@ -1,11 +1,16 @@
 package api
 
 import (
+	"bytes"
 	"crypto/tls"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
+
+	"github.com/gin-gonic/gin"
 )
 
 // TestSecurityHeadersOnEveryResponse checks the headers on a normal answer, an unknown address and
@@ -61,5 +66,23 @@ func TestSecurityHeadersOnEveryResponse(t *testing.T) {
 				t.Errorf("%s: Strict-Transport-Security %q sent over plain HTTP", name, got)
 			}
 		}
+	}
+}
+
+func TestPanicAnswersLikeAnyServerError(t *testing.T) {
+	var logs bytes.Buffer
+	defer slog.SetDefault(slog.Default())
+	slog.SetDefault(slog.New(slog.NewTextHandler(&logs, nil)))
+	r := gin.New()
+	r.Use(recovery)
+	r.GET("/boom", func(*gin.Context) { panic("pegawai 199203152018011003 rusak") })
+	w := httptest.NewRecorder()
+	r.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/boom", nil))
+	if w.Code != http.StatusInternalServerError || !strings.Contains(w.Body.String(), `"code":"internal"`) ||
+		strings.Contains(w.Body.String(), "1992") {
+		t.Errorf("answer %d %s", w.Code, w.Body.String())
+	}
+	if !strings.Contains(logs.String(), "panic in handler") {
+		t.Errorf("panic not logged through slog: %s", logs.String())
 	}
 }

@@ -6,9 +6,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"reflect"
+	"runtime/debug"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -44,7 +47,7 @@ const maxBody = 1 << 20
 func (s *Server) Handler() http.Handler {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
-	r.Use(gin.Recovery(), securityHeaders)
+	r.Use(recovery, securityHeaders)
 	r.NoRoute(func(c *gin.Context) { fail(c, errNotFound("alamat tidak dikenal")) })
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 
@@ -75,6 +78,19 @@ func (s *Server) Handler() http.Handler {
 	a.GET("/cycles/:cycle/employees/:nip/audit", s.employeeAudit)
 	a.POST("/cycles/:cycle/employees/:nip/:action", s.act)
 	return r
+}
+
+// recovery turns a panic into the usual 500 answer and logs it through slog, whose handler
+// redacts personal data; gin's own recovery writes the raw panic to stderr.
+func recovery(c *gin.Context) {
+	defer func() {
+		if p := recover(); p != nil {
+			slog.ErrorContext(c.Request.Context(), "panic in handler", "path", c.FullPath(), "panic", fmt.Sprint(p),
+				"stack", string(debug.Stack()))
+			fail(c, fmt.Errorf("panic: %v", p))
+		}
+	}()
+	c.Next()
 }
 
 func securityHeaders(c *gin.Context) {
