@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -159,6 +160,9 @@ type enrolRequest struct {
 	All  bool     `json:"all"` // everyone who has a penilai and an atasan penilai
 }
 
+// enrolConcurrency bounds the workflow starts one enrolment request runs at once.
+const enrolConcurrency = 8
+
 type enrolRowError struct {
 	NIP     string `json:"nip"`
 	Message string `json:"message"`
@@ -210,16 +214,30 @@ func (s *Server) enrol(c *gin.Context) {
 			}
 		}
 	}
-	enrolled := []string{}
-	rowErrors := []enrolRowError{}
-	for _, nip := range nips {
+	// Each employee is enrolled on its own, several at once: launching a region's cycle is
+	// thousands of workflow starts (see BenchmarkEnrolment).
+	results := make([]error, len(nips))
+	sem := make(chan struct{}, enrolConcurrency)
+	var wg sync.WaitGroup
+	for i, nip := range nips {
 		if e, ok := byNIP[nip]; !who.RegionWideHR() && (!ok || !covers(e)) {
 			// Scoped HR: an employee elsewhere reads like an unknown one.
-			rowErrors = append(rowErrors, enrolRowError{nip, "pegawai tidak terdaftar atau di luar cakupan unit Anda"})
+			results[i] = errors.New("pegawai tidak terdaftar atau di luar cakupan unit Anda")
 			continue
 		}
-		if err := s.enrolOne(ctx, cy, byNIP, nip); err != nil {
-			rowErrors = append(rowErrors, enrolRowError{nip, err.Error()})
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			results[i] = s.enrolOne(ctx, cy, byNIP, nip)
+		}()
+	}
+	wg.Wait()
+	enrolled := []string{}
+	rowErrors := []enrolRowError{}
+	for i, nip := range nips {
+		if results[i] != nil {
+			rowErrors = append(rowErrors, enrolRowError{nip, results[i].Error()})
 			continue
 		}
 		enrolled = append(enrolled, nip)

@@ -51,7 +51,7 @@ func TestRunsAsTheApplicationRole(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = p.Stop(context.Background()) })
+	t.Cleanup(func() { endYears(t, p); _ = p.Stop(context.Background()) })
 	e := &e2e{t: t, base: "http://" + p.Addr, pool: p.Pool, p: p}
 	var user string
 	if err := p.Pool.QueryRow(ctx, `SELECT current_user`).Scan(&user); err != nil || user != role {

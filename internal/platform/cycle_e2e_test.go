@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -15,8 +16,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	historypb "go.temporal.io/api/history/v1"
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/api/temporalproto"
 
 	"github.com/kinerja/platform/email"
@@ -180,7 +183,7 @@ func TestEmployeeGoesThroughTheWholeYear(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = p.Stop(context.Background()) })
+	t.Cleanup(func() { endYears(t, p); _ = p.Stop(context.Background()) })
 	e := &e2e{t: t, base: "http://" + p.Addr, pool: p.Pool, p: p}
 
 	// HR: organisation, cycle, enrolment.
@@ -395,5 +398,31 @@ func recordHistory(t *testing.T, p *platform.Platform, id, path string) {
 	}
 	if err := os.WriteFile(filepath.Clean(path), b, 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// endYears terminates the workflows a test left running. Tests in this package share one Temporal
+// server and task queue but each has its own database, and workflow IDs (cycle id, NIP) repeat
+// from test to test: a year left running would collide with the next test's enrolment, and its
+// timers would reach the next test's worker.
+func endYears(tb testing.TB, p *platform.Platform) {
+	tb.Helper()
+	ctx := context.Background()
+	rows, err := p.Pool.Query(ctx, `SELECT workflow_id FROM employee_cycles`)
+	if err != nil {
+		tb.Errorf("list workflows: %v", err)
+		return
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		tb.Errorf("list workflows: %v", err)
+		return
+	}
+	for _, id := range ids {
+		err := p.Temporal.TerminateWorkflow(ctx, id, "", "test finished")
+		var nf *serviceerror.NotFound
+		if err != nil && !errors.As(err, &nf) {
+			tb.Errorf("terminate %s: %v", id, err)
+		}
 	}
 }

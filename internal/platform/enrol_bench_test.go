@@ -59,7 +59,7 @@ func BenchmarkEnrolment(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer func() { _ = p.Stop(context.Background()) }()
+	defer func() { endYears(b, p); _ = p.Stop(context.Background()) }()
 	e := &e2e{t: b, base: "http://" + p.Addr, pool: p.Pool, p: p}
 	org := orgImport()
 	staff := org["employees"].([]map[string]any)

@@ -124,6 +124,7 @@ func TestLogsCarryNoPersonalData(t *testing.T) {
 	stop := func() {
 		if !stopped {
 			stopped = true
+			endYears(t, p)
 			_ = p.Stop(context.Background())
 		}
 	}

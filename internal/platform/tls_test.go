@@ -63,7 +63,7 @@ func TestServesTLSWithHSTSAndRefusesOldVersions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = p.Stop(context.Background()) })
+	t.Cleanup(func() { endYears(t, p); _ = p.Stop(context.Background()) })
 
 	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}}}
 	res, err := client.Get("https://" + p.Addr + "/healthz")
