@@ -83,7 +83,18 @@ func (e *e2e) call(method, path, nip string, body any, want int) map[string]any 
 		b, _ := json.Marshal(body)
 		rd = bytes.NewReader(b)
 	}
-	req, _ := http.NewRequest(method, e.base+path, rd)
+	raw := e.send(method, path, nip, rd, want)
+	var out map[string]any
+	if err := json.Unmarshal(raw, &out); err != nil {
+		e.t.Fatalf("%s %s: answer is not JSON: %s", method, path, raw)
+	}
+	return out
+}
+
+// send sends a body as is and returns the answer, failing unless it has status want.
+func (e *e2e) send(method, path, nip string, body io.Reader, want int) []byte {
+	e.t.Helper()
+	req, _ := http.NewRequest(method, e.base+path, body)
 	req.Header.Set("Content-Type", "application/json")
 	if nip != "" {
 		req.Header.Set("X-Dev-NIP", nip)
@@ -97,11 +108,7 @@ func (e *e2e) call(method, path, nip string, body any, want int) map[string]any 
 	if res.StatusCode != want {
 		e.t.Fatalf("%s %s as %s: status %d, want %d: %s", method, path, nip, res.StatusCode, want, raw)
 	}
-	var out map[string]any
-	if err := json.Unmarshal(raw, &out); err != nil {
-		e.t.Fatalf("%s %s: answer is not JSON: %s", method, path, raw)
-	}
-	return out
+	return raw
 }
 
 func (e *e2e) act(cycle int64, action, nip string, body map[string]any, want int) map[string]any {

@@ -77,20 +77,7 @@ func (s *flakySendGrid) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // rawCall sends a body as is (not JSON-encoded by the helper) and checks only the status.
 func (e *e2e) rawCall(method, path, nip, body string, want int) {
 	e.t.Helper()
-	req, _ := http.NewRequest(method, e.base+path, strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	if nip != "" {
-		req.Header.Set("X-Dev-NIP", nip)
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		e.t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer res.Body.Close()
-	raw, _ := io.ReadAll(res.Body)
-	if res.StatusCode != want {
-		e.t.Fatalf("%s %s as %s: status %d, want %d: %s", method, path, nip, res.StatusCode, want, raw)
-	}
+	e.send(method, path, nip, strings.NewReader(body), want)
 }
 
 // TestLogsCarryNoPersonalData runs a year up to its TPP posting with every log of the platform (the
