@@ -3,7 +3,11 @@ package activities
 import (
 	"context"
 	"fmt"
+	"time"
 
+	"github.com/jackc/pgx/v5"
+
+	"github.com/kinerja/platform/email"
 	"github.com/kinerja/platform/internal/tpp"
 )
 
@@ -61,6 +65,8 @@ func (w *stepWriter) writeRecord(ctx context.Context, policy tpp.Policy) error {
 			WHERE cycle_id = $1 AND nip = $2`, st.CycleID, st.NIP, r.FollowUpDecided.Decided, r.FollowUpDecided.Notes, w.actorNIP(), st.At)
 	case r.Posting != nil:
 		err = w.posting(ctx, policy, r.Posting)
+	case r.Reassigned != nil:
+		err = w.reassign(ctx, r.Reassigned)
 	}
 	if err != nil {
 		return fmt.Errorf("write %s: %w", st.Action, err)
@@ -101,6 +107,37 @@ func (w *stepWriter) realisasi(ctx context.Context, r *RealisasiReport) error {
 		if _, err := w.tx.Exec(ctx, `INSERT INTO evaluation_items (cycle_id, nip, period, seq, realisasi, evidence_url)
 			VALUES ($1, $2, $3, $4, $5, $6)`, w.st.CycleID, w.st.NIP, r.Period, it.Seq, it.Realisasi, it.EvidenceURL); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// reassign points the enrolment and its open penilai and atasan tasks at the new supervisors, and
+// tells each new assignee of each task they inherit.
+func (w *stepWriter) reassign(ctx context.Context, r *Reassigned) error {
+	if _, err := w.tx.Exec(ctx, `UPDATE employee_cycles SET penilai_nip = $3, atasan_nip = $4 WHERE cycle_id = $1 AND nip = $2`,
+		w.st.CycleID, w.st.NIP, r.ToPenilai, r.ToAtasan); err != nil {
+		return err
+	}
+	for _, move := range []struct{ role, to string }{{RolePenilai, r.ToPenilai}, {RoleAtasan, r.ToAtasan}} {
+		rows, err := w.tx.Query(ctx, `UPDATE tasks SET assignee_nip = $4
+			WHERE cycle_id = $1 AND subject_nip = $2 AND assignee_role = $3 AND done_at IS NULL AND assignee_nip IS DISTINCT FROM $4
+			RETURNING kind, title, due_at`, w.st.CycleID, w.st.NIP, move.role, move.to)
+		if err != nil {
+			return err
+		}
+		type moved struct {
+			Kind, Title string
+			DueAt       *time.Time
+		}
+		tasks, err := pgx.CollectRows(rows, pgx.RowToStructByPos[moved])
+		if err != nil {
+			return err
+		}
+		for _, t := range tasks {
+			if err := w.notify(ctx, "reassigned-"+t.Kind, move.role, move.to, email.NoticeTask, t.Title, t.DueAt, ""); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

@@ -81,6 +81,15 @@ type Record struct {
 	FollowUpRecommended *FollowUpRecommended `json:"follow_up_recommended,omitempty"`
 	FollowUpDecided     *FollowUpDecided     `json:"follow_up_decided,omitempty"`
 	Posting             *Posting             `json:"posting,omitempty"`
+	Reassigned          *Reassigned          `json:"reassigned,omitempty"`
+}
+
+// Reassigned moves a running year, and its open tasks, to new supervisors.
+type Reassigned struct {
+	FromPenilai string `json:"from_penilai"`
+	ToPenilai   string `json:"to_penilai"`
+	FromAtasan  string `json:"from_atasan"`
+	ToAtasan    string `json:"to_atasan"`
 }
 
 type PlanSubmitted struct {

@@ -1,6 +1,8 @@
 package api
 
 import (
+	"context"
+	"errors"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -8,6 +10,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/kinerja/platform/internal/access"
+	"github.com/kinerja/platform/store"
 	"github.com/kinerja/platform/workflows"
 )
 
@@ -50,6 +53,9 @@ func stepInput(update string) (any, *workflows.Request) {
 	case workflows.UpdateConfirmFollowUp:
 		in := &workflows.ConfirmFollowUpInput{}
 		return in, &in.Request
+	case workflows.UpdateReassign:
+		in := &workflows.ReassignInput{}
+		return in, &in.Request
 	}
 	return nil, nil
 }
@@ -64,7 +70,7 @@ func stepRole(update string) (access.Role, bool) {
 		return access.Penilai, true
 	case workflows.UpdateDecideAppeal:
 		return access.Atasan, true
-	case workflows.UpdateConfirmFollowUp:
+	case workflows.UpdateConfirmFollowUp, workflows.UpdateReassign:
 		return access.HR, true
 	}
 	return "", false
@@ -97,6 +103,12 @@ func (s *Server) act(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	if ri, ok := in.(*workflows.ReassignInput); ok {
+		if err := s.resolveSupervisors(c.Request.Context(), en.NIP, ri); err != nil {
+			fail(c, err)
+			return
+		}
+	}
 	// The actor is who the org data and the delegations say is calling, never what the body claims.
 	req.Actor = workflows.Actor{NIP: acting.NIP, HR: acting.HR, OnBehalfOf: acting.OnBehalfOf}
 	if req.RequestID == "" {
@@ -120,4 +132,41 @@ func (s *Server) act(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"request_id": req.RequestID, "status": st})
+}
+
+// resolveSupervisors fills a reassignment with the people it names; a NIP left empty is taken from
+// today's org data: the employee's superior as penilai, and that person's superior as atasan.
+func (s *Server) resolveSupervisors(ctx context.Context, nip string, in *workflows.ReassignInput) error {
+	person := func(field, nip string) (store.Employee, error) {
+		e, err := s.Store.Employee(ctx, nip)
+		if errors.Is(err, store.ErrNotFound) {
+			return e, errInvalid(field + ": pegawai " + nip + " tidak terdaftar")
+		}
+		return e, err
+	}
+	if in.PenilaiNIP == "" {
+		emp, err := s.Store.Employee(ctx, nip)
+		if err != nil {
+			return err
+		}
+		if in.PenilaiNIP = emp.SuperiorNIP; in.PenilaiNIP == "" {
+			return errInvalid("penilai_nip: data organisasi belum menyebut atasan pegawai ini; isi penilai_nip")
+		}
+	}
+	pen, err := person("penilai_nip", in.PenilaiNIP)
+	if err != nil {
+		return err
+	}
+	if in.AtasanNIP == "" {
+		if in.AtasanNIP = pen.SuperiorNIP; in.AtasanNIP == "" {
+			return errInvalid("atasan_nip: data organisasi belum menyebut atasan " + pen.Name + "; isi atasan_nip")
+		}
+	}
+	ata, err := person("atasan_nip", in.AtasanNIP)
+	if err != nil {
+		return err
+	}
+	in.Penilai = workflows.Person{NIP: pen.NIP, Name: pen.Name}
+	in.Atasan = workflows.Person{NIP: ata.NIP, Name: ata.Name}
+	return nil
 }

@@ -82,6 +82,7 @@ var stepOwners = map[string][]azRole{
 	workflows.UpdateScheduleDialog: {rPenilai, rPlt}, workflows.UpdateRecordDialog: {rPenilai, rPlt},
 	workflows.UpdateDecideAppeal:    {rAtasan},
 	workflows.UpdateConfirmFollowUp: {rHRRegion, rHRScoped},
+	workflows.UpdateReassign:        {rHRRegion, rHRScoped},
 }
 
 type azEnv struct {
@@ -662,7 +663,7 @@ func TestAuthz(t *testing.T) {
 	for _, u := range []string{workflows.UpdateSubmitPlan, workflows.UpdateApprovePlan, workflows.UpdateReturnPlan,
 		workflows.UpdateReportRealisasi, workflows.UpdateGiveFeedback, workflows.UpdateRate, workflows.UpdateScheduleDialog,
 		workflows.UpdateRecordDialog, workflows.UpdateAcknowledge, workflows.UpdateFileAppeal, workflows.UpdateDecideAppeal,
-		workflows.UpdateConfirmFollowUp} {
+		workflows.UpdateConfirmFollowUp, workflows.UpdateReassign} {
 		if _, ok := stepOwners[u]; !ok {
 			t.Errorf("step %s is not in the authorisation table", u)
 		}

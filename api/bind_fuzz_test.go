@@ -27,6 +27,7 @@ var stepUpdates = []string{
 	workflows.UpdateReportRealisasi, workflows.UpdateGiveFeedback, workflows.UpdateRate,
 	workflows.UpdateScheduleDialog, workflows.UpdateRecordDialog, workflows.UpdateAcknowledge,
 	workflows.UpdateFileAppeal, workflows.UpdateDecideAppeal, workflows.UpdateConfirmFollowUp,
+	workflows.UpdateReassign,
 }
 
 // bindTargets returns every type bind decodes into: each step input, then the HR requests.

@@ -82,6 +82,7 @@ type cycle struct {
 	annualReported  bool
 	evaluationLate  bool // evaluation_due passed: the penilai may rate without a report
 	rated           bool
+	ratedBy         string // the penilai who rated: never the one to decide the appeal
 	hasil, perilaku appraisal.Rating
 	predikat        appraisal.Predikat
 
@@ -155,7 +156,7 @@ func (c *cycle) setup(ctx workflow.Context) error {
 }
 
 func (c *cycle) run(ctx workflow.Context) (Status, error) {
-	emp, pen := c.in.Employee, c.in.Penilai
+	emp := c.in.Employee
 
 	// 1. Perencanaan.
 	c.apply(ctx, step{key: "enrolled", action: "cycle.enrolled", open: []activities.TaskSpec{
@@ -164,7 +165,7 @@ func (c *cycle) run(ctx workflow.Context) (Status, error) {
 	c.waitFor(ctx, DeadlinePlan, func() bool { return c.planState == planApproved },
 		func() (string, string, string) {
 			if c.planState == planSubmitted {
-				return activities.RolePenilai, pen.NIP, "Setujui atau kembalikan SKP " + emp.Name
+				return activities.RolePenilai, c.in.Penilai.NIP, "Setujui atau kembalikan SKP " + emp.Name
 			}
 			return activities.RolePegawai, emp.NIP, "Ajukan SKP " + c.in.CycleName
 		},
@@ -180,7 +181,7 @@ func (c *cycle) run(ctx workflow.Context) (Status, error) {
 	c.waitFor(ctx, DeadlineMonitoring, func() bool { return c.midFeedback },
 		func() (string, string, string) {
 			if c.midReported {
-				return activities.RolePenilai, pen.NIP, "Berikan umpan balik tengah tahun untuk " + emp.Name
+				return activities.RolePenilai, c.in.Penilai.NIP, "Berikan umpan balik tengah tahun untuk " + emp.Name
 			}
 			return activities.RolePegawai, emp.NIP, "Laporkan realisasi tengah tahun"
 		}, "", "Pemantauan tengah tahun "+emp.Name+" belum selesai melewati batas waktu", DeadlineEvaluationStart)
@@ -197,7 +198,7 @@ func (c *cycle) run(ctx workflow.Context) (Status, error) {
 	c.waitFor(ctx, DeadlineEvaluation, func() bool { return c.rated },
 		func() (string, string, string) {
 			if c.annualReported {
-				return activities.RolePenilai, pen.NIP, "Nilai kinerja " + emp.Name
+				return activities.RolePenilai, c.in.Penilai.NIP, "Nilai kinerja " + emp.Name
 			}
 			return activities.RolePegawai, emp.NIP, "Laporkan realisasi akhir tahun"
 		}, TaskEvalOverdue, "Penilaian kinerja "+emp.Name+" belum selesai melewati batas waktu", "")
@@ -211,7 +212,7 @@ func (c *cycle) run(ctx workflow.Context) (Status, error) {
 			if c.dialogRecorded {
 				return activities.RolePegawai, emp.NIP, "Konfirmasi penerimaan hasil penilaian"
 			}
-			return activities.RolePenilai, pen.NIP, "Laksanakan dialog kinerja dengan " + emp.Name
+			return activities.RolePenilai, c.in.Penilai.NIP, "Laksanakan dialog kinerja dengan " + emp.Name
 		}, TaskDialogOverdue, "Dialog kinerja "+emp.Name+" belum selesai melewati batas waktu", "")
 
 	// 5. Keberatan.

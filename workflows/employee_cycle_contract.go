@@ -34,6 +34,8 @@ const (
 	UpdateFileAppeal      = "file-appeal"
 	UpdateDecideAppeal    = "decide-appeal"
 	UpdateConfirmFollowUp = "confirm-followup"
+	// UpdateReassign is HR's: after a mutasi the running year follows the new superiors.
+	UpdateReassign = "reassign-supervisors"
 )
 
 // SignalMoveDeadline carries a MoveDeadline: HR moved a cycle deadline.
@@ -217,6 +219,16 @@ type ConfirmFollowUpInput struct {
 	Request
 	Decision appraisal.FollowUp `json:"decision"`
 	Notes    string             `json:"notes"`
+}
+
+// ReassignInput names the new pejabat penilai and atasan penilai. The caller sends NIPs (empty:
+// as the org data says today); the API resolves them into the people the workflow keeps.
+type ReassignInput struct {
+	Request
+	PenilaiNIP string `json:"penilai_nip"`
+	AtasanNIP  string `json:"atasan_nip"`
+	Penilai    Person `json:"penilai" input:"server"`
+	Atasan     Person `json:"atasan" input:"server"`
 }
 
 // Status is where one employee's year stands: the query answer and every update's result.

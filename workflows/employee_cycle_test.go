@@ -129,6 +129,8 @@ func setRequest(in any, r Request) {
 		v.Request = r
 	case *ConfirmFollowUpInput:
 		v.Request = r
+	case *ReassignInput:
+		v.Request = r
 	default:
 		panic("unknown update input")
 	}
@@ -575,5 +577,55 @@ func TestActingOnBehalf(t *testing.T) {
 	}
 	if sub, _ := h.step("plan.submitted"); sub.OnBehalfOf != "" {
 		t.Errorf("a step in person carries on_behalf_of %q", sub.OnBehalfOf)
+	}
+}
+
+func TestReassignMovesTheYearToNewSupervisors(t *testing.T) {
+	h := newHarness(t)
+	newPenilai := Person{NIP: "198501012010011005", Name: "Wati"}
+	newAtasan := Person{NIP: "197501012000011006", Name: "Joko"}
+	h.at(time.Hour, UpdateSubmitPlan, employee, "submit-1", &SubmitPlanInput{Plan: testPlan()})
+	h.at(2*time.Hour, UpdateReassign, penilai, "reassign-by-penilai", &ReassignInput{Penilai: newPenilai, Atasan: newAtasan})
+	h.at(3*time.Hour, UpdateReassign, hr, "reassign-1", &ReassignInput{Penilai: newPenilai, Atasan: newAtasan})
+	h.at(4*time.Hour, UpdateApprovePlan, penilai, "approve-old", &ApprovePlanInput{})
+	h.at(5*time.Hour, UpdateApprovePlan, Actor{NIP: newPenilai.NIP}, "approve-new", &ApprovePlanInput{})
+	h.env.RegisterDelayedCallback(h.env.CancelWorkflow, 6*time.Hour)
+	h.env.ExecuteWorkflow(EmployeeCycle, testInput())
+
+	for id, code := range map[string]string{"reassign-by-penilai": ErrForbidden, "approve-old": ErrForbidden} {
+		if err := h.rejected[id]; !isCode(err, code) {
+			t.Errorf("%s: got %v, want %s", id, err, code)
+		}
+		delete(h.rejected, id)
+	}
+	h.requireNoRejections()
+	st, ok := h.step("supervisors.reassigned")
+	if !ok || st.ActorNIP != hr.NIP || *st.Record.Reassigned != (activities.Reassigned{
+		FromPenilai: penilai.NIP, ToPenilai: newPenilai.NIP, FromAtasan: atasan.NIP, ToAtasan: newAtasan.NIP}) {
+		t.Fatalf("reassign step = %+v", st)
+	}
+	if appr, _ := h.step("plan.approved"); appr.ActorNIP != newPenilai.NIP {
+		t.Errorf("approved by %s", appr.ActorNIP)
+	}
+}
+
+func TestReassignRefusesTheRaterAsAppealJudge(t *testing.T) {
+	h := newHarness(t)
+	h.planYear()
+	h.rateAndTalk(appraisal.DiBawah, appraisal.Sesuai)
+	h.at(360*day, UpdateFileAppeal, employee, "appeal-1", &FileAppealInput{Reasons: "Capaian saya melebihi target 120 izin"})
+	// After a mutasi the penilai who rated would become the atasan: they cannot judge their own rating.
+	h.at(361*day, UpdateReassign, hr, "reassign-rater", &ReassignInput{Penilai: Person{NIP: "198501012010011005", Name: "Wati"},
+		Atasan: Person{NIP: penilai.NIP, Name: "Sari"}})
+	h.at(362*day, UpdateDecideAppeal, atasan, "decide-1", &DecideAppealInput{Decision: AppealUphold, Notes: "Tetap"})
+	h.confirmFollowUp(365*day, appraisal.CoachingPlan)
+	h.at(364*day, UpdateReassign, hr, "reassign-late", &ReassignInput{Penilai: Person{NIP: "198501012010011005", Name: "Wati"},
+		Atasan: Person{NIP: "197501012000011006", Name: "Joko"}})
+	h.run(testInput())
+	if err := h.rejected["reassign-rater"]; !isCode(err, ErrInvalid) || !strings.Contains(err.Error(), "atasan_nip") {
+		t.Errorf("rater as appeal judge: %v", err)
+	}
+	if err := h.rejected["reassign-late"]; !isCode(err, ErrWrongPhase) {
+		t.Errorf("reassigned after the result was final: %v", err)
 	}
 }

@@ -19,7 +19,7 @@ type updateHandler struct {
 // handlers pairs each update with its validator. Handlers validate again first: two updates can
 // pass validation before either runs, and the second must not act on a state the first changed.
 func (c *cycle) handlers() []updateHandler {
-	emp, pen := c.in.Employee, c.in.Penilai
+	emp := c.in.Employee
 	return []updateHandler{
 		{UpdateSubmitPlan, c.validateSubmitPlan, func(ctx workflow.Context, in SubmitPlanInput) (Status, error) {
 			if err := c.validateSubmitPlan(in); err != nil {
@@ -31,7 +31,7 @@ func (c *cycle) handlers() []updateHandler {
 			return c.done(ctx, before, in.Request, "plan.submitted", activities.Record{
 				PlanSubmitted: &activities.PlanSubmitted{Version: c.planVersion, Plan: in.Plan}},
 				[]string{TaskDraftPlan},
-				c.task(TaskReviewPlan, activities.RolePenilai, pen.NIP, "Setujui atau kembalikan SKP "+emp.Name, DeadlinePlan))
+				c.task(TaskReviewPlan, activities.RolePenilai, c.in.Penilai.NIP, "Setujui atau kembalikan SKP "+emp.Name, DeadlinePlan))
 		}},
 		{UpdateApprovePlan, c.validateDecidePlan, func(ctx workflow.Context, in ApprovePlanInput) (Status, error) {
 			if err := c.validateDecidePlan(in); err != nil {
@@ -63,11 +63,11 @@ func (c *cycle) handlers() []updateHandler {
 			if in.Period == PeriodMidyear {
 				c.midReported = true
 				return c.done(ctx, before, in.Request, "realisasi.midyear_reported", rec, []string{TaskReportMidyear},
-					c.task(TaskGiveFeedback, activities.RolePenilai, pen.NIP, "Berikan umpan balik tengah tahun untuk "+emp.Name, DeadlineMonitoring))
+					c.task(TaskGiveFeedback, activities.RolePenilai, c.in.Penilai.NIP, "Berikan umpan balik tengah tahun untuk "+emp.Name, DeadlineMonitoring))
 			}
 			c.annualReported = true
 			return c.done(ctx, before, in.Request, "realisasi.annual_reported", rec, []string{TaskReportAnnual},
-				c.task(TaskRate, activities.RolePenilai, pen.NIP, "Nilai kinerja "+emp.Name, DeadlineEvaluation))
+				c.task(TaskRate, activities.RolePenilai, c.in.Penilai.NIP, "Nilai kinerja "+emp.Name, DeadlineEvaluation))
 		}},
 		{UpdateGiveFeedback, c.validateFeedback, func(ctx workflow.Context, in GiveFeedbackInput) (Status, error) {
 			if err := c.validateFeedback(in); err != nil {
@@ -85,10 +85,11 @@ func (c *cycle) handlers() []updateHandler {
 			before := c.begin(in.Request)
 			p, _ := appraisal.PredikatOf(in.Hasil, in.Perilaku)
 			c.rated, c.hasil, c.perilaku, c.predikat, c.phase = true, in.Hasil, in.Perilaku, p, PhaseDialog
+			c.ratedBy = in.Actor.NIP
 			return c.done(ctx, before, in.Request, "evaluation.rated", activities.Record{Rating: &activities.Rating{
 				Hasil: string(in.Hasil), Perilaku: string(in.Perilaku), Predikat: string(p)}},
 				[]string{TaskRate, TaskReportAnnual, TaskEvalOverdue},
-				c.task(TaskScheduleDialog, activities.RolePenilai, pen.NIP, "Jadwalkan dialog kinerja dengan "+emp.Name, DeadlineDialog))
+				c.task(TaskScheduleDialog, activities.RolePenilai, c.in.Penilai.NIP, "Jadwalkan dialog kinerja dengan "+emp.Name, DeadlineDialog))
 		}},
 		{UpdateScheduleDialog, c.validateSchedule, func(ctx workflow.Context, in ScheduleDialogInput) (Status, error) {
 			if err := c.validateSchedule(in); err != nil {
@@ -99,7 +100,7 @@ func (c *cycle) handlers() []updateHandler {
 			at := in.At
 			return c.done(ctx, before, in.Request, "dialog.scheduled", activities.Record{
 				DialogScheduled: &activities.DialogScheduled{At: in.At, Place: in.Place}}, []string{TaskScheduleDialog},
-				activities.TaskSpec{Kind: TaskRecordDialog, Role: activities.RolePenilai, AssigneeNIP: pen.NIP,
+				activities.TaskSpec{Kind: TaskRecordDialog, Role: activities.RolePenilai, AssigneeNIP: c.in.Penilai.NIP,
 					Title: "Catat hasil dialog kinerja dengan " + emp.Name, DueAt: &at})
 		}},
 		{UpdateRecordDialog, c.validateRecordDialog, func(ctx workflow.Context, in RecordDialogInput) (Status, error) {
@@ -158,6 +159,16 @@ func (c *cycle) handlers() []updateHandler {
 			return c.done(ctx, before, in.Request, "followup.decided", activities.Record{
 				FollowUpDecided: &activities.FollowUpDecided{Decided: string(in.Decision), Notes: in.Notes}},
 				[]string{TaskConfirmFollowUp})
+		}},
+		{UpdateReassign, c.validateReassign, func(ctx workflow.Context, in ReassignInput) (Status, error) {
+			if err := c.validateReassign(in); err != nil {
+				return Status{}, err
+			}
+			before := c.begin(in.Request)
+			rec := &activities.Reassigned{FromPenilai: c.in.Penilai.NIP, ToPenilai: in.Penilai.NIP,
+				FromAtasan: c.in.Atasan.NIP, ToAtasan: in.Atasan.NIP}
+			c.in.Penilai, c.in.Atasan = in.Penilai, in.Atasan
+			return c.done(ctx, before, in.Request, "supervisors.reassigned", activities.Record{Reassigned: rec}, nil)
 		}},
 	}
 }
@@ -350,6 +361,29 @@ func (c *cycle) validateFollowUp(in ConfirmFollowUpInput) error {
 	}
 	if _, err := appraisal.ParseFollowUp(string(in.Decision)); err != nil {
 		return reject(ErrInvalid, "decision: %s", err.Error())
+	}
+	return nil
+}
+
+func (c *cycle) validateReassign(in ReassignInput) error {
+	if err := c.checkRequest(in.Request, activities.RoleHR, ""); err != nil {
+		return err
+	}
+	if c.resultFinal {
+		return reject(ErrWrongPhase, "hasil sudah final: pejabat penilai dan atasannya tidak lagi berperan")
+	}
+	emp, pen, ata := c.in.Employee.NIP, in.Penilai.NIP, in.Atasan.NIP
+	switch {
+	case pen == "" || ata == "":
+		return reject(ErrInvalid, "penilai_nip/atasan_nip: pejabat penilai dan atasannya wajib ada")
+	case pen == emp || ata == emp:
+		return reject(ErrInvalid, "penilai_nip/atasan_nip: pegawai tidak dapat menilai dirinya sendiri")
+	case pen == ata:
+		return reject(ErrInvalid, "atasan_nip: atasan pejabat penilai harus orang lain dari pejabat penilai")
+	case pen == c.in.Penilai.NIP && ata == c.in.Atasan.NIP:
+		return reject(ErrInvalid, "penilai_nip/atasan_nip: sama dengan yang sekarang, tidak ada yang diubah")
+	case c.appealFiled && !c.appealDecided && ata == c.ratedBy:
+		return reject(ErrInvalid, "atasan_nip: pejabat yang memberi penilaian tidak dapat memutus keberatan atasnya")
 	}
 	return nil
 }

@@ -6,8 +6,9 @@
 //
 //   - Pegawai: the employee; sees their own years and takes their own steps.
 //   - Pejabat penilai and atasan penilai: taken from the enrolment's snapshot (the one the
-//     workflow holds), not from today's org data. A supervisor sees only the years they are the
-//     penilai or atasan of, and takes only the steps of that role.
+//     workflow holds), not from today's org data: after a mutasi HR moves the year to the new
+//     supervisors (reassign-supervisors). A supervisor sees only the years they are the penilai
+//     or atasan of, and takes only the steps of that role.
 //   - Plt / Plh: a delegation (principal → delegate) lets the delegate act as the principal's
 //     penilai or atasan self, from starts_at until ends_at (exclusive) unless revoked earlier.
 //     The act is the principal's, recorded on behalf of the delegate. An expired, future or

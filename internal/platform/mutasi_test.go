@@ -1,0 +1,70 @@
+package platform_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/kinerja/platform/internal/platform"
+	"github.com/kinerja/platform/internal/testenv"
+)
+
+// TestMutasiMovesTheRunningYear: the org data gives the employee a new superior mid-plan; HR
+// reassigns the running year as the org data now says, and the open task follows the new penilai.
+func TestMutasiMovesTheRunningYear(t *testing.T) {
+	p, err := platform.Start(context.Background(), platform.Config{
+		DatabaseURL: testenv.DBURL(t), TemporalAddress: testenv.Temporal(t), TemporalNamespace: "default",
+		HTTPAddr: "127.0.0.1:0", DevAuth: true, Logger: testenv.Logger(),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { endYears(t, p); _ = p.Stop(context.Background()) })
+	e := &e2e{t: t, base: "http://" + p.Addr, pool: p.Pool, p: p}
+	const nipWati = "198702142012012007" // the new kepala bidang
+
+	org := orgImport()
+	e.call("POST", "/api/org/import", "", org, 200)
+	dl := map[string]time.Time{}
+	for i, n := range []string{"plan_due", "monitoring_start", "monitoring_due", "evaluation_start", "evaluation_due", "dialog_due", "followup_due"} {
+		dl[n] = time.Now().Add(time.Duration(i+1) * time.Hour)
+	}
+	cycle := int64(e.call("POST", "/api/cycles", nipHR, map[string]any{"year": 2026, "deadlines": dl}, 201)["id"].(float64))
+	e.call("POST", fmt.Sprintf("/api/cycles/%d/enrol", cycle), nipHR, map[string]any{"nips": []string{nipEmployee}}, 200)
+	waitFor(t, func() bool { return e.count(`SELECT count(*) FROM tasks WHERE kind = 'draft_plan'`) == 1 })
+	e.act(cycle, "submit-plan", nipEmployee, map[string]any{"plan": map[string]any{"approach": "kuantitatif", "items": []map[string]any{
+		{"kind": "utama", "rhk": "Layanan", "aspect": "kuantitas", "iki": "Jumlah", "target": "4", "unit": "modul"}}}}, 200)
+
+	// Mutasi: Wati becomes Budi's superior in the org data.
+	e.call("POST", "/api/org/import", nipHR, map[string]any{"employees": []map[string]any{
+		{"nip": nipWati, "name": "Wati Susanti", "email": "wati@contoh.go.id", "status": "PNS", "unit_id": "diskominfo",
+			"position_id": "kabid", "superior_nip": nipHead},
+		{"nip": nipEmployee, "name": "Budi Santoso", "email": "budi@contoh.go.id", "status": "PNS", "unit_id": "diskominfo",
+			"position_id": "pranata", "superior_nip": nipWati},
+	}}, 200)
+	e.act(cycle, "reassign-supervisors", nipPenilai, nil, 403)
+	res := e.act(cycle, "reassign-supervisors", nipHR, nil, 200) // as the org data says today
+	if res["status"].(map[string]any)["plan_state"] != "submitted" {
+		t.Errorf("status after reassignment: %v", res["status"])
+	}
+	e.act(cycle, "reassign-supervisors", nipHR, nil, 422) // nothing left to change
+
+	tasks := e.call("GET", "/api/me/tasks", nipWati, nil, 200)["tasks"].([]any)
+	if len(tasks) != 1 || tasks[0].(map[string]any)["kind"] != "review_plan" {
+		t.Fatalf("the new penilai's inbox: %v", tasks)
+	}
+	if n := e.count(`SELECT count(*) FROM tasks WHERE assignee_nip = $1 AND done_at IS NULL`, nipPenilai); n != 0 {
+		t.Errorf("the former penilai keeps %d open tasks", n)
+	}
+	if n := e.count(`SELECT count(*) FROM notification_outbox WHERE to_email = 'wati@contoh.go.id' AND subject LIKE '%Setujui atau kembalikan SKP%'`); n != 1 {
+		t.Errorf("%d task emails to the new penilai", n)
+	}
+	e.call("GET", fmt.Sprintf("/api/cycles/%d/employees/%s", cycle, nipEmployee), nipPenilai, nil, 404)
+	e.act(cycle, "approve-plan", nipWati, nil, 200)
+	var actor, from string
+	if err := p.Pool.QueryRow(context.Background(), `SELECT actor_nip, after->'record'->'reassigned'->>'from_penilai' FROM audit_log
+		WHERE action = 'supervisors.reassigned'`).Scan(&actor, &from); err != nil || actor != nipHR || from != nipPenilai {
+		t.Errorf("audit of the reassignment: %s %s %v", actor, from, err)
+	}
+}
