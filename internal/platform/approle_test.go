@@ -44,14 +44,7 @@ func TestRunsAsTheApplicationRole(t *testing.T) {
 	u.User = url.User(role)
 	appURL := u.String()
 
-	p, err := platform.Start(ctx, platform.Config{
-		DatabaseURL: appURL, MigrationURL: ownerURL, TemporalAddress: testenv.Temporal(t), TemporalNamespace: "default",
-		HTTPAddr: "127.0.0.1:0", DevAuth: true, Logger: testenv.Logger(),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { endYears(t, p); _ = p.Stop(context.Background()) })
+	p := startPlatform(t, platform.Config{DatabaseURL: appURL, MigrationURL: ownerURL, DevAuth: true})
 	e := &e2e{t: t, base: "http://" + p.Addr, pool: p.Pool, p: p}
 	var user string
 	if err := p.Pool.QueryRow(ctx, `SELECT current_user`).Scan(&user); err != nil || user != role {

@@ -177,20 +177,12 @@ func orgImport() map[string]any {
 // TestEmployeeGoesThroughTheWholeYear walks one employee through all seven phases over HTTP,
 // against real PostgreSQL and a real Temporal server, with deadlines compressed by moving them.
 func TestEmployeeGoesThroughTheWholeYear(t *testing.T) {
-	dbURL := testenv.DBURL(t)
 	sink := &sendGridSink{}
 	sg := httptest.NewServer(sink)
 	defer sg.Close()
-	ctx := context.Background()
-	p, err := platform.Start(ctx, platform.Config{
-		DatabaseURL: dbURL, TemporalAddress: testenv.Temporal(t), TemporalNamespace: "default",
-		HTTPAddr: "127.0.0.1:0", DevAuth: true, Logger: testenv.Logger(),
+	p := startPlatform(t, platform.Config{DevAuth: true,
 		SendGrid: &email.SendGrid{APIKey: "SG.e2e", Host: sg.URL, FromEmail: "kinerja@contoh.go.id", FromName: "BKPSDM"},
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { endYears(t, p); _ = p.Stop(context.Background()) })
 	e := &e2e{t: t, base: "http://" + p.Addr, pool: p.Pool, p: p}
 
 	// HR: organisation, cycle, enrolment.
@@ -406,6 +398,26 @@ func recordHistory(t *testing.T, p *platform.Platform, id, path string) {
 	if err := os.WriteFile(filepath.Clean(path), b, 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// startPlatform starts a platform for a test: on its own database unless cfg names one, on the
+// package's shared Temporal server, over plain HTTP on a free port. When the test ends it ends the
+// years the test left running, then stops the platform.
+func startPlatform(tb testing.TB, cfg platform.Config) *platform.Platform {
+	tb.Helper()
+	if cfg.DatabaseURL == "" {
+		cfg.DatabaseURL = testenv.DBURL(tb)
+	}
+	cfg.TemporalAddress, cfg.TemporalNamespace, cfg.HTTPAddr = testenv.Temporal(tb), "default", "127.0.0.1:0"
+	if cfg.Logger == nil {
+		cfg.Logger = testenv.Logger()
+	}
+	p, err := platform.Start(context.Background(), cfg)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { endYears(tb, p); _ = p.Stop(context.Background()) })
+	return p
 }
 
 // endYears terminates the workflows a test left running. Tests in this package share one Temporal

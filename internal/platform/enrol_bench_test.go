@@ -52,14 +52,7 @@ func BenchmarkNoopWorkflowBaseline(b *testing.B) {
 
 // BenchmarkEnrolment enrols b.N employees in one request and waits for every drafting task.
 func BenchmarkEnrolment(b *testing.B) {
-	p, err := platform.Start(context.Background(), platform.Config{
-		DatabaseURL: testenv.DBURL(b), TemporalAddress: testenv.Temporal(b), TemporalNamespace: "default",
-		HTTPAddr: "127.0.0.1:0", DevAuth: true, Logger: testenv.Logger(),
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer func() { endYears(b, p); _ = p.Stop(context.Background()) }()
+	p := startPlatform(b, platform.Config{DevAuth: true})
 	e := &e2e{t: b, base: "http://" + p.Addr, pool: p.Pool, p: p}
 	org := orgImport()
 	staff := org["employees"].([]map[string]any)

@@ -7,20 +7,12 @@ import (
 	"time"
 
 	"github.com/kinerja/platform/internal/platform"
-	"github.com/kinerja/platform/internal/testenv"
 )
 
 // TestMutasiMovesTheRunningYear: the org data gives the employee a new superior mid-plan; HR
 // reassigns the running year as the org data now says, and the open task follows the new penilai.
 func TestMutasiMovesTheRunningYear(t *testing.T) {
-	p, err := platform.Start(context.Background(), platform.Config{
-		DatabaseURL: testenv.DBURL(t), TemporalAddress: testenv.Temporal(t), TemporalNamespace: "default",
-		HTTPAddr: "127.0.0.1:0", DevAuth: true, Logger: testenv.Logger(),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { endYears(t, p); _ = p.Stop(context.Background()) })
+	p := startPlatform(t, platform.Config{DevAuth: true})
 	e := &e2e{t: t, base: "http://" + p.Addr, pool: p.Pool, p: p}
 	const nipWati = "198702142012012007" // the new kepala bidang
 

@@ -1,7 +1,6 @@
 package platform_test
 
 import (
-	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -18,7 +17,6 @@ import (
 	"time"
 
 	"github.com/kinerja/platform/internal/platform"
-	"github.com/kinerja/platform/internal/testenv"
 )
 
 // selfSigned writes a certificate for 127.0.0.1 and its key, and returns their paths and the pool trusting it.
@@ -56,14 +54,7 @@ func selfSigned(t *testing.T) (certFile, keyFile string, roots *x509.CertPool) {
 
 func TestServesTLSWithHSTSAndRefusesOldVersions(t *testing.T) {
 	certFile, keyFile, roots := selfSigned(t)
-	p, err := platform.Start(context.Background(), platform.Config{
-		DatabaseURL: testenv.DBURL(t), TemporalAddress: testenv.Temporal(t), TemporalNamespace: "default",
-		HTTPAddr: "127.0.0.1:0", TLSCertFile: certFile, TLSKeyFile: keyFile, Logger: testenv.Logger(),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { endYears(t, p); _ = p.Stop(context.Background()) })
+	p := startPlatform(t, platform.Config{TLSCertFile: certFile, TLSKeyFile: keyFile})
 
 	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}}}
 	res, err := client.Get("https://" + p.Addr + "/healthz")
