@@ -333,13 +333,18 @@ func (c *cycle) escalate(ctx workflow.Context, name DeadlineName, due time.Time,
 		c.evaluationLate = true
 	}
 	d := due
-	s := step{key: fmt.Sprintf("overdue-%s-%d", name, due.Unix()), action: "deadline.escalated",
-		notices: []activities.Notice{{Kind: "escalation", Role: activities.RoleAtasan, NIP: c.in.Atasan.NIP, Title: title, DueAt: &d}}}
+	s := step{key: fmt.Sprintf("overdue-%s-%d", name, due.Unix()), action: "deadline.escalated"}
 	if overdueTask != "" {
-		s.open = []activities.TaskSpec{{Kind: overdueTask, Role: activities.RoleHR, Title: title, DueAt: nil}}
-		// The HR task carries its own email; the atasan is told by notice.
+		// Both must step in: each gets a task (and its email), closed when the step is done.
+		s.open = []activities.TaskSpec{
+			{Kind: overdueTask, Role: activities.RoleAtasan, AssigneeNIP: c.in.Atasan.NIP, Title: title},
+			{Kind: overdueTask, Role: activities.RoleHR, Title: title},
+		}
 	} else {
-		s.notices = append(s.notices, activities.Notice{Kind: "escalation", Role: activities.RoleHR, Title: title, DueAt: &d})
+		s.notices = []activities.Notice{
+			{Kind: "escalation", Role: activities.RoleAtasan, NIP: c.in.Atasan.NIP, Title: title, DueAt: &d},
+			{Kind: "escalation", Role: activities.RoleHR, Title: title, DueAt: &d},
+		}
 	}
 	c.apply(ctx, s)
 }
