@@ -117,21 +117,25 @@ func (s *Server) act(c *gin.Context) {
 	if req.RequestID == "" {
 		req.RequestID = uuid.NewString()
 	}
-	ctx := c.Request.Context()
-	h, err := s.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-		WorkflowID: en.WorkflowID, UpdateName: update, UpdateID: uuid.NewString(),
-		Args: []any{in}, WaitForStage: client.WorkflowUpdateStageCompleted,
-	})
+	st, err := s.update(c.Request.Context(), en.WorkflowID, update, in)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	var st workflows.Status
-	if err := h.Get(ctx, &st); err != nil {
-		fail(c, err)
-		return
-	}
 	c.JSON(http.StatusOK, gin.H{"request_id": req.RequestID, "status": st})
+}
+
+// update sends one update to an employee's workflow and waits for its answer.
+func (s *Server) update(ctx context.Context, workflowID, name string, in any) (workflows.Status, error) {
+	var st workflows.Status
+	h, err := s.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		WorkflowID: workflowID, UpdateName: name, UpdateID: uuid.NewString(),
+		Args: []any{in}, WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	if err == nil {
+		err = h.Get(ctx, &st)
+	}
+	return st, err
 }
 
 // resolveSupervisors fills a reassignment with the people it names; a NIP left empty is taken from

@@ -535,6 +535,19 @@ func azCases() []azCase {
 		}
 		return gate(pastAuthz)(r)
 	}})
+	// After a mutasi: nothing differs from the org data here, so every HR scope reassigns nobody.
+	req, twin = inCycle("POST", "/reassign", nil)
+	add(azCase{route: "POST /api/cycles/:cycle/reassign", req: req, twin: twin, want: func(r azRole) azWant {
+		switch r {
+		case rHRRegion, rHROther, rHRScoped:
+			return azWant{status: 200, check: func(t *testing.T, _ *azEnv, res azResp) {
+				if got := fmt.Sprint(res.json(t)["reassigned"]); got != "[]" {
+					t.Errorf("reassigned %s: %s", got, res.body)
+				}
+			}}
+		}
+		return gate(pastAuthz)(r)
+	}})
 	add(azCase{route: "GET /api/dev/outbox", req: get("/api/dev/outbox"), want: gate(ok(200), rHRRegion, rAdmin)})
 	add(azCase{route: "GET /api/audit/export", want: gate(ok(200), rHRRegion, rAdmin), req: func(e *azEnv, r azRole) azReq {
 		d := e.now.Format(time.DateOnly)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 
@@ -168,6 +169,40 @@ type enrolRowError struct {
 	Message string `json:"message"`
 }
 
+// orgView is today's org data as an HR caller may act on it.
+type orgView struct {
+	who     access.Caller
+	all     []store.Employee // ordered by NIP
+	byNIP   map[string]store.Employee
+	parents map[string]string // unit → parent unit
+}
+
+// covers tells whether the employee is inside the caller's HR scope.
+func (o orgView) covers(e store.Employee) bool {
+	return o.who.HRCovers(access.Ancestry(o.parents, e.UnitID))
+}
+
+func (s *Server) orgOf(c *gin.Context) (orgView, error) {
+	ctx := c.Request.Context()
+	who, err := s.who(c)
+	if err != nil {
+		return orgView{}, err
+	}
+	all, err := s.Store.Employees(ctx, nil)
+	if err != nil {
+		return orgView{}, err
+	}
+	parents, err := s.Store.UnitParents(ctx)
+	if err != nil {
+		return orgView{}, err
+	}
+	o := orgView{who: who, all: all, byNIP: map[string]store.Employee{}, parents: parents}
+	for _, e := range all {
+		o.byNIP[e.NIP] = e
+	}
+	return o, nil
+}
+
 // enrol starts one workflow per employee. Each employee succeeds or fails alone, and the answer
 // lists who was enrolled and why each other one was not.
 func (s *Server) enrol(c *gin.Context) {
@@ -185,26 +220,12 @@ func (s *Server) enrol(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	who, err := s.who(c)
+	org, err := s.orgOf(c)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	all, err := s.Store.Employees(ctx, nil)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	parents, err := s.Store.UnitParents(ctx)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	covers := func(e store.Employee) bool { return who.HRCovers(access.Ancestry(parents, e.UnitID)) }
-	byNIP := map[string]store.Employee{}
-	for _, e := range all {
-		byNIP[e.NIP] = e
-	}
+	who, all, byNIP, covers := org.who, org.all, org.byNIP, org.covers
 	nips := req.NIPs
 	if req.All {
 		nips = nil
@@ -389,4 +410,48 @@ func (s *Server) progress(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, gin.H{"cycle": cycleJSON(cy), "enrolled": len(ens), "by_phase": byPhase,
 		"results_final": final, "employees": ens})
+}
+
+// reassignCycle moves every running year in the caller's HR scope whose pejabat penilai or atasan
+// penilai is no longer who today's org data says (after a mutasi or a reorganisation). Each year
+// succeeds or fails alone; the answer lists both.
+func (s *Server) reassignCycle(c *gin.Context) {
+	cy, ok := s.loadCycle(c)
+	if !ok {
+		return
+	}
+	ctx := c.Request.Context()
+	org, err := s.orgOf(c)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	ens, err := s.Store.Enrolments(ctx, cy.ID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	reassigned := []string{}
+	rowErrors := []enrolRowError{}
+	for _, en := range ens {
+		emp, ok := org.byNIP[en.NIP]
+		if en.ResultFinal || !ok || !org.covers(emp) {
+			continue
+		}
+		in := &workflows.ReassignInput{Request: workflows.Request{RequestID: uuid.NewString(),
+			Actor: workflows.Actor{NIP: org.who.NIP, HR: true}}}
+		if err := s.resolveSupervisors(ctx, en.NIP, in); err != nil {
+			rowErrors = append(rowErrors, enrolRowError{en.NIP, err.Error()})
+			continue
+		}
+		if in.Penilai.NIP == en.PenilaiNIP && in.Atasan.NIP == en.AtasanNIP {
+			continue
+		}
+		if _, err := s.update(ctx, en.WorkflowID, workflows.UpdateReassign, in); err != nil {
+			rowErrors = append(rowErrors, enrolRowError{en.NIP, rejectionMessage(err)})
+			continue
+		}
+		reassigned = append(reassigned, en.NIP)
+	}
+	c.JSON(http.StatusOK, gin.H{"reassigned": reassigned, "errors": rowErrors})
 }

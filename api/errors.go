@@ -75,3 +75,18 @@ func statusOfRejection(code string) int {
 	}
 	return http.StatusInternalServerError
 }
+
+// rejectionMessage is what a per-row answer says of an error: the workflow's or the API's own
+// reason when there is one, a general sentence otherwise (the detail goes to the log).
+func rejectionMessage(err error) string {
+	var ae *apiError
+	var appErr *temporal.ApplicationError
+	switch {
+	case errors.As(err, &ae):
+		return ae.Message
+	case errors.As(err, &appErr):
+		return appErr.Message()
+	}
+	slog.Error("row failed", "error", err)
+	return "terjadi kesalahan pada server; coba lagi atau hubungi admin"
+}

@@ -70,9 +70,10 @@ func (s *Server) Handler() http.Handler {
 	org.GET("/dev/outbox", s.outbox)
 	org.GET("/audit/export", s.exportAudit) // api/audit.go
 	hr := a.Group("", s.requireHR)
-	hr.POST("/cycles/:cycle/enrol", s.enrol)      // employees in scope only
-	hr.GET("/cycles/:cycle/progress", s.progress) // employees in scope only
-	s.delegationRoutes(a)                         // Plt/Plh: api/delegations.go
+	hr.POST("/cycles/:cycle/enrol", s.enrol)            // employees in scope only
+	hr.GET("/cycles/:cycle/progress", s.progress)       // employees in scope only
+	hr.POST("/cycles/:cycle/reassign", s.reassignCycle) // after a mutasi: running years in scope follow the org data
+	s.delegationRoutes(a)                               // Plt/Plh: api/delegations.go
 
 	a.GET("/cycles/:cycle/employees/:nip", s.employeeYear)
 	a.GET("/cycles/:cycle/employees/:nip/audit", s.employeeAudit)

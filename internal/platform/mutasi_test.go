@@ -36,11 +36,21 @@ func TestMutasiMovesTheRunningYear(t *testing.T) {
 			"position_id": "pranata", "superior_nip": nipWati},
 	}}, 200)
 	e.act(cycle, "reassign-supervisors", nipPenilai, nil, 403)
-	res := e.act(cycle, "reassign-supervisors", nipHR, nil, 200) // as the org data says today
+	// One employee at a time, as the org data says today...
+	res := e.act(cycle, "reassign-supervisors", nipHR, map[string]any{"penilai_nip": nipWati}, 200)
 	if res["status"].(map[string]any)["plan_state"] != "submitted" {
 		t.Errorf("status after reassignment: %v", res["status"])
 	}
 	e.act(cycle, "reassign-supervisors", nipHR, nil, 422) // nothing left to change
+	// ...or the whole cycle: only years that differ from the org data move.
+	e.act(cycle, "reassign-supervisors", nipHR, map[string]any{"penilai_nip": nipPenilai}, 200)
+	bulk := e.call("POST", fmt.Sprintf("/api/cycles/%d/reassign", cycle), nipHR, nil, 200)
+	if fmt.Sprint(bulk["reassigned"]) != "["+nipEmployee+"]" || len(bulk["errors"].([]any)) != 0 {
+		t.Fatalf("bulk reassignment: %v", bulk)
+	}
+	if again := e.call("POST", fmt.Sprintf("/api/cycles/%d/reassign", cycle), nipHR, nil, 200); fmt.Sprint(again["reassigned"]) != "[]" {
+		t.Errorf("second bulk reassignment moved %v", again["reassigned"])
+	}
 
 	tasks := e.call("GET", "/api/me/tasks", nipWati, nil, 200)["tasks"].([]any)
 	if len(tasks) != 1 || tasks[0].(map[string]any)["kind"] != "review_plan" {
@@ -49,14 +59,14 @@ func TestMutasiMovesTheRunningYear(t *testing.T) {
 	if n := e.count(`SELECT count(*) FROM tasks WHERE assignee_nip = $1 AND done_at IS NULL`, nipPenilai); n != 0 {
 		t.Errorf("the former penilai keeps %d open tasks", n)
 	}
-	if n := e.count(`SELECT count(*) FROM notification_outbox WHERE to_email = 'wati@contoh.go.id' AND subject LIKE '%Setujui atau kembalikan SKP%'`); n != 1 {
-		t.Errorf("%d task emails to the new penilai", n)
+	if n := e.count(`SELECT count(*) FROM notification_outbox WHERE to_email = 'wati@contoh.go.id' AND subject LIKE '%Setujui atau kembalikan SKP%'`); n != 2 {
+		t.Errorf("%d task emails to the new penilai, want one each time the task came to her", n)
 	}
 	e.call("GET", fmt.Sprintf("/api/cycles/%d/employees/%s", cycle, nipEmployee), nipPenilai, nil, 404)
 	e.act(cycle, "approve-plan", nipWati, nil, 200)
 	var actor, from string
 	if err := p.Pool.QueryRow(context.Background(), `SELECT actor_nip, after->'record'->'reassigned'->>'from_penilai' FROM audit_log
-		WHERE action = 'supervisors.reassigned'`).Scan(&actor, &from); err != nil || actor != nipHR || from != nipPenilai {
+		WHERE action = 'supervisors.reassigned' ORDER BY id DESC LIMIT 1`).Scan(&actor, &from); err != nil || actor != nipHR || from != nipPenilai {
 		t.Errorf("audit of the reassignment: %s %s %v", actor, from, err)
 	}
 }
