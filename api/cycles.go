@@ -382,24 +382,12 @@ func (s *Server) progress(c *gin.Context) {
 	if !ok {
 		return
 	}
-	ctx := c.Request.Context()
-	who, err := s.who(c)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	ens, err := s.Store.Enrolments(ctx, cy.ID)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	parents, err := s.Store.UnitParents(ctx)
-	if err != nil {
-		fail(c, err)
-		return
-	}
 	// HR sees the employees in its scope only; the counts are theirs.
-	ens = inScope(who, parents, ens, func(en store.Enrolment) string { return en.UnitID })
+	ens, _, err := s.scopedEnrolments(c, cy.ID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
 	byPhase := map[string]int{}
 	final := 0
 	for _, en := range ens {
@@ -421,12 +409,7 @@ func (s *Server) reassignCycle(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	org, err := s.orgOf(c)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	ens, err := s.Store.Enrolments(ctx, cy.ID)
+	ens, who, err := s.scopedEnrolments(c, cy.ID)
 	if err != nil {
 		fail(c, err)
 		return
@@ -434,12 +417,11 @@ func (s *Server) reassignCycle(c *gin.Context) {
 	reassigned := []string{}
 	rowErrors := []enrolRowError{}
 	for _, en := range ens {
-		emp, ok := org.byNIP[en.NIP]
-		if en.ResultFinal || !ok || !org.covers(emp) {
+		if en.ResultFinal {
 			continue
 		}
 		in := &workflows.ReassignInput{Request: workflows.Request{RequestID: uuid.NewString(),
-			Actor: workflows.Actor{NIP: org.who.NIP, HR: true}}}
+			Actor: workflows.Actor{NIP: who.NIP, HR: true}}}
 		if err := s.resolveSupervisors(ctx, en.NIP, in); err != nil {
 			rowErrors = append(rowErrors, enrolRowError{en.NIP, err.Error()})
 			continue
@@ -454,4 +436,22 @@ func (s *Server) reassignCycle(c *gin.Context) {
 		reassigned = append(reassigned, en.NIP)
 	}
 	c.JSON(http.StatusOK, gin.H{"reassigned": reassigned, "errors": rowErrors})
+}
+
+// scopedEnrolments lists the cycle's enrolments inside the caller's HR scope.
+func (s *Server) scopedEnrolments(c *gin.Context, cycleID int64) ([]store.Enrolment, access.Caller, error) {
+	ctx := c.Request.Context()
+	who, err := s.who(c)
+	if err != nil {
+		return nil, who, err
+	}
+	ens, err := s.Store.Enrolments(ctx, cycleID)
+	if err != nil {
+		return nil, who, err
+	}
+	parents, err := s.Store.UnitParents(ctx)
+	if err != nil {
+		return nil, who, err
+	}
+	return inScope(who, parents, ens, func(en store.Enrolment) string { return en.UnitID }), who, nil
 }

@@ -141,6 +141,16 @@ func (e *e2e) moveDeadline(cycle int64, name string, at time.Time) {
 	e.call("PUT", fmt.Sprintf("/api/cycles/%d/deadlines/%s", cycle, name), nipHR, map[string]any{"at": at}, 200)
 }
 
+// rupiah reads one amount of money, whole rupiah.
+func (e *e2e) rupiah(sql string, args ...any) int64 {
+	e.t.Helper()
+	var n int64
+	if err := e.pool.QueryRow(context.Background(), sql, args...).Scan(&n); err != nil {
+		e.t.Fatalf("%s: %v", sql, err)
+	}
+	return n
+}
+
 func (e *e2e) count(sql string, args ...any) int {
 	e.t.Helper()
 	var n int
@@ -303,9 +313,11 @@ func TestEmployeeGoesThroughTheWholeYear(t *testing.T) {
 		t.Errorf("follow-up = %v", fu)
 	}
 	// One posting, on the changed result: 5.000.000 × 60% × 100% (Baik) = 3.000.000.
-	postings := year["postings"].([]any)
-	if len(postings) != 1 || postings[0].(map[string]any)["amount"].(float64) != 3_000_000 {
+	if postings := year["postings"].([]any); len(postings) != 1 {
 		t.Errorf("postings = %v", postings)
+	}
+	if got := e.rupiah(`SELECT amount FROM payroll_postings WHERE nip = $1`, nipEmployee); got != 3_000_000 {
+		t.Errorf("posted Rp%d, want Rp3.000.000", got)
 	}
 	if n := e.count(`SELECT count(*) FROM payroll_postings WHERE nip = $1`, nipEmployee); n != 1 {
 		t.Errorf("%d postings in the ledger", n)
