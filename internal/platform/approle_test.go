@@ -51,16 +51,7 @@ func TestRunsAsTheApplicationRole(t *testing.T) {
 		t.Fatalf("platform connected as %q (%v), want %q", user, err, role)
 	}
 
-	e.call("POST", "/api/org/import", "", orgImport(), 200)
-	dl := map[string]time.Time{}
-	for i, n := range []string{"plan_due", "monitoring_start", "monitoring_due", "evaluation_start", "evaluation_due", "dialog_due", "followup_due"} {
-		dl[n] = time.Now().Add(time.Duration(i+1) * time.Hour)
-	}
-	cycle := int64(e.call("POST", "/api/cycles", nipHR, map[string]any{"year": 2026, "deadlines": dl}, 201)["id"].(float64))
-	e.call("POST", fmt.Sprintf("/api/cycles/%d/enrol", cycle), nipHR, map[string]any{"nips": []string{nipEmployee}}, 200)
-	waitFor(t, func() bool { return e.count(`SELECT count(*) FROM tasks WHERE kind = 'draft_plan'`) == 1 })
-	e.act(cycle, "submit-plan", nipEmployee, map[string]any{"plan": map[string]any{"approach": "kuantitatif", "items": []map[string]any{
-		{"kind": "utama", "rhk": "Layanan", "aspect": "kuantitas", "iki": "Jumlah", "target": "4", "unit": "modul"}}}}, 200)
+	cycle := e.planSubmitted()
 	if n := e.count(`SELECT count(*) FROM audit_log WHERE action = 'plan.submitted'`); n != 1 {
 		t.Fatalf("%d audit rows for the submission", n)
 	}

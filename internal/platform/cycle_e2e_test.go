@@ -198,11 +198,7 @@ func TestEmployeeGoesThroughTheWholeYear(t *testing.T) {
 	// HR: organisation, cycle, enrolment.
 	e.call("POST", "/api/org/import", "", orgImport(), 200)
 	e.call("POST", "/api/org/import", "", orgImport(), 401) // bootstrap is over: now HR only
-	now := time.Now()
-	dl := map[string]time.Time{}
-	for i, n := range []string{"plan_due", "monitoring_start", "monitoring_due", "evaluation_start", "evaluation_due", "dialog_due", "followup_due"} {
-		dl[n] = now.Add(time.Duration(i+1) * time.Hour)
-	}
+	dl := hourlyDeadlines()
 	cy := e.call("POST", "/api/cycles", nipHR, map[string]any{"year": 2026, "deadlines": dl,
 		"appeal_window": "2m", "decision_sla": "1h", "reminder_lead": "1m"}, 201)
 	cycle := int64(cy["id"].(float64))
@@ -368,7 +364,7 @@ func containsPrefix(ss []string, prefix string) bool {
 	return false
 }
 
-func waitFor(t *testing.T, cond func() bool) {
+func waitFor(t testing.TB, cond func() bool) {
 	t.Helper()
 	for end := time.Now().Add(30 * time.Second); time.Now().Before(end); time.Sleep(100 * time.Millisecond) {
 		if cond() {
@@ -410,6 +406,28 @@ func recordHistory(t *testing.T, p *platform.Platform, id, path string) {
 	if err := os.WriteFile(filepath.Clean(path), b, 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// hourlyDeadlines are a cycle's dates an hour apart from now, in the year's order.
+func hourlyDeadlines() map[string]time.Time {
+	dl := map[string]time.Time{}
+	for i, n := range workflows.DeadlineNames {
+		dl[string(n)] = time.Now().Add(time.Duration(i+1) * time.Hour)
+	}
+	return dl
+}
+
+// planSubmitted imports the organisation, opens a cycle with hourly deadlines, enrols the
+// employee and submits a one-item plan; it returns the cycle id.
+func (e *e2e) planSubmitted() int64 {
+	e.t.Helper()
+	e.call("POST", "/api/org/import", "", orgImport(), 200)
+	cycle := int64(e.call("POST", "/api/cycles", nipHR, map[string]any{"year": 2026, "deadlines": hourlyDeadlines()}, 201)["id"].(float64))
+	e.call("POST", fmt.Sprintf("/api/cycles/%d/enrol", cycle), nipHR, map[string]any{"nips": []string{nipEmployee}}, 200)
+	waitFor(e.t, func() bool { return e.count(`SELECT count(*) FROM tasks WHERE kind = 'draft_plan'`) == 1 })
+	e.act(cycle, "submit-plan", nipEmployee, map[string]any{"plan": map[string]any{"approach": "kuantitatif", "items": []map[string]any{
+		{"kind": "utama", "rhk": "Layanan", "aspect": "kuantitas", "iki": "Jumlah", "target": "4", "unit": "modul"}}}}, 200)
+	return cycle
 }
 
 // startPlatform starts a platform for a test: on its own database unless cfg names one, on the

@@ -68,10 +68,7 @@ func BenchmarkEnrolment(b *testing.B) {
 	}
 	org["employees"] = staff
 	e.call("POST", "/api/org/import", "", org, 200)
-	dl := map[string]time.Time{}
-	for i, n := range []string{"plan_due", "monitoring_start", "monitoring_due", "evaluation_start", "evaluation_due", "dialog_due", "followup_due"} {
-		dl[n] = time.Now().Add(time.Duration(i+1) * time.Hour)
-	}
+	dl := hourlyDeadlines()
 	cy := e.call("POST", "/api/cycles", nipHR, map[string]any{"year": 2026, "deadlines": dl}, 201)
 	cycle := int64(cy["id"].(float64))
 

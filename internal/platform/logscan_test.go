@@ -127,11 +127,7 @@ func TestLogsCarryNoPersonalData(t *testing.T) {
 	e.call("POST", "/api/org/import", nipHR, bad, 422)
 	e.call("GET", "/api/me", "199912312020121999", nil, 401) // a NIP nobody has
 	e.call("GET", "/api/me", "", nil, 401)
-	now := time.Now()
-	dl := map[string]time.Time{}
-	for i, n := range []string{"plan_due", "monitoring_start", "monitoring_due", "evaluation_start", "evaluation_due", "dialog_due", "followup_due"} {
-		dl[n] = now.Add(time.Duration(i+1) * time.Hour)
-	}
+	dl := hourlyDeadlines()
 	cy := e.call("POST", "/api/cycles", nipHR, map[string]any{"year": 2026, "name": "Logscan 2026", "deadlines": dl,
 		"appeal_window": "2s", "decision_sla": "1h", "reminder_lead": "1m"}, 201)
 	cycle := int64(cy["id"].(float64))

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"testing"
-	"time"
 
 	"github.com/kinerja/platform/internal/platform"
 )
@@ -16,17 +15,7 @@ func TestMutasiMovesTheRunningYear(t *testing.T) {
 	e := &e2e{t: t, base: "http://" + p.Addr, pool: p.Pool, p: p}
 	const nipWati = "198702142012012007" // the new kepala bidang
 
-	org := orgImport()
-	e.call("POST", "/api/org/import", "", org, 200)
-	dl := map[string]time.Time{}
-	for i, n := range []string{"plan_due", "monitoring_start", "monitoring_due", "evaluation_start", "evaluation_due", "dialog_due", "followup_due"} {
-		dl[n] = time.Now().Add(time.Duration(i+1) * time.Hour)
-	}
-	cycle := int64(e.call("POST", "/api/cycles", nipHR, map[string]any{"year": 2026, "deadlines": dl}, 201)["id"].(float64))
-	e.call("POST", fmt.Sprintf("/api/cycles/%d/enrol", cycle), nipHR, map[string]any{"nips": []string{nipEmployee}}, 200)
-	waitFor(t, func() bool { return e.count(`SELECT count(*) FROM tasks WHERE kind = 'draft_plan'`) == 1 })
-	e.act(cycle, "submit-plan", nipEmployee, map[string]any{"plan": map[string]any{"approach": "kuantitatif", "items": []map[string]any{
-		{"kind": "utama", "rhk": "Layanan", "aspect": "kuantitas", "iki": "Jumlah", "target": "4", "unit": "modul"}}}}, 200)
+	cycle := e.planSubmitted()
 
 	// Mutasi: Wati becomes Budi's superior in the org data.
 	e.call("POST", "/api/org/import", nipHR, map[string]any{"employees": []map[string]any{
