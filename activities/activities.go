@@ -67,7 +67,7 @@ func (a *Activities) ApplyStep(ctx context.Context, st Step) (StepResult, error)
 		return nil
 	})
 	if errors.Is(err, errBadStep) {
-		return res, temporal.NewNonRetryableApplicationError(err.Error(), "bad_step", err)
+		return res, temporal.NewNonRetryableApplicationError(err.Error(), ErrBadStep, err)
 	}
 	if err != nil {
 		return res, fmt.Errorf("apply step %s: %w", st.Key, err)
@@ -83,6 +83,9 @@ func (a *Activities) DeliverEmails(ctx context.Context, keys []string) error {
 	}
 	return err
 }
+
+// ErrBadStep is the error type of a step that can never be written as it is: retrying would not help.
+const ErrBadStep = "bad_step"
 
 // errBadStep marks a step that can never be written: retrying would not help.
 var errBadStep = errors.New("step cannot be applied")
@@ -126,6 +129,12 @@ func (w *stepWriter) writeProjection(ctx context.Context) error {
 }
 
 func (w *stepWriter) writeTasks(ctx context.Context) error {
+	if w.st.CloseAllTasks {
+		if _, err := w.tx.Exec(ctx, `UPDATE tasks SET done_at = $3, done_by = $4
+			WHERE cycle_id = $1 AND subject_nip = $2 AND done_at IS NULL`, w.st.CycleID, w.st.NIP, w.st.At, w.actorNIP()); err != nil {
+			return fmt.Errorf("close all tasks: %w", err)
+		}
+	}
 	if len(w.st.CloseTasks) > 0 {
 		_, err := w.tx.Exec(ctx, `UPDATE tasks SET done_at = $4, done_by = $5
 			WHERE cycle_id = $1 AND subject_nip = $2 AND kind = ANY($3) AND done_at IS NULL`,

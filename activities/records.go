@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/kinerja/platform/email"
+	"github.com/kinerja/platform/internal/wib"
 	"github.com/kinerja/platform/internal/tpp"
 )
 
@@ -67,6 +68,16 @@ func (w *stepWriter) writeRecord(ctx context.Context, policy tpp.Policy) error {
 		err = w.posting(ctx, policy, r.Posting)
 	case r.Reassigned != nil:
 		err = w.reassign(ctx, r.Reassigned)
+	case r.PlanSet != nil:
+		if err = w.planSubmitted(ctx, r.PlanSet); err == nil {
+			_, err = tx.Exec(ctx, `UPDATE skp SET status = 'approved', decided_at = $4, decided_by = $5
+				WHERE cycle_id = $1 AND nip = $2 AND version = $3`, st.CycleID, st.NIP, r.PlanSet.Version, st.At, w.actorNIP())
+		}
+	case r.DeadlineMoved != nil:
+		err = w.deadlineMoved(ctx, r.DeadlineMoved)
+	case r.YearClosed != nil:
+		_, err = tx.Exec(ctx, `UPDATE employee_cycles SET closed_reason = $3, closed_notes = NULLIF($4, '')
+			WHERE cycle_id = $1 AND nip = $2`, st.CycleID, st.NIP, r.YearClosed.Reason, r.YearClosed.Notes)
 	}
 	if err != nil {
 		return fmt.Errorf("write %s: %w", st.Action, err)
@@ -106,6 +117,30 @@ func (w *stepWriter) realisasi(ctx context.Context, r *RealisasiReport) error {
 	for _, it := range r.Items {
 		if _, err := w.tx.Exec(ctx, `INSERT INTO evaluation_items (cycle_id, nip, period, seq, realisasi, evidence_url)
 			VALUES ($1, $2, $3, $4, $5, $6)`, w.st.CycleID, w.st.NIP, r.Period, it.Seq, it.Realisasi, it.EvidenceURL); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// deadlineMoved moves the due date of every open task that showed the old date, and tells each
+// assignee the new one.
+func (w *stepWriter) deadlineMoved(ctx context.Context, m *DeadlineMoved) error {
+	rows, err := w.tx.Query(ctx, `UPDATE tasks SET due_at = $4
+		WHERE cycle_id = $1 AND subject_nip = $2 AND done_at IS NULL AND due_at = $3
+		RETURNING kind, assignee_role, coalesce(assignee_nip, ''), title`, w.st.CycleID, w.st.NIP, m.From, m.To)
+	if err != nil {
+		return err
+	}
+	type moved struct{ Kind, Role, NIP, Title string }
+	tasks, err := pgx.CollectRows(rows, pgx.RowToStructByPos[moved])
+	if err != nil {
+		return err
+	}
+	to := m.To
+	for _, t := range tasks {
+		if err := w.notify(ctx, "moved-"+t.Kind+"-"+t.Role, t.Role, t.NIP, email.NoticeInfo, "Batas waktu diubah: "+t.Title, &to,
+			"Batas waktu sebelumnya "+wib.Format(m.From)+"."); err != nil {
 			return err
 		}
 	}

@@ -26,6 +26,8 @@ type Step struct {
 
 	Record     Record     `json:"record"`
 	CloseTasks []string   `json:"close_tasks,omitempty"` // task kinds closed for this employee-cycle
+	// CloseAllTasks closes every open task of this employee-cycle: the year ended.
+	CloseAllTasks bool `json:"close_all_tasks,omitempty"`
 	OpenTasks  []TaskSpec `json:"open_tasks,omitempty"`  // each also sends a task email
 	Notices    []Notice   `json:"notices,omitempty"`     // reminders, escalations, information
 }
@@ -82,6 +84,24 @@ type Record struct {
 	FollowUpDecided     *FollowUpDecided     `json:"follow_up_decided,omitempty"`
 	Posting             *Posting             `json:"posting,omitempty"`
 	Reassigned          *Reassigned          `json:"reassigned,omitempty"`
+	// PlanSet is the SKP HR drafted and set after plan_due: written as a version already approved.
+	PlanSet       *PlanSubmitted `json:"plan_set,omitempty"`
+	DeadlineMoved *DeadlineMoved `json:"deadline_moved,omitempty"`
+	YearClosed    *YearClosed    `json:"year_closed,omitempty"`
+}
+
+// DeadlineMoved carries HR's move of a cycle date into the year: open tasks due on From become
+// due on To, and each assignee is told.
+type DeadlineMoved struct {
+	Name string    `json:"name"`
+	From time.Time `json:"from"`
+	To   time.Time `json:"to"`
+}
+
+// YearClosed ends a year early; see workflows.CloseReasons.
+type YearClosed struct {
+	Reason string `json:"reason"`
+	Notes  string `json:"notes,omitempty"`
 }
 
 // Reassigned moves a running year, and its open tasks, to new supervisors.

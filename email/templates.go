@@ -10,7 +10,7 @@ import (
 	texttemplate "text/template"
 	"time"
 
-	_ "time/tzdata" // Asia/Jakarta must resolve even on hosts without a zoneinfo database.
+	"github.com/kinerja/platform/internal/wib"
 )
 
 // NoticeKind selects the wording of a notice.
@@ -36,21 +36,8 @@ type Notice struct {
 	Link          string     // absolute URL to act, may be empty
 }
 
-var jakarta = func() *time.Location {
-	if loc, err := time.LoadLocation("Asia/Jakarta"); err == nil {
-		return loc
-	}
-	return time.FixedZone("WIB", 7*3600)
-}()
-
-var bulan = [...]string{"Januari", "Februari", "Maret", "April", "Mei", "Juni",
-	"Juli", "Agustus", "September", "Oktober", "November", "Desember"}
-
-// formatWIB writes t as Indonesian officials do, e.g. "31 Januari 2026 pukul 23.59 WIB".
-func formatWIB(t time.Time) string {
-	t = t.In(jakarta)
-	return fmt.Sprintf("%d %s %d pukul %02d.%02d WIB", t.Day(), bulan[t.Month()-1], t.Year(), t.Hour(), t.Minute())
-}
+// formatWIB is the one way emails write a date.
+var formatWIB = wib.Format
 
 // view is the data both body templates read; every field is plain text.
 type view struct {

@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -45,6 +46,25 @@ const (
 
 const systemActor = "system"
 
+// Versions of EmployeeCycle's command order (workflow.GetVersion). A year started before a change
+// replays on the branch it started on; every new year takes the newest.
+const (
+	versionChangeID = "employee-cycle"
+	// versionTrustworthy: steps are written by one writer in the order decided; email is left to
+	// the outbox's own delivery; a step that cannot be written blocks the year visibly instead of
+	// being dropped; deadline moves reach open tasks; every wait after its deadline has a way out.
+	versionTrustworthy workflow.Version = 1
+)
+
+// After a step's write failed for good, the year retries it this often (or when HR signals resume).
+const blockedRetryEvery = 10 * time.Minute
+
+// Floors that keep a late step from leaving the next person no time at all.
+const (
+	minDialogTime   = 7 * 24 * time.Hour // from the rating to the result counting as delivered
+	minFollowUpTime = 7 * 24 * time.Hour // from the final result to the follow-up standing as recommended
+)
+
 // EmployeeCycle runs one employee's year: plan, monitoring, evaluation, dialog, appeal,
 // follow-up and TPP posting. Human steps arrive as updates; deadlines are timers HR can move.
 func EmployeeCycle(ctx workflow.Context, in EmployeeCycleInput) (Status, error) {
@@ -58,15 +78,19 @@ func EmployeeCycle(ctx workflow.Context, in EmployeeCycleInput) (Status, error) 
 	for _, n := range DeadlineNames {
 		c.deadlines[n] = in.Deadlines[n]
 	}
+	c.version = workflow.GetVersion(ctx, versionChangeID, workflow.DefaultVersion, versionTrustworthy)
 	if err := c.setup(ctx); err != nil {
 		return Status{}, err
 	}
 	return c.run(ctx)
 }
 
-// cycle is the workflow's state. Fields change only in the main loop, update handlers and the signal loop.
+// cycle is the workflow's state. Fields change only in the main loop, update handlers, the signal
+// loops and the step writer.
 type cycle struct {
 	in              EmployeeCycleInput
+	version         workflow.Version
+	now             func() time.Time // workflow time, for validators
 	deadlines       Deadlines
 	deadlineVersion int // bumped on every move, so waits recompute their timers
 	phase           Phase
@@ -82,9 +106,11 @@ type cycle struct {
 	annualReported  bool
 	evaluationLate  bool // evaluation_due passed: the penilai may rate without a report
 	rated           bool
-	ratedBy         string // the penilai who rated: never the one to decide the appeal
+	ratedAt         time.Time
+	raters          []string // who rated, in person or as Plt/Plh: never the ones to decide the appeal
 	hasil, perilaku appraisal.Rating
 	predikat        appraisal.Predikat
+	unrated         bool // no rating by followup_due: the year ended without a predikat
 
 	dialogScheduled bool
 	dialogRecorded  bool
@@ -96,14 +122,29 @@ type cycle struct {
 	appealDecided  bool
 	finalPredikat  appraisal.Predikat
 	resultFinal    bool
+	finalAt        time.Time
 
 	followUp     appraisal.FollowUp
 	followUpDone bool
 	posted       bool
 
-	stepSeq int64             // numbers the steps applied, so the projection keeps the newest
-	emails  []workflow.Future // deliveries under way; awaited before the workflow ends
+	closed      bool // HR closed the year early
+	closeReason string
+
+	stepSeq      int64          // numbers the steps in the order decided
+	queue        []*pendingStep // decided, not yet written (versionTrustworthy)
+	blocked      string         // why the step at the head of the queue cannot be written
+	resumeAsked  bool
+	legacyEmails []workflow.Future // deliveries under way (years started before versionTrustworthy)
 }
+
+// pendingStep is a step waiting for the writer; done once it is in PostgreSQL.
+type pendingStep struct {
+	step activities.Step
+	done bool
+}
+
+func (c *cycle) trustworthy() bool { return c.version >= versionTrustworthy }
 
 func (c *cycle) status() Status {
 	s := Status{
@@ -111,6 +152,7 @@ func (c *cycle) status() Status {
 		PlanState: c.planState, PlanVersion: c.planVersion,
 		Predikat: c.predikat, FinalPredikat: c.finalPredikat, ResultFinal: c.resultFinal,
 		AppealFiled: c.appealFiled, FollowUp: c.followUp, Posted: c.posted, Deadlines: Deadlines{},
+		Unrated: c.unrated, ClosedReason: c.closeReason, Blocked: c.blocked,
 	}
 	for _, n := range DeadlineNames {
 		s.Deadlines[n] = c.deadlines[n]
@@ -130,6 +172,7 @@ func (c *cycle) snapshot() activities.Snapshot {
 }
 
 func (c *cycle) setup(ctx workflow.Context) error {
+	c.now = func() time.Time { return workflow.Now(ctx) }
 	if err := workflow.SetQueryHandler(ctx, QueryStatus, func() (Status, error) { return c.status(), nil }); err != nil {
 		return err
 	}
@@ -138,14 +181,19 @@ func (c *cycle) setup(ctx workflow.Context) error {
 		for {
 			var m MoveDeadline
 			moves.Receive(ctx, &m)
-			if _, ok := c.deadlines[m.Name]; !ok || m.At.IsZero() {
-				workflow.GetLogger(ctx).Warn("ignoring deadline move", "name", m.Name)
-				continue
-			}
-			c.deadlines[m.Name] = m.At
-			c.deadlineVersion++
+			c.moveDeadline(ctx, m)
 		}
 	})
+	if c.trustworthy() {
+		resume := workflow.GetSignalChannel(ctx, SignalResume)
+		workflow.Go(ctx, func(ctx workflow.Context) {
+			for {
+				resume.Receive(ctx, nil)
+				c.resumeAsked = true
+			}
+		})
+		workflow.Go(ctx, c.writeSteps)
+	}
 	for _, h := range c.handlers() {
 		if err := workflow.SetUpdateHandlerWithOptions(ctx, h.name, h.handler,
 			workflow.UpdateHandlerOptions{Validator: h.validator}); err != nil {
@@ -155,10 +203,52 @@ func (c *cycle) setup(ctx workflow.Context) error {
 	return nil
 }
 
-func (c *cycle) run(ctx workflow.Context) (Status, error) {
-	emp := c.in.Employee
+// moveDeadline takes HR's new date. Waits recompute their timers; open tasks that showed the old
+// date move with it and their holders are told.
+func (c *cycle) moveDeadline(ctx workflow.Context, m MoveDeadline) {
+	from, ok := c.deadlines[m.Name]
+	if !ok || m.At.IsZero() {
+		workflow.GetLogger(ctx).Warn("ignoring deadline move", "name", m.Name)
+		return
+	}
+	c.deadlines[m.Name] = m.At
+	c.deadlineVersion++
+	if !c.trustworthy() || from.Equal(m.At) || c.ended() {
+		return
+	}
+	c.apply(ctx, step{key: fmt.Sprintf("deadline-moved-%s-%d-%d", m.Name, m.At.Unix(), c.deadlineVersion),
+		action: "deadline.moved", record: activities.Record{DeadlineMoved: &activities.DeadlineMoved{
+			Name: string(m.Name), From: from, To: m.At}}})
+}
 
-	// 1. Perencanaan.
+// ended: nothing more will happen in this year.
+func (c *cycle) ended() bool { return c.closed || c.unrated || c.phase == PhaseDone }
+
+// run walks the phases in order; a year HR closes, or that ends unrated, stops where it stands.
+func (c *cycle) run(ctx workflow.Context) (Status, error) {
+	phases := []func(workflow.Context){c.planning, c.monitoring, c.evaluation, c.dialog, c.appeal, c.followUpPhase, c.payment}
+	for _, p := range phases {
+		if c.closed || c.unrated {
+			break
+		}
+		p(ctx)
+	}
+	// Every decided step is written and every handler has answered before the year completes.
+	if err := workflow.Await(ctx, func() bool { return len(c.queue) == 0 && workflow.AllHandlersFinished(ctx) }); err != nil {
+		return Status{}, err
+	}
+	for _, f := range c.legacyEmails {
+		// A failed email must not undo the year; it stays in the outbox for HR to see.
+		if err := f.Get(ctx, nil); err != nil {
+			workflow.GetLogger(ctx).Error("email delivery failed", "error", err)
+		}
+	}
+	return c.status(), nil
+}
+
+// 1. Perencanaan. Past plan_due HR may set the SKP itself (UpdateSetPlan) or close the year.
+func (c *cycle) planning(ctx workflow.Context) {
+	emp := c.in.Employee
 	c.apply(ctx, step{key: "enrolled", action: "cycle.enrolled", open: []activities.TaskSpec{
 		c.task(TaskDraftPlan, activities.RolePegawai, emp.NIP, "Susun dan ajukan SKP "+c.in.CycleName, DeadlinePlan),
 	}})
@@ -169,10 +259,15 @@ func (c *cycle) run(ctx workflow.Context) (Status, error) {
 			}
 			return activities.RolePegawai, emp.NIP, "Ajukan SKP " + c.in.CycleName
 		},
-		TaskPlanOverdue, "SKP "+emp.Name+" belum ditetapkan melewati batas waktu", "")
+		TaskPlanOverdue, "SKP "+emp.Name+" belum ditetapkan melewati batas waktu", nil)
+}
 
-	// 2. Pemantauan: report and feedback are awaited until the evaluation opens, not beyond.
-	c.sleepUntil(ctx, DeadlineMonitoringStart)
+// 2. Pemantauan: report and feedback are awaited until the evaluation opens, not beyond.
+func (c *cycle) monitoring(ctx workflow.Context) {
+	emp := c.in.Employee
+	if c.sleepUntil(ctx, DeadlineMonitoringStart); c.closed {
+		return
+	}
 	c.monitoringOpen = true
 	c.phase = PhaseMonitoring
 	c.apply(ctx, step{key: "monitoring-opened", action: "monitoring.opened", open: []activities.TaskSpec{
@@ -184,10 +279,16 @@ func (c *cycle) run(ctx workflow.Context) (Status, error) {
 				return activities.RolePenilai, c.in.Penilai.NIP, "Berikan umpan balik tengah tahun untuk " + emp.Name
 			}
 			return activities.RolePegawai, emp.NIP, "Laporkan realisasi tengah tahun"
-		}, "", "Pemantauan tengah tahun "+emp.Name+" belum selesai melewati batas waktu", DeadlineEvaluationStart)
+		}, "", "Pemantauan tengah tahun "+emp.Name+" belum selesai melewati batas waktu", c.dateOf(DeadlineEvaluationStart))
+}
 
-	// 3. Penilaian.
-	c.sleepUntil(ctx, DeadlineEvaluationStart)
+// 3. Penilaian. A rating that never comes is escalated at evaluation_due (HR may reassign the
+// penilai); at followup_due the year ends unrated, with nothing posted.
+func (c *cycle) evaluation(ctx workflow.Context) {
+	emp := c.in.Employee
+	if c.sleepUntil(ctx, DeadlineEvaluationStart); c.closed {
+		return
+	}
 	c.monitoringOpen = false
 	c.phase = PhaseEvaluation
 	c.apply(ctx, step{key: "evaluation-opened", action: "evaluation.opened",
@@ -195,16 +296,39 @@ func (c *cycle) run(ctx workflow.Context) (Status, error) {
 		open: []activities.TaskSpec{
 			c.task(TaskReportAnnual, activities.RolePegawai, emp.NIP, "Laporkan realisasi akhir tahun", DeadlineEvaluation),
 		}})
+	var giveUp func() time.Time
+	if c.trustworthy() {
+		giveUp = c.dateOf(DeadlineFollowUp)
+	}
 	c.waitFor(ctx, DeadlineEvaluation, func() bool { return c.rated },
 		func() (string, string, string) {
 			if c.annualReported {
 				return activities.RolePenilai, c.in.Penilai.NIP, "Nilai kinerja " + emp.Name
 			}
 			return activities.RolePegawai, emp.NIP, "Laporkan realisasi akhir tahun"
-		}, TaskEvalOverdue, "Penilaian kinerja "+emp.Name+" belum selesai melewati batas waktu", "")
+		}, TaskEvalOverdue, "Penilaian kinerja "+emp.Name+" belum selesai melewati batas waktu", giveUp)
+	if c.rated || c.closed || !c.trustworthy() {
+		return
+	}
+	c.unrated, c.phase = true, PhaseDone
+	c.apply(ctx, step{key: "unrated", action: "result.unrated", closeAll: true, notices: []activities.Notice{
+		{Kind: "info", Role: activities.RolePegawai, NIP: emp.NIP, Title: "Tahun kinerja " + c.in.CycleName + " berakhir tanpa penilaian",
+			Detail: "Pejabat penilai tidak memberikan penilaian sampai batas waktu tindak lanjut. Hubungi pengelola kinerja (BKPSDM)."},
+		{Kind: "escalation", Role: activities.RoleHR, Title: "Tahun kinerja " + emp.Name + " berakhir tanpa penilaian"},
+	}})
+}
 
-	// 4. Dialog kinerja: the result counts as received when acknowledged, or when the dialog
-	// was held and dialog_due passed without an acknowledgement.
+// 4. Dialog kinerja: the result counts as received when acknowledged, or when the dialog was held
+// and dialog_due passed. A dialog not held by dialog_due is escalated, and the result counts as
+// delivered at dialog_due (at the earliest minDialogTime after a late rating).
+func (c *cycle) dialog(ctx workflow.Context) {
+	emp := c.in.Employee
+	overdueTask := TaskDialogOverdue
+	var giveUp func() time.Time
+	if c.trustworthy() {
+		overdueTask = "" // an escalation by notice: the task would outlive its reason at the same moment
+		giveUp = func() time.Time { return latest(c.deadlines[DeadlineDialog], c.ratedAt.Add(minDialogTime)) }
+	}
 	c.waitFor(ctx, DeadlineDialog, func() bool {
 		return c.acknowledged || (c.dialogRecorded && !workflow.Now(ctx).Before(c.deadlines[DeadlineDialog]))
 	},
@@ -213,62 +337,95 @@ func (c *cycle) run(ctx workflow.Context) (Status, error) {
 				return activities.RolePegawai, emp.NIP, "Konfirmasi penerimaan hasil penilaian"
 			}
 			return activities.RolePenilai, c.in.Penilai.NIP, "Laksanakan dialog kinerja dengan " + emp.Name
-		}, TaskDialogOverdue, "Dialog kinerja "+emp.Name+" belum selesai melewati batas waktu", "")
+		}, overdueTask, "Dialog kinerja "+emp.Name+" belum selesai melewati batas waktu", giveUp)
+}
 
-	// 5. Keberatan.
+// 5. Keberatan: the window runs from the result's receipt; an undecided appeal goes to HR after the SLA.
+func (c *cycle) appeal(ctx workflow.Context) {
+	if c.closed {
+		return
+	}
+	emp := c.in.Employee
 	c.phase = PhaseAppeal
 	c.appealOpen = true
 	c.appealDeadline = workflow.Now(ctx).Add(c.in.AppealWindow)
 	due := c.appealDeadline
+	closeKinds := []string{TaskAcknowledge}
+	if c.trustworthy() {
+		closeKinds = []string{TaskScheduleDialog, TaskRecordDialog, TaskAcknowledge, TaskDialogOverdue}
+	}
 	c.apply(ctx, step{key: "appeal-window-opened", action: "appeal.window_opened",
-		close: []string{TaskAcknowledge},
+		close: closeKinds,
 		notices: []activities.Notice{{Kind: "info", Role: activities.RolePegawai, NIP: emp.NIP, DueAt: &due,
 			Title:  "Hasil penilaian kinerja Anda: " + c.predikat.Label(),
 			Detail: "Bila tidak sependapat, Anda dapat mengajukan keberatan kepada atasan pejabat penilai sebelum batas waktu."}}})
-	filed, _ := workflow.AwaitWithTimeout(ctx, c.appealDeadline.Sub(workflow.Now(ctx)), func() bool { return c.appealFiled })
+	_, _ = workflow.AwaitWithTimeout(ctx, c.appealDeadline.Sub(workflow.Now(ctx)), func() bool { return c.appealFiled || c.closed })
 	c.appealOpen = false
-	if filed {
+	switch {
+	case c.closed:
+	case c.appealFiled:
 		c.waitForDecision(ctx)
-	} else {
+	default:
 		c.finalPredikat = c.predikat
 	}
+}
 
-	// 6. Tindak lanjut.
+// 6. Tindak lanjut. At followup_due (at the earliest minFollowUpTime after the result became final)
+// the recommended follow-up stands if HR has not set one.
+func (c *cycle) followUpPhase(ctx workflow.Context) {
+	if c.closed {
+		return
+	}
+	emp := c.in.Employee
 	c.resultFinal = true
+	c.finalAt = workflow.Now(ctx)
 	c.phase = PhaseFollowUp
 	recommended := appraisal.RecommendFollowUp(c.finalPredikat)
-	c.apply(ctx, step{key: "result-final", action: "result.final",
+	closeKinds := []string(nil)
+	if c.trustworthy() {
+		closeKinds = []string{TaskDecideAppeal, TaskAppealOverdue}
+	}
+	c.apply(ctx, step{key: "result-final", action: "result.final", close: closeKinds,
 		record: activities.Record{FollowUpRecommended: &activities.FollowUpRecommended{
 			Predikat: string(c.finalPredikat), Recommended: string(recommended)}},
 		open: []activities.TaskSpec{c.task(TaskConfirmFollowUp, activities.RoleHR, "",
 			fmt.Sprintf("Tetapkan tindak lanjut %s (%s, usulan: %s)", emp.Name, c.finalPredikat.Label(), recommended.Label()),
 			DeadlineFollowUp)}})
+	var giveUp func() time.Time
+	if c.trustworthy() {
+		giveUp = func() time.Time { return latest(c.deadlines[DeadlineFollowUp], c.finalAt.Add(minFollowUpTime)) }
+	}
 	c.waitFor(ctx, DeadlineFollowUp, func() bool { return c.followUpDone },
 		func() (string, string, string) {
 			return activities.RoleHR, "", "Tetapkan tindak lanjut " + emp.Name
-		}, "", "Tindak lanjut "+emp.Name+" belum ditetapkan melewati batas waktu", "")
-
-	// 7. Pembayaran: the TPP kinerja posting of the final predikat.
-	c.posted = true
-	c.phase = PhaseDone
-	c.apply(ctx, step{key: "tpp-posted", action: "payroll.posted", record: activities.Record{Posting: &activities.Posting{
-		Period: fmt.Sprint(c.in.Year), Kind: "tpp_kinerja_tahunan", Predikat: string(c.finalPredikat)}}})
-
-	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
-		return Status{}, err
+		}, "", "Tindak lanjut "+emp.Name+" belum ditetapkan melewati batas waktu", giveUp)
+	if c.followUpDone || c.closed || !c.trustworthy() {
+		return
 	}
-	for _, f := range c.emails {
-		// A failed email must not undo the year; it stays in the outbox for HR to see.
-		if err := f.Get(ctx, nil); err != nil {
-			workflow.GetLogger(ctx).Error("email delivery failed", "error", err)
-		}
-	}
-	return c.status(), nil
+	before := c.snapshot()
+	c.followUp, c.followUpDone = recommended, true
+	c.apply(ctx, step{key: "followup-defaulted", action: "followup.defaulted", before: &before,
+		record: activities.Record{FollowUpDecided: &activities.FollowUpDecided{Decided: string(recommended),
+			Notes: "Ditetapkan sesuai usulan karena batas waktu tindak lanjut terlewati"}},
+		close: []string{TaskConfirmFollowUp}})
 }
 
-// waitForDecision waits for the atasan's appeal decision, telling HR once the SLA passes.
+// 7. Pembayaran: the TPP kinerja posting of the final predikat.
+func (c *cycle) payment(ctx workflow.Context) {
+	if c.closed {
+		return
+	}
+	c.posted = true
+	c.phase = PhaseDone
+	c.apply(ctx, step{key: "tpp-posted", action: "payroll.posted", closeAll: c.trustworthy(),
+		record: activities.Record{Posting: &activities.Posting{
+			Period: fmt.Sprint(c.in.Year), Kind: "tpp_kinerja_tahunan", Predikat: string(c.finalPredikat)}}})
+}
+
+// waitForDecision waits for the atasan's appeal decision, telling HR once the SLA passes; HR may
+// then reassign the atasan (the new one inherits the task) or close the year.
 func (c *cycle) waitForDecision(ctx workflow.Context) {
-	decided, _ := workflow.AwaitWithTimeout(ctx, c.in.DecisionSLA, func() bool { return c.appealDecided })
+	decided, _ := workflow.AwaitWithTimeout(ctx, c.in.DecisionSLA, func() bool { return c.appealDecided || c.closed })
 	if decided {
 		return
 	}
@@ -277,19 +434,32 @@ func (c *cycle) waitForDecision(ctx workflow.Context) {
 			Title: "Keberatan " + c.in.Employee.Name + " belum diputus atasan melewati batas waktu"}},
 		notices: []activities.Notice{{Kind: "escalation", Role: activities.RoleAtasan, NIP: c.in.Atasan.NIP,
 			Title: "Putuskan keberatan " + c.in.Employee.Name}}})
-	_ = workflow.Await(ctx, func() bool { return c.appealDecided })
+	_ = workflow.Await(ctx, func() bool { return c.appealDecided || c.closed })
+}
+
+// dateOf follows a deadline through HR's moves.
+func (c *cycle) dateOf(name DeadlineName) func() time.Time {
+	return func() time.Time { return c.deadlines[name] }
+}
+
+func latest(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
 
 // waitFor waits until done, reminding whoever holds the step ReminderLead before the deadline and,
-// once it passes, escalating to the atasan and HR (opening overdueTask for HR when given). A deadline
-// HR moves later re-arms the reminder and the escalation. With giveUp set, it stops waiting at that date.
+// once it passes, escalating to the atasan and HR (opening overdueTask for both when given). A
+// deadline HR moves later re-arms the reminder and the escalation. With giveUp set, it stops
+// waiting at that date; it always stops when HR closes the year.
 func (c *cycle) waitFor(ctx workflow.Context, name DeadlineName, done func() bool,
-	holder func() (role, nip, title string), overdueTask, overdueTitle string, giveUp DeadlineName) {
+	holder func() (role, nip, title string), overdueTask, overdueTitle string, giveUp func() time.Time) {
 	remindedFor, escalatedFor := time.Time{}, time.Time{}
-	for !done() {
+	for !done() && !c.closed {
 		due := c.deadlines[name]
 		now := workflow.Now(ctx)
-		if giveUp != "" && !now.Before(c.deadlines[giveUp]) {
+		if giveUp != nil && !now.Before(giveUp()) {
 			return
 		}
 		remindAt := due.Add(-c.in.ReminderLead)
@@ -313,13 +483,13 @@ func (c *cycle) waitFor(ctx workflow.Context, name DeadlineName, done func() boo
 		case now.Before(due):
 			wait = due.Sub(now)
 		}
-		if giveUp != "" {
-			if g := c.deadlines[giveUp].Sub(now); wait == 0 || g < wait {
+		if giveUp != nil {
+			if g := giveUp().Sub(now); wait == 0 || g < wait {
 				wait = g
 			}
 		}
 		v := c.deadlineVersion
-		cond := func() bool { return done() || c.deadlineVersion != v }
+		cond := func() bool { return done() || c.closed || c.deadlineVersion != v }
 		if wait > 0 {
 			_, _ = workflow.AwaitWithTimeout(ctx, wait, cond)
 		} else {
@@ -349,15 +519,15 @@ func (c *cycle) escalate(ctx workflow.Context, name DeadlineName, due time.Time,
 	c.apply(ctx, s)
 }
 
-// sleepUntil waits for a cycle date, following HR's moves of it.
+// sleepUntil waits for a cycle date, following HR's moves of it, or until HR closes the year.
 func (c *cycle) sleepUntil(ctx workflow.Context, name DeadlineName) {
-	for {
+	for !c.closed {
 		wait := c.deadlines[name].Sub(workflow.Now(ctx))
 		if wait <= 0 {
 			return
 		}
 		v := c.deadlineVersion
-		_, _ = workflow.AwaitWithTimeout(ctx, wait, func() bool { return c.deadlineVersion != v })
+		_, _ = workflow.AwaitWithTimeout(ctx, wait, func() bool { return c.deadlineVersion != v || c.closed })
 	}
 }
 
@@ -375,22 +545,44 @@ type step struct {
 	action     string
 	record     activities.Record
 	close      []string
+	closeAll   bool
 	open       []activities.TaskSpec
 	notices    []activities.Notice
 	before     *activities.Snapshot
+	// closing is HR's close of the year: the one step written after the year is closed.
+	closing bool
 }
 
-// activityOptions retry every write until the database takes it: a step is never dropped.
-var activityOptions = workflow.ActivityOptions{
+// stepOptions retry a write a bounded number of times; a step that still fails blocks the year
+// (see write) rather than being dropped. bad_step errors are never retried.
+var stepOptions = workflow.ActivityOptions{
+	StartToCloseTimeout: time.Minute,
+	RetryPolicy: &temporal.RetryPolicy{
+		InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute, MaximumAttempts: 6,
+		NonRetryableErrorTypes: []string{activities.ErrBadStep},
+	},
+}
+
+// markOptions retry the blocked marker until the database takes it: it is tiny and must land.
+var markOptions = workflow.ActivityOptions{
+	StartToCloseTimeout: time.Minute,
+	RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: 5 * time.Minute},
+}
+
+// legacyOptions are the write options of years started before versionTrustworthy.
+var legacyOptions = workflow.ActivityOptions{
 	StartToCloseTimeout: time.Minute,
 	RetryPolicy: &temporal.RetryPolicy{
 		InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: 5 * time.Minute,
 	},
 }
 
-// apply writes a step through the ApplyStep activity, then starts delivering its emails.
-// Activities retry until the database takes the write, so apply never gives up.
+// apply hands a step to the writer, numbered in the order the workflow decided it, and returns
+// once it is in PostgreSQL. After HR closed the year only the closing step is written.
 func (c *cycle) apply(ctx workflow.Context, s step) {
+	if c.closed && !s.closing {
+		return
+	}
 	actor := s.actor
 	if actor == "" {
 		actor = systemActor
@@ -412,17 +604,80 @@ func (c *cycle) apply(ctx workflow.Context, s step) {
 		Before:     before,
 		After:      c.snapshot(),
 		Record:     s.record,
-		CloseTasks: s.close, OpenTasks: s.open, Notices: s.notices,
+		CloseTasks: s.close, CloseAllTasks: s.closeAll, OpenTasks: s.open, Notices: s.notices,
 	}
-	ctx = workflow.WithActivityOptions(ctx, activityOptions)
+	if !c.trustworthy() {
+		c.applyLegacy(ctx, st)
+		return
+	}
+	p := &pendingStep{step: st}
+	c.queue = append(c.queue, p)
+	_ = workflow.Await(ctx, func() bool { return p.done })
+}
+
+// writeSteps is the year's one writer: steps reach PostgreSQL one at a time, in the order decided,
+// so an approval can never be overtaken by the escalation it cancelled.
+func (c *cycle) writeSteps(ctx workflow.Context) {
+	for {
+		_ = workflow.Await(ctx, func() bool { return len(c.queue) > 0 })
+		p := c.queue[0]
+		c.write(ctx, p.step)
+		c.queue = c.queue[1:]
+		p.done = true
+	}
+}
+
+// write applies one step, however long it takes. A step whose write keeps failing blocks the year:
+// HR sees why (projection, task, email) and the write is tried again every blockedRetryEvery or on
+// SignalResume, until it lands and the year goes on.
+func (c *cycle) write(ctx workflow.Context, st activities.Step) {
+	actx := workflow.WithActivityOptions(ctx, stepOptions)
+	mctx := workflow.WithActivityOptions(ctx, markOptions)
+	for {
+		err := workflow.ExecuteActivity(actx, a.ApplyStep, st).Get(ctx, nil)
+		if err == nil {
+			if c.blocked != "" {
+				c.blocked = ""
+				_ = workflow.ExecuteActivity(mctx, a.MarkBlocked, activities.Blocked{Key: st.Key, CycleID: st.CycleID,
+					NIP: st.NIP, Action: st.Action, At: workflow.Now(ctx)}).Get(ctx, nil)
+			}
+			return
+		}
+		reason := failureReason(err)
+		workflow.GetLogger(ctx).Error("step not written; the year is blocked", "step", st.Key, "error", err)
+		if reason != c.blocked {
+			c.blocked = reason
+			_ = workflow.ExecuteActivity(mctx, a.MarkBlocked, activities.Blocked{Key: st.Key, CycleID: st.CycleID,
+				NIP: st.NIP, Action: st.Action, Reason: reason, At: workflow.Now(ctx)}).Get(ctx, nil)
+		}
+		c.resumeAsked = false
+		_, _ = workflow.AwaitWithTimeout(ctx, blockedRetryEvery, func() bool { return c.resumeAsked })
+	}
+}
+
+// failureReason is the innermost message of an activity failure, for HR to read.
+func failureReason(err error) string {
+	var ae *temporal.ApplicationError
+	if errors.As(err, &ae) {
+		return ae.Error()
+	}
+	var te *temporal.TimeoutError
+	if errors.As(err, &te) {
+		return "penulisan ke basis data melewati batas waktu"
+	}
+	return err.Error()
+}
+
+// applyLegacy is how years started before versionTrustworthy write a step: inline, then emails.
+func (c *cycle) applyLegacy(ctx workflow.Context, st activities.Step) {
+	ctx = workflow.WithActivityOptions(ctx, legacyOptions)
 	var res activities.StepResult
 	if err := workflow.ExecuteActivity(ctx, a.ApplyStep, st).Get(ctx, &res); err != nil {
-		// Only a non-retryable error reaches here: a bug, not a passing fault. Keep the year going.
-		workflow.GetLogger(ctx).Error("step not recorded", "step", s.key, "error", err)
+		workflow.GetLogger(ctx).Error("step not recorded", "step", st.Key, "error", err)
 		return
 	}
 	if len(res.EmailKeys) > 0 {
-		c.emails = append(c.emails, workflow.ExecuteActivity(ctx, a.DeliverEmails, res.EmailKeys))
+		c.legacyEmails = append(c.legacyEmails, workflow.ExecuteActivity(ctx, a.DeliverEmails, res.EmailKeys))
 	}
 }
 
@@ -440,10 +695,24 @@ func (c *cycle) checkRequest(r Request, who string, nip string) error {
 	if c.seen[r.RequestID] {
 		return reject(ErrDuplicate, "permintaan %s sudah diproses sebelumnya", r.RequestID)
 	}
+	if c.closed {
+		return reject(ErrWrongPhase, "tahun kinerja ini sudah ditutup oleh pengelola kinerja (%s)", CloseReasons[c.closeReason])
+	}
+	emp := c.in.Employee.NIP
 	switch who {
 	case activities.RoleHR:
 		if !r.Actor.HR {
 			return reject(ErrForbidden, "langkah ini hanya dapat dilakukan oleh pengelola kinerja (BKPSDM)")
+		}
+		if r.Actor.NIP == emp || r.Actor.OnBehalfOf == emp {
+			return reject(ErrForbidden, "Anda tidak dapat bertindak sebagai pengelola kinerja atas tahun kinerja Anda sendiri")
+		}
+	case activities.RolePenilai, activities.RoleAtasan:
+		if r.Actor.NIP == emp || r.Actor.OnBehalfOf == emp {
+			return reject(ErrForbidden, "Anda tidak dapat bertindak sebagai %s atas tahun kinerja Anda sendiri", roleName(who))
+		}
+		if r.Actor.NIP != nip {
+			return reject(ErrForbidden, "langkah ini hanya dapat dilakukan oleh %s", roleName(who))
 		}
 	default:
 		if r.Actor.NIP != nip {

@@ -36,10 +36,17 @@ const (
 	UpdateConfirmFollowUp = "confirm-followup"
 	// UpdateReassign is HR's: after a mutasi the running year follows the new superiors.
 	UpdateReassign = "reassign-supervisors"
+	// UpdateSetPlan is HR's once plan_due passed without an approved SKP: HR drafts and sets it.
+	UpdateSetPlan = "set-plan"
+	// UpdateCloseYear is HR's: the year ends early (retirement, death, transfer out, duplicate).
+	UpdateCloseYear = "close-year"
 )
 
 // SignalMoveDeadline carries a MoveDeadline: HR moved a cycle deadline.
 const SignalMoveDeadline = "move-deadline"
+
+// SignalResume asks a year blocked on a step that could not be written to try again now.
+const SignalResume = "resume"
 
 // QueryStatus returns the Status.
 const QueryStatus = "status"
@@ -63,7 +70,8 @@ const (
 	PhaseDialog     Phase = "dialog_kinerja" // feedback session and acknowledgement
 	PhaseAppeal     Phase = "keberatan"      // appeal window, or an appeal awaiting decision
 	PhaseFollowUp   Phase = "tindak_lanjut"  // HR confirms reward or sanction
-	PhaseDone       Phase = "selesai"        // TPP posted
+	PhaseDone       Phase = "selesai"        // TPP posted, or the year ended unrated
+	PhaseClosed     Phase = "ditutup"        // HR closed the year early
 )
 
 // DeadlineName names one of a cycle's dates HR may move.
@@ -231,6 +239,34 @@ type ReassignInput struct {
 	Atasan     Person `json:"atasan" input:"server"`
 }
 
+// SetPlanInput is the SKP HR drafts and sets when nobody did by plan_due.
+type SetPlanInput struct {
+	Request
+	Plan skp.Plan `json:"plan"`
+}
+
+// Why HR closes a year early.
+const (
+	CloseRetired   = "pensiun"
+	CloseDeceased  = "meninggal"
+	CloseMovedOut  = "pindah_keluar"
+	CloseDuplicate = "duplikat"
+)
+
+// CloseReasons lists every reason HR may give, with its label.
+var CloseReasons = map[string]string{
+	CloseRetired:   "pensiun",
+	CloseDeceased:  "meninggal dunia",
+	CloseMovedOut:  "pindah ke luar instansi",
+	CloseDuplicate: "pendaftaran ganda",
+}
+
+type CloseYearInput struct {
+	Request
+	Reason string `json:"reason"`
+	Notes  string `json:"notes"`
+}
+
 // Status is where one employee's year stands: the query answer and every update's result.
 type Status struct {
 	CycleID        int64              `json:"cycle_id"`
@@ -246,4 +282,10 @@ type Status struct {
 	FollowUp       appraisal.FollowUp `json:"follow_up,omitempty"`
 	Posted         bool               `json:"posted"`
 	Deadlines      Deadlines          `json:"deadlines"`
+	// Unrated: the year ended at followup_due without a rating; nothing was posted.
+	Unrated bool `json:"unrated,omitempty"`
+	// ClosedReason is set when HR closed the year early.
+	ClosedReason string `json:"closed_reason,omitempty"`
+	// Blocked is why a step cannot be written; the year waits, retrying, until it can.
+	Blocked string `json:"blocked,omitempty"`
 }

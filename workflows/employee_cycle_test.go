@@ -65,6 +65,7 @@ type harness struct {
 	steps    []activities.Step
 	rejected map[string]error // by request id
 	accepted map[string]Status
+	marks    []activities.Blocked // MarkBlocked calls
 }
 
 func newHarness(t *testing.T) *harness {
@@ -82,6 +83,12 @@ func newHarness(t *testing.T) *harness {
 			return activities.StepResult{EmailKeys: []string{st.Key + "/mail"}}, nil
 		})
 	env.OnActivity(a.DeliverEmails, mock.Anything, mock.Anything).Return(nil)
+	env.OnActivity(a.MarkBlocked, mock.Anything, mock.Anything).Return(func(_ context.Context, b activities.Blocked) error {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		h.marks = append(h.marks, b)
+		return nil
+	})
 	return h
 }
 

@@ -1,13 +1,16 @@
 package workflows
 
 import (
+	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/kinerja/platform/activities"
 	"github.com/kinerja/platform/internal/appraisal"
 	"github.com/kinerja/platform/internal/skp"
+	"github.com/kinerja/platform/internal/wib"
 )
 
 type updateHandler struct {
@@ -85,7 +88,11 @@ func (c *cycle) handlers() []updateHandler {
 			before := c.begin(in.Request)
 			p, _ := appraisal.PredikatOf(in.Hasil, in.Perilaku)
 			c.rated, c.hasil, c.perilaku, c.predikat, c.phase = true, in.Hasil, in.Perilaku, p, PhaseDialog
-			c.ratedBy = in.Actor.NIP
+			c.ratedAt = workflow.Now(ctx)
+			c.raters = append(c.raters, in.Actor.NIP)
+			if in.Actor.OnBehalfOf != "" {
+				c.raters = append(c.raters, in.Actor.OnBehalfOf)
+			}
 			return c.done(ctx, before, in.Request, "evaluation.rated", activities.Record{Rating: &activities.Rating{
 				Hasil: string(in.Hasil), Perilaku: string(in.Perilaku), Predikat: string(p)}},
 				[]string{TaskRate, TaskReportAnnual, TaskEvalOverdue},
@@ -110,7 +117,7 @@ func (c *cycle) handlers() []updateHandler {
 			before := c.begin(in.Request)
 			c.dialogRecorded = true
 			return c.done(ctx, before, in.Request, "dialog.recorded", activities.Record{
-				DialogRecorded: &activities.DialogRecorded{Notes: in.Notes}}, []string{TaskRecordDialog},
+				DialogRecorded: &activities.DialogRecorded{Notes: in.Notes}}, []string{TaskRecordDialog, TaskDialogOverdue},
 				c.task(TaskAcknowledge, activities.RolePegawai, emp.NIP, "Konfirmasi penerimaan hasil penilaian "+c.in.CycleName, DeadlineDialog))
 		}},
 		{UpdateAcknowledge, c.validateAcknowledge, func(ctx workflow.Context, in AcknowledgeInput) (Status, error) {
@@ -169,6 +176,28 @@ func (c *cycle) handlers() []updateHandler {
 				FromAtasan: c.in.Atasan.NIP, ToAtasan: in.Atasan.NIP}
 			c.in.Penilai, c.in.Atasan = in.Penilai, in.Atasan
 			return c.done(ctx, before, in.Request, "supervisors.reassigned", activities.Record{Reassigned: rec}, nil)
+		}},
+		{UpdateSetPlan, c.validateSetPlan, func(ctx workflow.Context, in SetPlanInput) (Status, error) {
+			if err := c.validateSetPlan(in); err != nil {
+				return Status{}, err
+			}
+			before := c.begin(in.Request)
+			c.plan, c.planState, c.phase = in.Plan, planApproved, PhaseExecution
+			c.planVersion++
+			return c.done(ctx, before, in.Request, "plan.set_by_hr", activities.Record{
+				PlanSet: &activities.PlanSubmitted{Version: c.planVersion, Plan: in.Plan}},
+				[]string{TaskDraftPlan, TaskReviewPlan, TaskPlanOverdue})
+		}},
+		{UpdateCloseYear, c.validateCloseYear, func(ctx workflow.Context, in CloseYearInput) (Status, error) {
+			if err := c.validateCloseYear(in); err != nil {
+				return Status{}, err
+			}
+			before := c.begin(in.Request)
+			c.closed, c.closeReason, c.phase = true, in.Reason, PhaseClosed
+			c.apply(ctx, step{key: "req-" + in.RequestID, actor: in.Actor.NIP, onBehalfOf: in.Actor.OnBehalfOf,
+				action: "year.closed", before: &before, closeAll: true, closing: true,
+				record: activities.Record{YearClosed: &activities.YearClosed{Reason: in.Reason, Notes: in.Notes}}})
+			return c.status(), nil
 		}},
 	}
 }
@@ -317,8 +346,13 @@ func (c *cycle) validateAppeal(in FileAppealInput) error {
 	if err := c.checkRequest(in.Request, activities.RolePegawai, c.in.Employee.NIP); err != nil {
 		return err
 	}
-	if !c.appealOpen || c.appealFiled {
-		return reject(ErrWrongPhase, "masa keberatan tidak sedang berjalan atau keberatan sudah diajukan")
+	switch {
+	case c.appealFiled:
+		return reject(ErrWrongPhase, "keberatan sudah diajukan")
+	case !c.appealDeadline.IsZero() && !c.now().Before(c.appealDeadline):
+		return reject(ErrWrongPhase, "masa keberatan telah berakhir pada %s", wib.Format(c.appealDeadline))
+	case !c.appealOpen:
+		return reject(ErrWrongPhase, "keberatan dapat diajukan setelah hasil penilaian Anda terima")
 	}
 	if len(strings.TrimSpace(in.Reasons)) < 20 {
 		return reject(ErrInvalid, "reasons: jelaskan alasan keberatan (minimal 20 karakter)")
@@ -332,6 +366,9 @@ func (c *cycle) validateDecision(in DecideAppealInput) error {
 	}
 	if !c.appealFiled || c.appealDecided {
 		return reject(ErrWrongPhase, "tidak ada keberatan yang menunggu keputusan")
+	}
+	if c.isRater(in.Actor.NIP) || c.isRater(in.Actor.OnBehalfOf) {
+		return reject(ErrForbidden, "pejabat yang memberi penilaian tidak dapat memutus keberatan atasnya")
 	}
 	switch in.Decision {
 	case AppealUphold:
@@ -382,8 +419,52 @@ func (c *cycle) validateReassign(in ReassignInput) error {
 		return reject(ErrInvalid, "atasan_nip: atasan pejabat penilai harus orang lain dari pejabat penilai")
 	case pen == c.in.Penilai.NIP && ata == c.in.Atasan.NIP:
 		return reject(ErrInvalid, "penilai_nip/atasan_nip: sama dengan yang sekarang, tidak ada yang diubah")
-	case c.appealFiled && !c.appealDecided && ata == c.ratedBy:
+	case c.appealFiled && !c.appealDecided && c.isRater(ata):
 		return reject(ErrInvalid, "atasan_nip: pejabat yang memberi penilaian tidak dapat memutus keberatan atasnya")
+	}
+	return nil
+}
+
+// isRater tells whether nip rated this year, in person or as Plt/Plh.
+func (c *cycle) isRater(nip string) bool {
+	return nip != "" && slices.Contains(c.raters, nip)
+}
+
+func (c *cycle) validateSetPlan(in SetPlanInput) error {
+	if err := c.checkRequest(in.Request, activities.RoleHR, ""); err != nil {
+		return err
+	}
+	if c.phase != PhasePlanning || c.planState == planApproved {
+		return reject(ErrWrongPhase, "SKP sudah ditetapkan")
+	}
+	if due := c.deadlines[DeadlinePlan]; c.now().Before(due) {
+		return reject(ErrWrongPhase, "pengelola kinerja dapat menyusun dan menetapkan SKP setelah batas waktu penyusunan SKP (%s) terlewati",
+			wib.Format(due))
+	}
+	if err := in.Plan.Validate(); err != nil {
+		return reject(ErrInvalid, "%s", err.Error())
+	}
+	return nil
+}
+
+// maxCloseNotes bounds the notes of a closed year.
+const maxCloseNotes = 2000
+
+func (c *cycle) validateCloseYear(in CloseYearInput) error {
+	if err := c.checkRequest(in.Request, activities.RoleHR, ""); err != nil {
+		return err
+	}
+	if !c.trustworthy() {
+		return reject(ErrWrongPhase, "tahun kinerja ini dimulai sebelum penutupan oleh pengelola kinerja tersedia")
+	}
+	if c.ended() || c.posted {
+		return reject(ErrWrongPhase, "tahun kinerja sudah berakhir")
+	}
+	if _, ok := CloseReasons[in.Reason]; !ok {
+		return reject(ErrInvalid, "reason: harus salah satu dari pensiun, meninggal, pindah_keluar, duplikat")
+	}
+	if utf8.RuneCountInString(in.Notes) > maxCloseNotes {
+		return reject(ErrInvalid, "notes: paling banyak %d karakter", maxCloseNotes)
 	}
 	return nil
 }
