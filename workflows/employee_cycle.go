@@ -185,13 +185,6 @@ func (c *cycle) setup(ctx workflow.Context) error {
 		}
 	})
 	if c.trustworthy() {
-		resume := workflow.GetSignalChannel(ctx, SignalResume)
-		workflow.Go(ctx, func(ctx workflow.Context) {
-			for {
-				resume.Receive(ctx, nil)
-				c.resumeAsked = true
-			}
-		})
 		workflow.Go(ctx, c.writeSteps)
 	}
 	for _, h := range c.handlers() {
@@ -323,21 +316,27 @@ func (c *cycle) evaluation(ctx workflow.Context) {
 // delivered at dialog_due (at the earliest minDialogTime after a late rating).
 func (c *cycle) dialog(ctx workflow.Context) {
 	emp := c.in.Employee
-	overdueTask := TaskDialogOverdue
+	overdueTask, title := TaskDialogOverdue, "Dialog kinerja "+emp.Name+" belum selesai melewati batas waktu"
+	deliveredBy := c.dateOf(DeadlineDialog)
 	var giveUp func() time.Time
 	if c.trustworthy() {
-		overdueTask = "" // an escalation by notice: the task would outlive its reason at the same moment
-		giveUp = func() time.Time { return latest(c.deadlines[DeadlineDialog], c.ratedAt.Add(minDialogTime)) }
+		overdueTask = "" // an escalation by notice: a task would outlive its reason when the result is delivered
+		deliveredBy = func() time.Time { return latest(c.deadlines[DeadlineDialog], c.ratedAt.Add(minDialogTime)) }
+		giveUp = deliveredBy
 	}
-	c.waitFor(ctx, DeadlineDialog, func() bool {
-		return c.acknowledged || (c.dialogRecorded && !workflow.Now(ctx).Before(c.deadlines[DeadlineDialog]))
+	escalated := c.waitFor(ctx, DeadlineDialog, func() bool {
+		return c.acknowledged || (c.dialogRecorded && !workflow.Now(ctx).Before(deliveredBy()))
 	},
 		func() (string, string, string) {
 			if c.dialogRecorded {
 				return activities.RolePegawai, emp.NIP, "Konfirmasi penerimaan hasil penilaian"
 			}
 			return activities.RolePenilai, c.in.Penilai.NIP, "Laksanakan dialog kinerja dengan " + emp.Name
-		}, overdueTask, "Dialog kinerja "+emp.Name+" belum selesai melewati batas waktu", giveUp)
+		}, overdueTask, title, giveUp)
+	if c.trustworthy() && !escalated && !c.closed && !c.dialogRecorded {
+		// Gave up at the deadline itself: the atasan and HR still hear that no dialog was held.
+		c.escalate(ctx, DeadlineDialog, c.deadlines[DeadlineDialog], "", title)
+	}
 }
 
 // 5. Keberatan: the window runs from the result's receipt; an undecided appeal goes to HR after the SLA.
@@ -452,15 +451,15 @@ func latest(a, b time.Time) time.Time {
 // waitFor waits until done, reminding whoever holds the step ReminderLead before the deadline and,
 // once it passes, escalating to the atasan and HR (opening overdueTask for both when given). A
 // deadline HR moves later re-arms the reminder and the escalation. With giveUp set, it stops
-// waiting at that date; it always stops when HR closes the year.
+// waiting at that date; it always stops when HR closes the year. It tells whether it escalated.
 func (c *cycle) waitFor(ctx workflow.Context, name DeadlineName, done func() bool,
-	holder func() (role, nip, title string), overdueTask, overdueTitle string, giveUp func() time.Time) {
+	holder func() (role, nip, title string), overdueTask, overdueTitle string, giveUp func() time.Time) (escalated bool) {
 	remindedFor, escalatedFor := time.Time{}, time.Time{}
 	for !done() && !c.closed {
 		due := c.deadlines[name]
 		now := workflow.Now(ctx)
 		if giveUp != nil && !now.Before(giveUp()) {
-			return
+			break
 		}
 		remindAt := due.Add(-c.in.ReminderLead)
 		if now.Before(due) && !now.Before(remindAt) && !remindedFor.Equal(due) {
@@ -496,6 +495,7 @@ func (c *cycle) waitFor(ctx workflow.Context, name DeadlineName, done func() boo
 			_ = workflow.Await(ctx, cond)
 		}
 	}
+	return !escalatedFor.IsZero()
 }
 
 func (c *cycle) escalate(ctx workflow.Context, name DeadlineName, due time.Time, overdueTask, title string) {
@@ -629,7 +629,7 @@ func (c *cycle) writeSteps(ctx workflow.Context) {
 
 // write applies one step, however long it takes. A step whose write keeps failing blocks the year:
 // HR sees why (projection, task, email) and the write is tried again every blockedRetryEvery or on
-// SignalResume, until it lands and the year goes on.
+// UpdateResume, until it lands and the year goes on.
 func (c *cycle) write(ctx workflow.Context, st activities.Step) {
 	actx := workflow.WithActivityOptions(ctx, stepOptions)
 	mctx := workflow.WithActivityOptions(ctx, markOptions)

@@ -40,13 +40,12 @@ const (
 	UpdateSetPlan = "set-plan"
 	// UpdateCloseYear is HR's: the year ends early (retirement, death, transfer out, duplicate).
 	UpdateCloseYear = "close-year"
+	// UpdateResume is HR's: a year blocked on a step that could not be written tries it again now.
+	UpdateResume = "resume"
 )
 
 // SignalMoveDeadline carries a MoveDeadline: HR moved a cycle deadline.
 const SignalMoveDeadline = "move-deadline"
-
-// SignalResume asks a year blocked on a step that could not be written to try again now.
-const SignalResume = "resume"
 
 // QueryStatus returns the Status.
 const QueryStatus = "status"
@@ -260,6 +259,8 @@ var CloseReasons = map[string]string{
 	CloseMovedOut:  "pindah ke luar instansi",
 	CloseDuplicate: "pendaftaran ganda",
 }
+
+type ResumeInput struct{ Request }
 
 type CloseYearInput struct {
 	Request

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"os"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -66,6 +67,9 @@ type harness struct {
 	rejected map[string]error // by request id
 	accepted map[string]Status
 	marks    []activities.Blocked // MarkBlocked calls
+	// hook, when set, runs inside ApplyStep before the write "commits"; an error fails the write.
+	hook                  func(activities.Step) error
+	inFlight, maxInFlight int
 }
 
 func newHarness(t *testing.T) *harness {
@@ -78,8 +82,21 @@ func newHarness(t *testing.T) *harness {
 	env.OnActivity(a.ApplyStep, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, st activities.Step) (activities.StepResult, error) {
 			h.mu.Lock()
+			h.inFlight++
+			h.maxInFlight = max(h.maxInFlight, h.inFlight)
+			hook := h.hook
+			h.mu.Unlock()
+			var err error
+			if hook != nil {
+				err = hook(st)
+			}
+			h.mu.Lock()
 			defer h.mu.Unlock()
-			h.steps = append(h.steps, st)
+			h.inFlight--
+			if err != nil {
+				return activities.StepResult{}, err
+			}
+			h.steps = append(h.steps, st) // in the order the writes commit
 			return activities.StepResult{EmailKeys: []string{st.Key + "/mail"}}, nil
 		})
 	env.OnActivity(a.DeliverEmails, mock.Anything, mock.Anything).Return(nil)
@@ -110,37 +127,9 @@ func (h *harness) at(after time.Duration, name string, actor Actor, reqID string
 	}, after)
 }
 
+// setRequest sets the Request every update input embeds.
 func setRequest(in any, r Request) {
-	switch v := in.(type) {
-	case *SubmitPlanInput:
-		v.Request = r
-	case *ApprovePlanInput:
-		v.Request = r
-	case *ReturnPlanInput:
-		v.Request = r
-	case *ReportRealisasiInput:
-		v.Request = r
-	case *GiveFeedbackInput:
-		v.Request = r
-	case *RateInput:
-		v.Request = r
-	case *ScheduleDialogInput:
-		v.Request = r
-	case *RecordDialogInput:
-		v.Request = r
-	case *AcknowledgeInput:
-		v.Request = r
-	case *FileAppealInput:
-		v.Request = r
-	case *DecideAppealInput:
-		v.Request = r
-	case *ConfirmFollowUpInput:
-		v.Request = r
-	case *ReassignInput:
-		v.Request = r
-	default:
-		panic("unknown update input")
-	}
+	reflect.ValueOf(in).Elem().FieldByName("Request").Set(reflect.ValueOf(r))
 }
 
 func (h *harness) run(in EmployeeCycleInput) Status {

@@ -188,6 +188,14 @@ func (c *cycle) handlers() []updateHandler {
 				PlanSet: &activities.PlanSubmitted{Version: c.planVersion, Plan: in.Plan}},
 				[]string{TaskDraftPlan, TaskReviewPlan, TaskPlanOverdue})
 		}},
+		{UpdateResume, c.validateResume, func(ctx workflow.Context, in ResumeInput) (Status, error) {
+			if err := c.validateResume(in); err != nil {
+				return Status{}, err
+			}
+			c.begin(in.Request)
+			c.resumeAsked = true
+			return c.status(), nil
+		}},
 		{UpdateCloseYear, c.validateCloseYear, func(ctx workflow.Context, in CloseYearInput) (Status, error) {
 			if err := c.validateCloseYear(in); err != nil {
 				return Status{}, err
@@ -465,6 +473,16 @@ func (c *cycle) validateCloseYear(in CloseYearInput) error {
 	}
 	if utf8.RuneCountInString(in.Notes) > maxCloseNotes {
 		return reject(ErrInvalid, "notes: paling banyak %d karakter", maxCloseNotes)
+	}
+	return nil
+}
+
+func (c *cycle) validateResume(in ResumeInput) error {
+	if err := c.checkRequest(in.Request, activities.RoleHR, ""); err != nil {
+		return err
+	}
+	if c.blocked == "" {
+		return reject(ErrWrongPhase, "tahun kinerja ini tidak sedang terhenti")
 	}
 	return nil
 }
