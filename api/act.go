@@ -56,6 +56,15 @@ func stepInput(update string) (any, *workflows.Request) {
 	case workflows.UpdateReassign:
 		in := &workflows.ReassignInput{}
 		return in, &in.Request
+	case workflows.UpdateSetPlan:
+		in := &workflows.SetPlanInput{}
+		return in, &in.Request
+	case workflows.UpdateCloseYear:
+		in := &workflows.CloseYearInput{}
+		return in, &in.Request
+	case workflows.UpdateResume:
+		in := &workflows.ResumeInput{}
+		return in, &in.Request
 	}
 	return nil, nil
 }
@@ -70,7 +79,8 @@ func stepRole(update string) (access.Role, bool) {
 		return access.Penilai, true
 	case workflows.UpdateDecideAppeal:
 		return access.Atasan, true
-	case workflows.UpdateConfirmFollowUp, workflows.UpdateReassign:
+	case workflows.UpdateConfirmFollowUp, workflows.UpdateReassign, workflows.UpdateSetPlan, workflows.UpdateCloseYear,
+		workflows.UpdateResume:
 		return access.HR, true
 	}
 	return "", false

@@ -83,6 +83,9 @@ var stepOwners = map[string][]azRole{
 	workflows.UpdateDecideAppeal:    {rAtasan},
 	workflows.UpdateConfirmFollowUp: {rHRRegion, rHRScoped},
 	workflows.UpdateReassign:        {rHRRegion, rHRScoped},
+	workflows.UpdateSetPlan:         {rHRRegion, rHRScoped},
+	workflows.UpdateCloseYear:       {rHRRegion, rHRScoped},
+	workflows.UpdateResume:          {rHRRegion, rHRScoped},
 }
 
 type azEnv struct {
@@ -676,7 +679,8 @@ func TestAuthz(t *testing.T) {
 	for _, u := range []string{workflows.UpdateSubmitPlan, workflows.UpdateApprovePlan, workflows.UpdateReturnPlan,
 		workflows.UpdateReportRealisasi, workflows.UpdateGiveFeedback, workflows.UpdateRate, workflows.UpdateScheduleDialog,
 		workflows.UpdateRecordDialog, workflows.UpdateAcknowledge, workflows.UpdateFileAppeal, workflows.UpdateDecideAppeal,
-		workflows.UpdateConfirmFollowUp, workflows.UpdateReassign} {
+		workflows.UpdateConfirmFollowUp, workflows.UpdateReassign, workflows.UpdateSetPlan, workflows.UpdateCloseYear,
+		workflows.UpdateResume} {
 		if _, ok := stepOwners[u]; !ok {
 			t.Errorf("step %s is not in the authorisation table", u)
 		}

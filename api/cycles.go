@@ -389,15 +389,18 @@ func (s *Server) progress(c *gin.Context) {
 		return
 	}
 	byPhase := map[string]int{}
-	final := 0
+	final, blocked := 0, 0
 	for _, en := range ens {
 		byPhase[en.Phase]++
 		if en.ResultFinal {
 			final++
 		}
+		if en.Blocked != "" {
+			blocked++
+		}
 	}
 	c.JSON(http.StatusOK, gin.H{"cycle": cycleJSON(cy), "enrolled": len(ens), "by_phase": byPhase,
-		"results_final": final, "employees": ens})
+		"results_final": final, "blocked": blocked, "employees": ens})
 }
 
 // reassignCycle moves every running year in the caller's HR scope whose pejabat penilai or atasan

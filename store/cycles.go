@@ -84,6 +84,10 @@ type Enrolment struct {
 	ResultFinal bool      `json:"result_final"`
 	UpdatedAt   time.Time `json:"updated_at"`
 	UnitID      string    `json:"unit_id"` // the employee's unit today (HR scope is checked against it)
+	// Blocked is why the year cannot go on (a step its workflow cannot write); empty when it can.
+	Blocked string `json:"blocked,omitempty"`
+	// ClosedReason is set when HR closed the year early.
+	ClosedReason string `json:"closed_reason,omitempty"`
 }
 
 // Enrol records the enrolment; false when the employee was already enrolled.
@@ -95,7 +99,8 @@ func (s *Store) Enrol(ctx context.Context, e Enrolment) (bool, error) {
 }
 
 const enrolmentColumns = `ec.cycle_id, ec.nip, e.name, ec.workflow_id, ec.penilai_nip, coalesce(ec.atasan_nip, ''),
-	ec.phase, coalesce(ec.predikat, ''), ec.result_final, ec.updated_at, e.unit_id`
+	ec.phase, coalesce(ec.predikat, ''), ec.result_final, ec.updated_at, e.unit_id,
+	coalesce(ec.blocked_reason, ''), coalesce(ec.closed_reason, '')`
 
 func (s *Store) Enrolment(ctx context.Context, cycleID int64, nip string) (Enrolment, error) {
 	rows, err := s.Pool.Query(ctx, `SELECT `+enrolmentColumns+` FROM employee_cycles ec JOIN employees e ON e.nip = ec.nip

@@ -220,7 +220,7 @@ func Act(c Caller, t Target, role Role) (Acting, Decision) {
 			return Acting{NIP: d.Principal, OnBehalfOf: c.NIP, HR: me.HR, Delegation: d.ID}, Allow
 		}
 	case HR:
-		if me.HR {
+		if me.HR && c.NIP != t.NIP { // nobody acts on their own year as HR
 			return me, Allow
 		}
 	}

@@ -107,6 +107,8 @@ func TestAct(t *testing.T) {
 			Pegawai: hidden, Penilai: hidden, Atasan: hidden, HR: hidden}},
 		{"HR in scope who is also the penilai", Caller{NIP: nipPenilai, HR: true, HRScope: "dinas-x", Now: now}, target, map[Role]want{
 			Pegawai: forbidden, Penilai: allow(Acting{NIP: nipPenilai, HR: true}), Atasan: forbidden, HR: allow(Acting{NIP: nipPenilai, HR: true})}},
+		{"HR on their own year", Caller{NIP: nipPegawai, HR: true, Now: now}, target, map[Role]want{
+			Pegawai: allow(Acting{NIP: nipPegawai, HR: true}), Penilai: forbidden, Atasan: forbidden, HR: forbidden}},
 		{"HR scoped below the employee's unit", hr("seksi-1"), target, map[Role]want{
 			Pegawai: hidden, Penilai: hidden, Atasan: hidden, HR: hidden}},
 	} {
