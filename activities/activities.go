@@ -167,12 +167,23 @@ func (w *stepWriter) writeNotices(ctx context.Context) error {
 	return nil
 }
 
-// notify renders and enqueues one email per recipient; HR means every HR user.
+// hrInScope selects the HR users whose scope holds the employee $1 (region-wide HR, and HR of the
+// employee's unit or any unit above it), never the employee themselves.
+const hrInScope = `WITH RECURSIVE up AS (
+		SELECT u.id, u.parent_id FROM org_units u JOIN employees e ON e.unit_id = u.id WHERE e.nip = $1
+		UNION
+		SELECT p.id, p.parent_id FROM org_units p JOIN up ON p.id = up.parent_id
+	)
+	SELECT nip, name, email FROM employees
+	WHERE is_hr AND nip <> $1 AND (hr_scope_unit_id IS NULL OR hr_scope_unit_id IN (SELECT id FROM up))
+	ORDER BY nip`
+
+// notify renders and enqueues one email per recipient; HR means the HR users whose scope holds the employee.
 func (w *stepWriter) notify(ctx context.Context, tag, role, nip string, kind email.NoticeKind, title string, due *time.Time, detail string) error {
 	var rows pgx.Rows
 	var err error
 	if role == RoleHR {
-		rows, err = w.tx.Query(ctx, `SELECT nip, name, email FROM employees WHERE is_hr ORDER BY nip`)
+		rows, err = w.tx.Query(ctx, hrInScope, w.st.NIP)
 	} else {
 		rows, err = w.tx.Query(ctx, `SELECT nip, name, email FROM employees WHERE nip = $1`, nip)
 	}

@@ -157,3 +157,48 @@ func TestMarkBlockedShowsAlertsOnceAndClears(t *testing.T) {
 		t.Errorf("marking a year without its row: %v", err)
 	}
 }
+
+// TestHRNoticesReachOnlyHRInScope: a task for HR is emailed to region-wide HR and HR of the
+// employee's unit or a unit above it, never to HR of another subtree.
+func TestHRNoticesReachOnlyHRInScope(t *testing.T) {
+	pool := testenv.DB(t)
+	st := &store.Store{Pool: pool}
+	cycle := seed(t, st)
+	ctx := context.Background()
+	const (
+		nipHRDinas  = "198601012010012011"
+		nipHRLain   = "198601012010012012"
+		nipHRBidang = "198601012010012013"
+	)
+	hrOf := func(nip, unit, scope string) store.Employee {
+		return store.Employee{NIP: nip, Name: "HR " + scope, Email: nip + "@contoh.go.id", Status: "PNS", UnitID: unit,
+			PositionID: "staf", SuperiorNIP: nipHead, IsHR: true, HRScopeUnitID: scope}
+	}
+	if err := st.ImportOrg(ctx, store.OrgImport{
+		Units: []store.Unit{{ID: "dinas-lain", Name: "Dinas Lain"}, {ID: "bidang", Name: "Bidang", ParentID: "dinas"}},
+		Employees: []store.Employee{hrOf(nipHRDinas, "dinas", "dinas"), hrOf(nipHRLain, "dinas-lain", "dinas-lain"),
+			hrOf(nipHRBidang, "bidang", "bidang")},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	a := &activities.Activities{Pool: pool, Policy: tpp.Balangan2025}
+	if _, err := a.ApplyStep(ctx, activities.Step{Key: "wf/overdue", Seq: 1, CycleID: cycle, NIP: nipEmployee, ActorNIP: "system",
+		Action: "deadline.escalated", At: time.Now(), After: activities.Snapshot{Phase: "perencanaan"},
+		OpenTasks: []activities.TaskSpec{{Kind: "plan_overdue", Role: activities.RoleHR, Title: "SKP Budi terlambat"}}}); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := pool.Query(ctx, `SELECT split_part(to_email, '@', 1) FROM notification_outbox ORDER BY 1`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for rows.Next() {
+		var nip string
+		_ = rows.Scan(&nip)
+		got = append(got, nip)
+	}
+	want := []string{nipHR, nipHRDinas} // region-wide and the employee's own unit; not dinas-lain, not the unit below
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("HR emails went to %v, want %v", got, want)
+	}
+}
