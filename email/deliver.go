@@ -267,6 +267,7 @@ func (d *Deliverer) send(ctx context.Context, c claimed) error {
 			WHERE id = $1 AND claim_id = $2::uuid`, c.id, c.claimID, reason)
 		d.log().WarnContext(ctx, "email not delivered, giving up", "outbox_id", c.id, "error", sendErr)
 	default:
+		d.log().InfoContext(ctx, "email not delivered, will retry", "outbox_id", c.id, "attempt", c.attempts, "error", sendErr)
 		tag, err = d.Pool.Exec(bctx, `
 			UPDATE notification_outbox
 			SET status = 'pending', next_attempt_at = now() + make_interval(secs => $4), last_error = $3,
