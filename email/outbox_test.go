@@ -397,26 +397,82 @@ func keysOf(ds []Delivery) []string {
 	return out
 }
 
-// Run delivers what is enqueued while it runs and returns once its context ends.
-func TestRunDeliversAndStops(t *testing.T) {
+// Run delivers what is enqueued while it runs, woken by the insert's notification, and returns
+// once its context ends.
+func TestRunDeliversOnNotifyAndStops(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	pool := newTestDB(t)
 	f := newFakeSendGrid(t)
-	d := &Deliverer{Pool: pool, Sender: f.sender(), Poll: time.Hour} // only a notification wakes it after the first round
+	d := &Deliverer{Pool: pool, Sender: f.sender(), Poll: time.Hour} // after its first round only a notification wakes it
 	done := make(chan struct{})
 	go func() { defer close(done); d.Run(ctx) }()
 
+	// Enqueue once the loop listens, so the mail does not depend on the first round.
+	waitUntil(t, done, func() bool {
+		var n int
+		require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity
+			WHERE datname = current_database() AND query = 'LISTEN notification_outbox'`).Scan(&n))
+		return n == 1
+	})
 	_, err := Enqueue(ctx, pool, testMessage("live"))
 	require.NoError(t, err)
-	for entry(t, pool, "live").Status != StatusSent {
+	waitUntil(t, done, func() bool { return entry(t, pool, "live").Status == StatusSent })
+	cancel()
+	<-done
+	calls, _, _, _ := f.snapshot()
+	assert.Equal(t, 1, calls)
+}
+
+// waitUntil polls cond while the loop behind done runs; the test's own timeout bounds it.
+func waitUntil(t *testing.T, done <-chan struct{}, cond func() bool) {
+	t.Helper()
+	for !cond() {
 		select {
 		case <-done:
 			t.Fatal("Run returned early")
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
-	cancel()
-	<-done
-	calls, _, _, _ := f.snapshot()
-	assert.Equal(t, 1, calls)
+}
+
+// blockingSender holds every send until released, to let a claim expire mid-send.
+type blockingSender struct {
+	started chan struct{}
+	release chan struct{}
+}
+
+func (b blockingSender) Send(ctx context.Context, _ Message) (string, error) {
+	close(b.started)
+	<-b.release
+	return "late-id", nil
+}
+
+// A delivery whose claim was swept records nothing: the row keeps the outcome of the delivery
+// that took it over.
+func TestSweptClaimRecordsNothing(t *testing.T) {
+	ctx := context.Background()
+	pool := newTestDB(t)
+	f := newFakeSendGrid(t)
+	_, err := Enqueue(ctx, pool, testMessage("slow"))
+	require.NoError(t, err)
+
+	slow := blockingSender{started: make(chan struct{}), release: make(chan struct{})}
+	first := make(chan error, 1)
+	go func() {
+		_, err := (&Deliverer{Pool: pool, Sender: slow}).deliverNext(ctx, nil)
+		first <- err
+	}()
+	<-slow.started
+	_, err = pool.Exec(ctx, `UPDATE notification_outbox SET claimed_at = now() - interval '1 hour'`)
+	require.NoError(t, err)
+	n, err := (&Deliverer{Pool: pool, Sender: f.sender()}).DeliverDue(ctx)
+	require.NoError(t, err)
+	require.Equal(t, 1, n)
+	close(slow.release)
+	require.NoError(t, <-first)
+
+	e := entry(t, pool, "slow")
+	assert.Equal(t, StatusSent, e.Status)
+	assert.Equal(t, "msg-1", e.ProviderMessageID, "the late delivery did not overwrite the outcome")
+	assert.Equal(t, 2, e.Attempts)
 }
