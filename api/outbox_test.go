@@ -74,7 +74,7 @@ func TestOutboxStatuses(t *testing.T) {
 	if got := first["emails"].([]any); len(got) != 2 || !ok {
 		t.Fatalf("first page: %v", first)
 	}
-	rest := get("?limit=2&before=" + strconv.FormatInt(int64(next), 10)).want(http.StatusOK, "").json()
+	rest := get("?limit=2&before="+strconv.FormatInt(int64(next), 10)).want(http.StatusOK, "").json()
 	if got := rest["emails"].([]any); len(got) != 1 || got[0].(map[string]any)["dedupe_key"] != "task/a" || rest["next_before"] != nil {
 		t.Errorf("second page: %v", rest)
 	}
