@@ -75,13 +75,11 @@ func (a *Activities) ApplyStep(ctx context.Context, st Step) (StepResult, error)
 	return res, nil
 }
 
-// DeliverEmails sends the outbox rows with these keys. A permanent refusal is not retried.
+// DeliverEmails tries the outbox rows with these keys once, now. Years started before delivery ran
+// on its own (email.Deliverer) still call it; a send failure stays on its row for the Deliverer to
+// retry or give up, so this returns only database errors and never holds a year open on email.
 func (a *Activities) DeliverEmails(ctx context.Context, keys []string) error {
-	err := email.Deliver(ctx, a.Pool, a.Sender, keys)
-	if errors.Is(err, email.ErrPermanent) {
-		return temporal.NewNonRetryableApplicationError(err.Error(), "email_permanent", err)
-	}
-	return err
+	return email.Deliver(ctx, a.Pool, a.Sender, keys)
 }
 
 // ErrBadStep is the error type of a step that can never be written as it is: retrying would not help.

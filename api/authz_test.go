@@ -552,6 +552,12 @@ func azCases() []azCase {
 		return gate(pastAuthz)(r)
 	}})
 	add(azCase{route: "GET /api/dev/outbox", req: get("/api/dev/outbox"), want: gate(ok(200), rHRRegion, rAdmin)})
+	add(azCase{route: "GET /api/outbox", req: get("/api/outbox?status=pending&limit=5"), want: gate(azWant{status: 200,
+		check: func(t *testing.T, _ *azEnv, res azResp) {
+			if _, ok := res.json(t)["emails"].([]any); !ok || strings.Contains(string(res.body), "token=") {
+				t.Errorf("outbox statuses: %s", res.body)
+			}
+		}}, rHRRegion, rAdmin)})
 	add(azCase{route: "GET /api/audit/export", want: gate(ok(200), rHRRegion, rAdmin), req: func(e *azEnv, r azRole) azReq {
 		d := e.now.Format(time.DateOnly)
 		return azReq{method: "GET", path: "/api/audit/export?from=" + d + "&to=" + d, role: r}

@@ -17,7 +17,6 @@ import (
 	"github.com/gin-gonic/gin"
 	"go.temporal.io/sdk/client"
 
-	"github.com/kinerja/platform/email"
 	"github.com/kinerja/platform/store"
 )
 
@@ -32,8 +31,6 @@ type Server struct {
 	SecureCookies bool
 	// PublicURL is where people reach the site, for links in emails (password reset).
 	PublicURL string
-	// Mailer sends password-reset emails; nil leaves them in the outbox (the dev inbox).
-	Mailer email.Sender
 	// Now is the clock for sessions, lockouts, links and delegations; nil means time.Now.
 	Now func() time.Time
 	// OIDC is the single sign-on provider (api/oidc.go); nil turns SSO off: its routes answer 404.
@@ -67,7 +64,11 @@ func (s *Server) Handler() http.Handler {
 	org.POST("/cycles", s.createCycle)
 	a.GET("/cycles/:cycle", s.requireHROrAdmin, s.getCycle)
 	org.PUT("/cycles/:cycle/deadlines/:name", s.moveDeadline)
-	org.GET("/dev/outbox", s.outbox)
+	org.GET("/outbox", s.deliveries) // message statuses, never bodies: api/outbox.go
+	if s.DevAuth {
+		// The dev inbox shows whole emails, reset links included: it exists only in dev mode.
+		org.GET("/dev/outbox", s.outbox)
+	}
 	org.GET("/audit/export", s.exportAudit) // api/audit.go
 	hr := a.Group("", s.requireHR)
 	hr.POST("/cycles/:cycle/enrol", s.enrol)            // employees in scope only

@@ -11,4 +11,7 @@ type Message struct {
 	Text       string            // text/plain body
 	HTML       string            // text/html body
 	CustomArgs map[string]string // passed to SendGrid custom_args (dedupe_key is always included)
+	// Secret marks a body that holds a secret (a password-reset link): it is blanked once the row is
+	// sent or failed, and only the dev inbox ever shows it.
+	Secret bool
 }

@@ -13,9 +13,14 @@ import (
 
 // Outbox row states (the table's CHECK allows only these).
 const (
-	StatusPending = "pending"
+	StatusPending = "pending" // queued: waiting for its first attempt or, after a failure, its next one
+	StatusSending = "sending" // claimed by a delivery; swept back to pending if that delivery died
 	StatusSent    = "sent"
+	StatusFailed  = "failed" // permanently refused, or out of attempts; never retried
 )
+
+// Statuses lists every status, in the order a message goes through them.
+var Statuses = []string{StatusPending, StatusSending, StatusSent, StatusFailed}
 
 // DB is satisfied by pgx.Tx, *pgxpool.Pool and *pgx.Conn, so Enqueue can join the caller's transaction.
 type DB interface {
@@ -38,17 +43,17 @@ func Enqueue(ctx context.Context, db DB, m Message) (inserted bool, err error) {
 		return false, fmt.Errorf("email: enqueue %s: %w", m.DedupeKey, err)
 	}
 	tag, err := db.Exec(ctx, `
-		INSERT INTO notification_outbox (dedupe_key, to_email, to_name, subject, body_text, body_html, custom_args)
-		VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)
+		INSERT INTO notification_outbox (dedupe_key, to_email, to_name, subject, body_text, body_html, custom_args, secret)
+		VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8)
 		ON CONFLICT (dedupe_key) DO NOTHING`,
-		m.DedupeKey, m.ToEmail, m.ToName, m.Subject, m.Text, m.HTML, string(raw))
+		m.DedupeKey, m.ToEmail, m.ToName, m.Subject, m.Text, m.HTML, string(raw), m.Secret)
 	if err != nil {
 		return false, fmt.Errorf("email: enqueue %s: %w", m.DedupeKey, err)
 	}
 	return tag.RowsAffected() == 1, nil
 }
 
-// OutboxEntry is one outbox row, for the dev inbox and for operators.
+// OutboxEntry is one whole outbox row, bodies included: for the dev inbox only (see Delivery).
 type OutboxEntry struct {
 	ID int64
 	Message
@@ -66,7 +71,7 @@ func ListOutbox(ctx context.Context, db DB, status string, limit int) ([]OutboxE
 		limit = 100
 	}
 	rows, err := db.Query(ctx, `
-		SELECT id, dedupe_key, to_email, to_name, subject, body_text, body_html, custom_args,
+		SELECT id, dedupe_key, to_email, to_name, subject, body_text, body_html, custom_args, secret,
 		       status, attempts, coalesce(last_error, ''), coalesce(provider_message_id, ''), created_at, sent_at
 		FROM notification_outbox
 		WHERE $1 = '' OR status = $1
@@ -77,12 +82,67 @@ func ListOutbox(ctx context.Context, db DB, status string, limit int) ([]OutboxE
 	}
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (OutboxEntry, error) {
 		var e OutboxEntry
-		err := r.Scan(&e.ID, &e.DedupeKey, &e.ToEmail, &e.ToName, &e.Subject, &e.Text, &e.HTML, &e.CustomArgs,
+		err := r.Scan(&e.ID, &e.DedupeKey, &e.ToEmail, &e.ToName, &e.Subject, &e.Text, &e.HTML, &e.CustomArgs, &e.Secret,
 			&e.Status, &e.Attempts, &e.LastError, &e.ProviderMessageID, &e.CreatedAt, &e.SentAt)
 		return e, err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("email: list outbox: %w", err)
+	}
+	return out, nil
+}
+
+// Delivery is what HR sees of one message: where it is in delivery and why it failed, never its
+// body, and no subject for a message with a secret body.
+type Delivery struct {
+	ID            int64      `json:"id"`
+	DedupeKey     string     `json:"dedupe_key"`
+	Kind          string     `json:"kind"` // custom_args.kind: task, reminder, password_reset, ...
+	ToName        string     `json:"to_name"`
+	ToEmail       string     `json:"to_email"`
+	Subject       string     `json:"subject,omitempty"`
+	Status        string     `json:"status"`
+	Attempts      int        `json:"attempts"`
+	LastError     string     `json:"last_error,omitempty"`
+	LastAttemptAt *time.Time `json:"last_attempt_at"`
+	NextAttemptAt *time.Time `json:"next_attempt_at,omitempty"` // pending only
+	CreatedAt     time.Time  `json:"created_at"`
+	SentAt        *time.Time `json:"sent_at,omitempty"`
+	FailedAt      *time.Time `json:"failed_at,omitempty"`
+}
+
+// DeliveryPage selects deliveries newest first: Status "" means all, Before (an id) continues a
+// previous page, Limit bounds the page.
+type DeliveryPage struct {
+	Status string
+	Before int64
+	Limit  int
+}
+
+// ListDeliveries returns one page of message statuses.
+func ListDeliveries(ctx context.Context, db DB, p DeliveryPage) ([]Delivery, error) {
+	if p.Limit <= 0 {
+		p.Limit = 50
+	}
+	rows, err := db.Query(ctx, `
+		SELECT id, dedupe_key, coalesce(custom_args->>'kind', ''), to_name, to_email,
+		       CASE WHEN secret THEN '' ELSE subject END, status, attempts, coalesce(last_error, ''),
+		       last_attempt_at, CASE WHEN status = 'pending' THEN next_attempt_at END, created_at, sent_at, failed_at
+		FROM notification_outbox
+		WHERE ($1 = '' OR status = $1) AND ($2 = 0 OR id < $2)
+		ORDER BY id DESC
+		LIMIT $3`, p.Status, p.Before, p.Limit)
+	if err != nil {
+		return nil, fmt.Errorf("email: list deliveries: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Delivery, error) {
+		var d Delivery
+		err := r.Scan(&d.ID, &d.DedupeKey, &d.Kind, &d.ToName, &d.ToEmail, &d.Subject, &d.Status, &d.Attempts,
+			&d.LastError, &d.LastAttemptAt, &d.NextAttemptAt, &d.CreatedAt, &d.SentAt, &d.FailedAt)
+		return d, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("email: list deliveries: %w", err)
 	}
 	return out, nil
 }

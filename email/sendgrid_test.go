@@ -60,8 +60,9 @@ type fakeSendGrid struct {
 	mu       sync.Mutex
 	calls    int
 	accepted []received
-	status   int           // when set, answer valid requests with this status instead of 202
-	delay    time.Duration // wait before answering (or until the client gives up)
+	status   int            // when set, answer valid requests with this status instead of 202
+	reject   map[string]int // recipient address -> status to answer instead of 202
+	delay    time.Duration  // wait before answering (or until the client gives up)
 }
 
 func newFakeSendGrid(t *testing.T) *fakeSendGrid {
@@ -85,6 +86,16 @@ func (f *fakeSendGrid) set(status int, delay time.Duration) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.status, f.delay = status, delay
+}
+
+// rejectTo makes the fake answer status to every valid request addressed to addr.
+func (f *fakeSendGrid) rejectTo(addr string, status int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.reject == nil {
+		f.reject = map[string]int{}
+	}
+	f.reject[addr] = status
 }
 
 func writeErrors(w http.ResponseWriter, status int, errs []sgError) {
@@ -122,6 +133,15 @@ func (f *fakeSendGrid) handle(w http.ResponseWriter, r *http.Request) {
 		writeErrors(w, http.StatusBadRequest, errs)
 		return
 	}
+	f.mu.Lock()
+	for _, p := range body.Personalizations {
+		for _, to := range p.To {
+			if st, ok := f.reject[to.Email]; ok {
+				status = st
+			}
+		}
+	}
+	f.mu.Unlock()
 	if status != 0 {
 		writeErrors(w, status, []sgError{{Message: http.StatusText(status)}})
 		return

@@ -337,7 +337,9 @@ func TestEmployeeGoesThroughTheWholeYear(t *testing.T) {
 	}
 
 	// Emails: every task and notice went out once through SendGrid, in Bahasa Indonesia.
-	waitFor(t, func() bool { return e.count(`SELECT count(*) FROM notification_outbox WHERE status = 'pending'`) == 0 })
+	waitFor(t, func() bool {
+		return e.count(`SELECT count(*) FROM notification_outbox WHERE status IN ('pending', 'sending')`) == 0
+	})
 	sent := e.count(`SELECT count(*) FROM notification_outbox WHERE status = 'sent'`)
 	sink.mu.Lock()
 	defer sink.mu.Unlock()

@@ -54,6 +54,9 @@ type Platform struct {
 	worker sdkworker.Worker
 	server *http.Server
 	served chan error
+	// stopDelivery ends the outbox's delivery loop; delivered closes once it has returned.
+	stopDelivery context.CancelFunc
+	delivered    chan struct{}
 }
 
 // Start connects, migrates, starts the worker and the HTTP server, and returns once all listen.
@@ -90,9 +93,6 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 	}
 	srv := &api.Server{Store: &store.Store{Pool: pool}, Temporal: tc, DevAuth: cfg.DevAuth,
 		SecureCookies: !cfg.DevAuth, PublicURL: cfg.PublicURL}
-	if cfg.SendGrid != nil {
-		srv.Mailer = cfg.SendGrid // never a typed nil: a nil Mailer keeps emails in the outbox
-	}
 	if cfg.OIDC.Enabled() {
 		// An unreachable provider only logs: discovery is retried on the first SSO login.
 		if srv.OIDC, err = api.NewOIDC(ctx, cfg.OIDC, cfg.PublicURL); err != nil {
@@ -113,6 +113,7 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 		Addr: ln.Addr().String(), Pool: pool, Temporal: tc, worker: w, served: make(chan error, 1),
 		server: &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second},
 	}
+	p.startDelivery(ctx, cfg, log)
 	if cfg.TLSCertFile != "" && cfg.TLSKeyFile != "" {
 		p.server.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
 		go func() { p.served <- p.server.ServeTLS(ln, cfg.TLSCertFile, cfg.TLSKeyFile) }()
@@ -144,7 +145,29 @@ func (p *Platform) Stop(ctx context.Context) error {
 		err = errors.Join(err, serr)
 	}
 	p.worker.Stop()
+	p.stopDelivery()
+	select {
+	case <-p.delivered: // in-flight sends recorded
+	case <-ctx.Done():
+		err = errors.Join(err, ctx.Err())
+	}
 	p.Temporal.Close()
 	p.Pool.Close()
 	return err
+}
+
+// startDelivery runs the outbox's delivery loop beside the worker: the years never wait on email.
+// Without SendGrid there is none and emails stay in the outbox (the dev inbox).
+func (p *Platform) startDelivery(ctx context.Context, cfg Config, log *slog.Logger) {
+	dctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	p.stopDelivery, p.delivered = cancel, make(chan struct{})
+	if cfg.SendGrid == nil {
+		close(p.delivered)
+		return
+	}
+	d := &email.Deliverer{Pool: p.Pool, Sender: cfg.SendGrid, Logger: log.With("component", "email")}
+	go func() {
+		defer close(p.delivered)
+		d.Run(dctx)
+	}()
 }
