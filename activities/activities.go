@@ -106,6 +106,8 @@ type stepWriter struct {
 	cycleName   string
 	subjectName string
 	emailKeys   []string
+	// alertHR emails HR at once instead of leaving the matter to the daily digest.
+	alertHR bool
 }
 
 func (w *stepWriter) loadContext(ctx context.Context) error {
@@ -176,8 +178,18 @@ const hrInScope = `WITH RECURSIVE up AS (
 	WHERE is_hr AND nip <> $1 AND (hr_scope_unit_id IS NULL OR hr_scope_unit_id IN (SELECT id FROM up))
 	ORDER BY nip`
 
-// notify renders and enqueues one email per recipient; HR means the HR users whose scope holds the employee.
+// notify renders and enqueues one email per recipient. HR hears of tasks and notices in its daily
+// digest (SendHRDigests) rather than one email per event; only an alert reaches the HR users whose
+// scope holds the employee at once.
 func (w *stepWriter) notify(ctx context.Context, tag, role, nip string, kind email.NoticeKind, title string, due *time.Time, detail string) error {
+	if role == RoleHR && !w.alertHR {
+		if kind == email.NoticeTask {
+			return nil // the task itself is what the digest reads
+		}
+		_, err := w.tx.Exec(ctx, `INSERT INTO hr_notices (cycle_id, subject_nip, kind, title, due_at, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6)`, w.st.CycleID, w.st.NIP, string(kind), title, due, w.st.At)
+		return err
+	}
 	var rows pgx.Rows
 	var err error
 	if role == RoleHR {

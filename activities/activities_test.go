@@ -37,15 +37,15 @@ func TestApplyStepWritesOnceAndNotifies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// One task email to the only HR user, one notice to the employee.
-	if len(first.EmailKeys) != 2 {
+	// One notice to the employee; HR's task waits for HR's daily digest.
+	if len(first.EmailKeys) != 1 {
 		t.Fatalf("email keys = %v", first.EmailKeys)
 	}
 	again, err := a.ApplyStep(ctx, step)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(again.EmailKeys) != 2 || again.EmailKeys[0] != first.EmailKeys[0] {
+	if len(again.EmailKeys) != 1 || again.EmailKeys[0] != first.EmailKeys[0] {
 		t.Errorf("retry returned %v, want %v", again.EmailKeys, first.EmailKeys)
 	}
 	counts := map[string]int{}
@@ -56,7 +56,7 @@ func TestApplyStepWritesOnceAndNotifies(t *testing.T) {
 		}
 		counts[table] = n
 	}
-	if counts["audit_log"] != 1 || counts["tasks"] != 1 || counts["notification_outbox"] != 2 {
+	if counts["audit_log"] != 1 || counts["tasks"] != 1 || counts["notification_outbox"] != 1 {
 		t.Errorf("rows after a retried step: %v", counts)
 	}
 	en, err := st.Enrolment(ctx, cycle, nipEmployee)

@@ -41,7 +41,7 @@ func (a *Activities) MarkBlocked(ctx context.Context, b Blocked) error {
 				AND kind = $3 AND done_at IS NULL`, b.CycleID, b.NIP, TaskYearBlocked, b.At)
 			return err
 		}
-		w := stepWriter{tx: tx, publicURL: a.PublicURL, st: Step{Key: b.Key + "/blocked", CycleID: b.CycleID, NIP: b.NIP,
+		w := stepWriter{tx: tx, publicURL: a.PublicURL, alertHR: true, st: Step{Key: b.Key + "/blocked", CycleID: b.CycleID, NIP: b.NIP,
 			Action: "year.blocked", At: b.At}}
 		if enrolled {
 			if err := w.loadContext(ctx); err != nil {

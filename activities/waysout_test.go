@@ -158,9 +158,10 @@ func TestMarkBlockedShowsAlertsOnceAndClears(t *testing.T) {
 	}
 }
 
-// TestHRNoticesReachOnlyHRInScope: a task for HR is emailed to region-wide HR and HR of the
-// employee's unit or a unit above it, never to HR of another subtree.
-func TestHRNoticesReachOnlyHRInScope(t *testing.T) {
+// TestHRDigestReachesOnlyHRInScope: what arrives for HR (tasks, escalations) waits for the daily
+// digest, which goes to region-wide HR and HR of the employee's unit or a unit above it, once per
+// day, never to HR of another subtree or of a unit below.
+func TestHRDigestReachesOnlyHRInScope(t *testing.T) {
 	pool := testenv.DB(t)
 	st := &store.Store{Pool: pool}
 	cycle := seed(t, st)
@@ -182,23 +183,45 @@ func TestHRNoticesReachOnlyHRInScope(t *testing.T) {
 		t.Fatal(err)
 	}
 	a := &activities.Activities{Pool: pool, Policy: tpp.Balangan2025}
+	now := time.Now()
+	due := now.Add(-time.Hour) // already overdue
 	if _, err := a.ApplyStep(ctx, activities.Step{Key: "wf/overdue", Seq: 1, CycleID: cycle, NIP: nipEmployee, ActorNIP: "system",
-		Action: "deadline.escalated", At: time.Now(), After: activities.Snapshot{Phase: "perencanaan"},
-		OpenTasks: []activities.TaskSpec{{Kind: "plan_overdue", Role: activities.RoleHR, Title: "SKP Budi terlambat"}}}); err != nil {
+		Action: "deadline.escalated", At: now.Add(-2 * time.Hour), After: activities.Snapshot{Phase: "perencanaan"},
+		OpenTasks: []activities.TaskSpec{{Kind: "plan_overdue", Role: activities.RoleHR, Title: "SKP Budi terlambat", DueAt: &due}},
+		Notices:   []activities.Notice{{Kind: "escalation", Role: activities.RoleHR, Title: "Pemantauan Budi terlambat"}}}); err != nil {
 		t.Fatal(err)
 	}
-	rows, err := pool.Query(ctx, `SELECT split_part(to_email, '@', 1) FROM notification_outbox ORDER BY 1`)
+	if n := count(t, pool, `SELECT count(*) FROM notification_outbox`); n != 0 {
+		t.Fatalf("%d emails at once; HR hears of these in the digest", n)
+	}
+	run := activities.DigestRun{Since: now.Add(-24 * time.Hour), At: now}
+	got, err := a.SendHRDigests(ctx, run)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got []string
-	for rows.Next() {
-		var nip string
-		_ = rows.Scan(&nip)
-		got = append(got, nip)
+	rows, err := pool.Query(ctx, `SELECT split_part(to_email, '@', 1), subject, body_text FROM notification_outbox ORDER BY 1`)
+	if err != nil {
+		t.Fatal(err)
 	}
-	want := []string{nipHR, nipHRDinas} // region-wide and the employee's own unit; not dinas-lain, not the unit below
-	if strings.Join(got, ",") != strings.Join(want, ",") {
-		t.Errorf("HR emails went to %v, want %v", got, want)
+	var to []string
+	for rows.Next() {
+		var nip, subject, body string
+		_ = rows.Scan(&nip, &subject, &body)
+		to = append(to, nip)
+		if !strings.Contains(subject, "2 baru, 1 melewati batas waktu") || !strings.Contains(body, "SKP Budi terlambat") ||
+			!strings.Contains(body, "Pemantauan Budi terlambat") || !strings.Contains(body, nipEmployee) {
+			t.Errorf("digest to %s: %s\n%s", nip, subject, body)
+		}
+	}
+	if want := []string{nipHR, nipHRDinas}; strings.Join(to, ",") != strings.Join(want, ",") || got.Sent != 2 {
+		t.Errorf("digests went to %v (sent %d), want %v", to, got.Sent, want)
+	}
+	// The same day again: nothing twice.
+	if again, err := a.SendHRDigests(ctx, run); err != nil || again.Sent != 0 {
+		t.Errorf("a repeated run sent %d (%v)", again.Sent, err)
+	}
+	// HR of another subtree has nothing to hear of.
+	if n := count(t, pool, `SELECT count(*) FROM notification_outbox WHERE to_email LIKE $1`, nipHRLain+"%"); n != 0 {
+		t.Errorf("HR of another subtree got %d digests", n)
 	}
 }

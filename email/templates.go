@@ -37,7 +37,11 @@ type Notice struct {
 }
 
 // formatWIB is the one way emails write a date.
-var formatWIB = wib.Format
+var (
+	formatWIB   = wib.Format
+	wibLocation = wib.Location
+	monthName   = wib.Month
+)
 
 // view is the data both body templates read; every field is plain text.
 type view struct {
@@ -103,6 +107,43 @@ const htmlBody = `<!DOCTYPE html>
 var (
 	textTmpl = texttemplate.Must(texttemplate.New("text").Parse(textBody))
 	htmlTmpl = htmltemplate.Must(htmltemplate.New("html").Parse(htmlBody))
+
+	digestText = texttemplate.Must(texttemplate.New("digest-text").Parse(`{{.Greeting}}
+
+Dengan hormat, berikut ringkasan tugas pengelolaan kinerja di lingkup Bapak/Ibu per {{.Day}}.
+{{if .New}}
+Baru sejak ringkasan sebelumnya:
+{{range .New}}  - {{.}}
+{{end}}{{end}}{{if .Overdue}}
+Melewati batas waktu dan belum diselesaikan:
+{{range .Overdue}}  - {{.}}
+{{end}}{{end}}{{if .Link}}
+Silakan menindaklanjuti melalui tautan berikut:
+{{.Link}}
+{{end}}
+Atas perhatian dan kerja sama Bapak/Ibu, kami ucapkan terima kasih.
+
+Hormat kami,
+Pengelola Kinerja BKPSDM
+
+--
+Surel ini dikirim otomatis oleh aplikasi e-Kinerja. Mohon tidak membalas surel ini.
+`))
+	digestHTML = htmltemplate.Must(htmltemplate.New("digest-html").Parse(`<!DOCTYPE html>
+<html lang="id"><head><meta charset="utf-8"><title>Ringkasan harian e-Kinerja</title></head>
+<body style="font-family: Arial, sans-serif; color: #1a1a1a; line-height: 1.5">
+<p>{{.Greeting}}</p>
+<p>Dengan hormat, berikut ringkasan tugas pengelolaan kinerja di lingkup Bapak/Ibu per {{.Day}}.</p>
+{{if .New}}<h2 style="font-size: 1.1em">Baru sejak ringkasan sebelumnya</h2>
+<ul>{{range .New}}<li>{{.}}</li>{{end}}</ul>{{end}}
+{{if .Overdue}}<h2 style="font-size: 1.1em">Melewati batas waktu dan belum diselesaikan</h2>
+<ul>{{range .Overdue}}<li>{{.}}</li>{{end}}</ul>{{end}}
+{{if .Link}}<p><a href="{{.Link}}">Buka e-Kinerja</a></p>{{end}}
+<p>Atas perhatian dan kerja sama Bapak/Ibu, kami ucapkan terima kasih.</p>
+<p>Hormat kami,<br>Pengelola Kinerja BKPSDM</p>
+<hr><p style="font-size: 0.85em; color: #555">Surel ini dikirim otomatis oleh aplikasi e-Kinerja. Mohon tidak membalas surel ini.</p>
+</body></html>
+`))
 )
 
 // Render builds the subject and the text and HTML bodies of a notice.

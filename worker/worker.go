@@ -2,6 +2,12 @@
 package worker
 
 import (
+	"context"
+	"errors"
+	"fmt"
+
+	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
@@ -14,6 +20,20 @@ import (
 func New(c client.Client, acts *activities.Activities) worker.Worker {
 	w := worker.New(c, workflows.TaskQueue, worker.Options{})
 	w.RegisterWorkflowWithOptions(workflows.EmployeeCycle, workflow.RegisterOptions{Name: workflows.EmployeeCycleWorkflow})
+	w.RegisterWorkflowWithOptions(workflows.HRDigest, workflow.RegisterOptions{Name: workflows.HRDigestWorkflow})
 	w.RegisterActivity(acts)
 	return w
+}
+
+// EnsureHRDigest starts the daily HR digest's cron workflow unless it already runs.
+func EnsureHRDigest(ctx context.Context, c client.Client) error {
+	_, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID: workflows.HRDigestID, TaskQueue: workflows.TaskQueue, CronSchedule: workflows.HRDigestCron,
+		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+	}, workflows.HRDigestWorkflow)
+	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	if err != nil && !errors.As(err, &started) {
+		return fmt.Errorf("start the HR digest: %w", err)
+	}
+	return nil
 }

@@ -91,6 +91,12 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 		pool.Close()
 		return nil, fmt.Errorf("worker: %w", err)
 	}
+	if err := worker.EnsureHRDigest(ctx, tc); err != nil {
+		w.Stop()
+		tc.Close()
+		pool.Close()
+		return nil, err
+	}
 	srv := &api.Server{Store: &store.Store{Pool: pool}, Temporal: tc, DevAuth: cfg.DevAuth,
 		SecureCookies: !cfg.DevAuth, PublicURL: cfg.PublicURL}
 	if cfg.OIDC.Enabled() {

@@ -1,0 +1,13 @@
+-- What HR is told about an employee's year, kept for HR's daily digest instead of one email per event.
+CREATE TABLE hr_notices (
+    id          bigserial PRIMARY KEY,
+    cycle_id    bigint NOT NULL,
+    subject_nip text   NOT NULL REFERENCES employees (nip),
+    kind        text   NOT NULL,
+    title       text   NOT NULL,
+    due_at      timestamptz,
+    created_at  timestamptz NOT NULL
+);
+CREATE INDEX hr_notices_created_idx ON hr_notices (created_at);
+-- Tasks opened for HR are read by opening time for the digest.
+CREATE INDEX tasks_hr_opened_idx ON tasks (opened_at) WHERE assignee_role = 'hr';
