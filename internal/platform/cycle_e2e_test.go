@@ -30,7 +30,13 @@ import (
 	"github.com/kinerja/platform/workflows"
 )
 
-func TestMain(m *testing.M) { testenv.Main(m) }
+func TestMain(m *testing.M) {
+	if os.Getenv(workerProcessEnv) == "1" {
+		runWorkerProcess() // this binary, started by TestStepSurvivesAKilledWorker as its worker
+		return
+	}
+	testenv.Main(m)
+}
 
 const (
 	nipHR       = "198501012010012001"

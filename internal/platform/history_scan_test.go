@@ -25,44 +25,17 @@ import (
 func TestHistoryHoldsNoPersonalDataInClear(t *testing.T) {
 	p := startPlatform(t, platform.Config{DevAuth: true})
 	e := &e2e{t: t, base: "http://" + p.Addr, pool: p.Pool, p: p}
-	const (
-		planText = "Terdigitalisasinya arsip kepegawaian Kecamatan Sukamaju"
-		iki      = "Jumlah berkas arsip terpindai Sukamaju"
-		feedback = "Percepat pemindaian berkas Sukamaju"
-		notes    = "Dialog: pemindaian Sukamaju tertinggal dua bulan"
-		reason   = "Keberatan: berita acara pemindaian Sukamaju belum diperhitungkan"
-		decision = "Berita acara Sukamaju sah"
-	)
-
+	tx := yearTexts{
+		plan:     "Terdigitalisasinya arsip kepegawaian Kecamatan Sukamaju",
+		iki:      "Jumlah berkas arsip terpindai Sukamaju",
+		feedback: "Percepat pemindaian berkas Sukamaju",
+		notes:    "Dialog: pemindaian Sukamaju tertinggal dua bulan",
+		reason:   "Keberatan: berita acara pemindaian Sukamaju belum diperhitungkan",
+		decision: "Berita acara Sukamaju sah",
+	}
 	e.call("POST", "/api/org/import", "", orgImport(), 200)
-	cycle := int64(e.call("POST", "/api/cycles", nipHR, map[string]any{"year": 2026, "deadlines": hourlyDeadlines(),
-		"appeal_window": "2m", "decision_sla": "1h", "reminder_lead": "1m"}, 201)["id"].(float64))
-	e.call("POST", fmt.Sprintf("/api/cycles/%d/enrol", cycle), nipHR, map[string]any{"nips": []string{nipEmployee}}, 200)
-	waitFor(t, func() bool { return e.count(`SELECT count(*) FROM tasks WHERE kind = 'draft_plan'`) == 1 })
-	e.act(cycle, "submit-plan", nipEmployee, map[string]any{"plan": map[string]any{"approach": "kuantitatif"}}, 422) // a refused update
-	e.act(cycle, "submit-plan", nipEmployee, map[string]any{"plan": map[string]any{"approach": "kuantitatif",
-		"items":      []map[string]any{{"kind": "utama", "rhk": planText, "aspect": "kuantitas", "iki": iki, "target": "400", "unit": "berkas"}},
-		"behaviours": []map[string]any{{"value": "akuntabel", "expectation": "Melaporkan pemindaian Sukamaju tiap bulan"}}}}, 200)
-	e.act(cycle, "approve-plan", nipPenilai, nil, 200)
-	e.moveDeadline(cycle, "plan_due", time.Now())
-	e.moveDeadline(cycle, "monitoring_start", time.Now())
-	e.waitPhase(cycle, workflows.PhaseMonitoring)
-	e.act(cycle, "report-realisasi", nipEmployee, map[string]any{"period": "midyear", "items": []map[string]any{
-		{"seq": 0, "realisasi": "150 berkas Sukamaju", "evidence_url": "https://arsip.contoh.go.id/sukamaju-1"}}}, 200)
-	e.act(cycle, "give-feedback", nipPenilai, map[string]any{"feedback": feedback}, 200)
-	e.moveDeadline(cycle, "monitoring_due", time.Now())
-	e.moveDeadline(cycle, "evaluation_start", time.Now())
-	e.waitPhase(cycle, workflows.PhaseEvaluation)
-	e.act(cycle, "report-realisasi", nipEmployee, map[string]any{"period": "annual", "items": []map[string]any{
-		{"seq": 0, "realisasi": "380 berkas Sukamaju", "evidence_url": "https://arsip.contoh.go.id/sukamaju-2"}}}, 200)
-	e.act(cycle, "rate", nipPenilai, map[string]any{"rating_hasil": "dibawah", "rating_perilaku": "sesuai"}, 200)
-	e.act(cycle, "schedule-dialog", nipPenilai, map[string]any{"at": time.Now().Add(time.Hour), "place": "Kantor Camat Sukamaju"}, 200)
-	e.act(cycle, "record-dialog", nipPenilai, map[string]any{"notes": notes}, 200)
-	e.act(cycle, "acknowledge", nipEmployee, nil, 200)
-	e.waitPhase(cycle, workflows.PhaseAppeal)
-	e.act(cycle, "file-appeal", nipEmployee, map[string]any{"reasons": reason}, 200)
-	e.act(cycle, "decide-appeal", nipHead, map[string]any{"decision": "change", "rating_hasil": "sesuai",
-		"rating_perilaku": "sesuai", "notes": decision}, 200)
+	cycle := e.yearUntilAppeal(tx)
+	e.act(cycle, "decide-appeal", nipHead, appealDecision(tx.decision), 200)
 	e.waitPhase(cycle, workflows.PhaseFollowUp)
 	e.act(cycle, "confirm-followup", nipHR, map[string]any{"decision": "none", "notes": "Tindak lanjut Sukamaju cukup"}, 200)
 	e.waitPhase(cycle, workflows.PhaseDone)
@@ -71,7 +44,7 @@ func TestHistoryHoldsNoPersonalDataInClear(t *testing.T) {
 	id := workflows.EmployeeCycleID(cycle, nipEmployee)
 	events := rawHistory(t, p, id)
 	secrets := []string{nipEmployee, nipPenilai, nipHead, nipHR, "Budi Santoso", "Sari Wulandari", "Hadi Prasetyo",
-		"Rina Kusuma", "@contoh.go.id", "Sukamaju", planText, iki, feedback, notes, reason, decision}
+		"Rina Kusuma", "@contoh.go.id", "Sukamaju", tx.plan, tx.iki, tx.feedback, tx.notes, tx.reason, tx.decision}
 	encrypted, plain := 0, 0
 	for _, ev := range events {
 		raw, err := proto.Marshal(ev)
@@ -116,4 +89,46 @@ func eventTypes(events []*historypb.HistoryEvent) string {
 		b.WriteString(ev.GetEventType().String() + " ")
 	}
 	return b.String()
+}
+
+// yearTexts are the free texts a driven year carries.
+type yearTexts struct{ plan, iki, feedback, notes, reason, decision string }
+
+// yearUntilAppeal opens a cycle with hourly deadlines in an imported organisation, enrols the
+// employee and takes every step of the year (with a refused update on the way) until the
+// employee's appeal awaits the atasan's decision; it returns the cycle id.
+func (e *e2e) yearUntilAppeal(tx yearTexts) int64 {
+	e.t.Helper()
+	cycle := int64(e.call("POST", "/api/cycles", nipHR, map[string]any{"year": 2026, "deadlines": hourlyDeadlines(),
+		"appeal_window": "2m", "decision_sla": "1h", "reminder_lead": "1m"}, 201)["id"].(float64))
+	e.call("POST", fmt.Sprintf("/api/cycles/%d/enrol", cycle), nipHR, map[string]any{"nips": []string{nipEmployee}}, 200)
+	waitFor(e.t, func() bool { return e.count(`SELECT count(*) FROM tasks WHERE kind = 'draft_plan'`) == 1 })
+	e.act(cycle, "submit-plan", nipEmployee, map[string]any{"plan": map[string]any{"approach": "kuantitatif"}}, 422)
+	e.act(cycle, "submit-plan", nipEmployee, map[string]any{"plan": map[string]any{"approach": "kuantitatif",
+		"items":      []map[string]any{{"kind": "utama", "rhk": tx.plan, "aspect": "kuantitas", "iki": tx.iki, "target": "400", "unit": "berkas"}},
+		"behaviours": []map[string]any{{"value": "akuntabel", "expectation": "Melaporkan " + tx.plan + " tiap bulan"}}}}, 200)
+	e.act(cycle, "approve-plan", nipPenilai, nil, 200)
+	e.moveDeadline(cycle, "plan_due", time.Now())
+	e.moveDeadline(cycle, "monitoring_start", time.Now())
+	e.waitPhase(cycle, workflows.PhaseMonitoring)
+	e.act(cycle, "report-realisasi", nipEmployee, map[string]any{"period": "midyear", "items": []map[string]any{
+		{"seq": 0, "realisasi": "150 berkas: " + tx.plan, "evidence_url": "https://arsip.contoh.go.id/bukti-1"}}}, 200)
+	e.act(cycle, "give-feedback", nipPenilai, map[string]any{"feedback": tx.feedback}, 200)
+	e.moveDeadline(cycle, "monitoring_due", time.Now())
+	e.moveDeadline(cycle, "evaluation_start", time.Now())
+	e.waitPhase(cycle, workflows.PhaseEvaluation)
+	e.act(cycle, "report-realisasi", nipEmployee, map[string]any{"period": "annual", "items": []map[string]any{
+		{"seq": 0, "realisasi": "380 berkas: " + tx.plan, "evidence_url": "https://arsip.contoh.go.id/bukti-2"}}}, 200)
+	e.act(cycle, "rate", nipPenilai, map[string]any{"rating_hasil": "dibawah", "rating_perilaku": "sesuai"}, 200)
+	e.act(cycle, "schedule-dialog", nipPenilai, map[string]any{"at": time.Now().Add(time.Hour), "place": "Ruang rapat " + tx.iki}, 200)
+	e.act(cycle, "record-dialog", nipPenilai, map[string]any{"notes": tx.notes}, 200)
+	e.act(cycle, "acknowledge", nipEmployee, nil, 200)
+	e.waitPhase(cycle, workflows.PhaseAppeal)
+	e.act(cycle, "file-appeal", nipEmployee, map[string]any{"reasons": tx.reason}, 200)
+	return cycle
+}
+
+// appealDecision is the atasan's decision yearUntilAppeal's year expects: the result changes to baik.
+func appealDecision(notes string) map[string]any {
+	return map[string]any{"decision": "change", "rating_hasil": "sesuai", "rating_perilaku": "sesuai", "notes": notes}
 }
