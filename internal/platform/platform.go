@@ -64,11 +64,13 @@ type Platform struct {
 // Start connects, migrates, starts the worker and the HTTP server, and returns once all listen.
 func Start(ctx context.Context, cfg Config) (*Platform, error) {
 	log := logger(cfg)
-	if err := migrate(ctx, cfg); err != nil {
+	pool, tc, err := connect(ctx, cfg, log) // first: it refuses a platform without a payload key
+	if err != nil {
 		return nil, err
 	}
-	pool, tc, err := connect(ctx, cfg, log)
-	if err != nil {
+	if err := migrate(ctx, cfg); err != nil {
+		tc.Close()
+		pool.Close()
 		return nil, err
 	}
 	var w sdkworker.Worker
