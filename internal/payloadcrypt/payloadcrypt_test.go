@@ -2,6 +2,7 @@ package payloadcrypt_test
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	commonpb "go.temporal.io/api/common/v1"
 	"go.temporal.io/sdk/converter"
+	"go.temporal.io/sdk/temporal"
 
 	"github.com/kinerja/platform/internal/payloadcrypt"
 )
@@ -151,5 +153,18 @@ func TestDevKeyIsCreatedOnceAndReused(t *testing.T) {
 	t.Setenv(payloadcrypt.EnvKeys, payloadcrypt.NewKeySpec("env"))
 	if c, err := payloadcrypt.DevKeys(file); err != nil || c.KeyID() != "env" {
 		t.Fatalf("with %s set: %v %v", payloadcrypt.EnvKeys, c, err)
+	}
+}
+
+func TestFailureMessagesAreEncrypted(t *testing.T) {
+	fc := mustParse(t, payloadcrypt.NewKeySpec("k")).FailureConverter()
+	f := fc.ErrorToFailure(temporal.NewApplicationError("keberatan Budi Santoso ditolak", "forbidden"))
+	raw, _ := f.Marshal()
+	if bytes.Contains(raw, []byte("Budi")) {
+		t.Errorf("failure carries the message in clear: %q", raw)
+	}
+	var app *temporal.ApplicationError
+	if err := fc.FailureToError(f); !errors.As(err, &app) || app.Type() != "forbidden" || !strings.Contains(app.Error(), "Budi Santoso") {
+		t.Errorf("decoded failure = %v", err)
 	}
 }

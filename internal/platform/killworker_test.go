@@ -154,7 +154,7 @@ func TestStepSurvivesAKilledWorker(t *testing.T) {
 	}()
 	waitFor(t, func() bool {
 		return e.count(`SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()
-			AND application_name = $1 AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO audit_log%'`, workerAppName) == 1
+			AND application_name = $1 AND wait_event_type = 'Lock' AND query LIKE '%INSERT INTO audit_log%'`, workerAppName) == 1
 	})
 
 	first.kill(t)
