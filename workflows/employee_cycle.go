@@ -554,9 +554,10 @@ type step struct {
 }
 
 // stepOptions retry a write a bounded number of times; a step that still fails blocks the year
-// (see write) rather than being dropped. bad_step errors are never retried.
+// (see write) rather than being dropped. bad_step errors are never retried. A step is one short
+// transaction: 30 s is long enough, and is how soon a worker that died mid-step is retried elsewhere.
 var stepOptions = workflow.ActivityOptions{
-	StartToCloseTimeout: time.Minute,
+	StartToCloseTimeout: 30 * time.Second,
 	RetryPolicy: &temporal.RetryPolicy{
 		InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute, MaximumAttempts: 6,
 		NonRetryableErrorTypes: []string{activities.ErrBadStep},

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/kinerja/platform/internal/devenv"
+	"github.com/kinerja/platform/internal/payloadcrypt"
 	"github.com/kinerja/platform/internal/platform"
 )
 
@@ -47,6 +48,10 @@ func dev(ctx context.Context, log *slog.Logger) error {
 
 	cfg := configFromEnv(log)
 	cfg.DatabaseURL, cfg.TemporalAddress, cfg.DevAuth = dbURL, temporalAddr, true
+	// The key lives next to the Temporal state it encrypts: both survive a restart together.
+	if cfg.Payloads, err = payloadcrypt.DevKeys(filepath.Join(data, "payload-keys")); err != nil {
+		return err
+	}
 	if cfg.PublicURL == "" {
 		cfg.PublicURL = "http://localhost:8080"
 	}

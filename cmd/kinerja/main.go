@@ -18,6 +18,7 @@ import (
 
 	"github.com/kinerja/platform/api"
 	"github.com/kinerja/platform/email"
+	"github.com/kinerja/platform/internal/payloadcrypt"
 	"github.com/kinerja/platform/internal/platform"
 )
 
@@ -105,6 +106,10 @@ func serve(ctx context.Context, log *slog.Logger) error {
 	cfg := configFromEnv(log)
 	if cfg.DatabaseURL == "" {
 		return fmt.Errorf("DATABASE_URL is not set")
+	}
+	var err error
+	if cfg.Payloads, err = payloadcrypt.FromEnv(); err != nil {
+		return err
 	}
 	p, err := platform.Start(ctx, cfg)
 	if err != nil {

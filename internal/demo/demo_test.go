@@ -30,7 +30,7 @@ func TestDemoRunsTwiceAgainstOnePlatform(t *testing.T) {
 	ctx := context.Background()
 	p, err := platform.Start(ctx, platform.Config{
 		DatabaseURL: pool.Config().ConnString(), TemporalAddress: testenv.Temporal(t), TemporalNamespace: testenv.Namespace,
-		HTTPAddr: "127.0.0.1:0", DevAuth: true, Logger: testenv.Logger(),
+		HTTPAddr: "127.0.0.1:0", DevAuth: true, Logger: testenv.Logger(), Payloads: testenv.Payloads(t),
 	})
 	if err != nil {
 		t.Fatal(err)

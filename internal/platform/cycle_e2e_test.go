@@ -18,7 +18,9 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	commonpb "go.temporal.io/api/common/v1"
 	historypb "go.temporal.io/api/history/v1"
+	"go.temporal.io/api/proxy"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/api/temporalproto"
 
@@ -28,7 +30,13 @@ import (
 	"github.com/kinerja/platform/workflows"
 )
 
-func TestMain(m *testing.M) { testenv.Main(m) }
+func TestMain(m *testing.M) {
+	if os.Getenv(workerProcessEnv) == "1" {
+		runWorkerProcess() // this binary, started by TestStepSurvivesAKilledWorker as its worker
+		return
+	}
+	testenv.Main(m)
+}
 
 const (
 	nipHR       = "198501012010012001"
@@ -389,17 +397,18 @@ func waitWorkflowDone(t *testing.T, p *platform.Platform, cycle int64) {
 	}
 }
 
-// recordHistory writes the workflow's history for the replay test in workflows/.
+// recordHistory writes the workflow's history for the replay test in workflows/, decrypted:
+// the replayer reads it with the default converter, and no test key lives in the repository.
 func recordHistory(t *testing.T, p *platform.Platform, id, path string) {
 	ctx := context.Background()
-	it := p.Temporal.GetWorkflowHistory(ctx, id, "", false, 0)
-	hist := &historypb.History{}
-	for it.HasNext() {
-		ev, err := it.Next()
-		if err != nil {
-			t.Fatal(err)
-		}
-		hist.Events = append(hist.Events, ev)
+	hist := &historypb.History{Events: rawHistory(t, p, id)}
+	codec := testenv.Payloads(t)
+	if err := proxy.VisitPayloads(ctx, hist, proxy.VisitPayloadsOptions{
+		Visitor: func(_ *proxy.VisitPayloadsContext, ps []*commonpb.Payload) ([]*commonpb.Payload, error) {
+			return codec.Decode(ps)
+		},
+	}); err != nil {
+		t.Fatal(err)
 	}
 	b, err := temporalproto.CustomJSONMarshalOptions{Indent: "  "}.Marshal(hist)
 	if err != nil {
@@ -408,6 +417,22 @@ func recordHistory(t *testing.T, p *platform.Platform, id, path string) {
 	if err := os.WriteFile(filepath.Clean(path), b, 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// rawHistory reads a workflow's events as the server stores them: the client's codec decodes
+// results, not the events of a history.
+func rawHistory(t *testing.T, p *platform.Platform, id string) []*historypb.HistoryEvent {
+	t.Helper()
+	it := p.Temporal.GetWorkflowHistory(context.Background(), id, "", false, 0)
+	var events []*historypb.HistoryEvent
+	for it.HasNext() {
+		ev, err := it.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		events = append(events, ev)
+	}
+	return events
 }
 
 // hourlyDeadlines are a cycle's dates an hour apart from now, in the year's order.
@@ -441,6 +466,9 @@ func startPlatform(tb testing.TB, cfg platform.Config) *platform.Platform {
 		cfg.DatabaseURL = testenv.DBURL(tb)
 	}
 	cfg.TemporalAddress, cfg.TemporalNamespace, cfg.HTTPAddr = testenv.Temporal(tb), "default", "127.0.0.1:0"
+	if cfg.Payloads == nil {
+		cfg.Payloads = testenv.Payloads(tb)
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = testenv.Logger()
 	}

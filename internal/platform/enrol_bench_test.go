@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/client"
-	sdklog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
@@ -23,11 +22,7 @@ func noop(workflow.Context) error { return nil }
 
 // BenchmarkNoopWorkflowBaseline starts and completes b.N no-op workflows.
 func BenchmarkNoopWorkflowBaseline(b *testing.B) {
-	c, err := client.Dial(client.Options{HostPort: testenv.Temporal(b), Logger: sdklog.NewStructuredLogger(testenv.Logger())})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer c.Close()
+	c := testenv.TemporalClient(b) // with the payload codec, as the platform's client
 	queue := fmt.Sprintf("bench-noop-%d", time.Now().UnixNano())
 	w := worker.New(c, queue, worker.Options{})
 	w.RegisterWorkflow(noop)
@@ -39,6 +34,7 @@ func BenchmarkNoopWorkflowBaseline(b *testing.B) {
 	b.ResetTimer()
 	runs := make([]client.WorkflowRun, b.N)
 	for i := range runs {
+		var err error
 		if runs[i], err = c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{TaskQueue: queue}, noop); err != nil {
 			b.Fatal(err)
 		}

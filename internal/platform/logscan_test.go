@@ -101,7 +101,7 @@ func TestLogsCarryNoPersonalData(t *testing.T) {
 	ctx := context.Background()
 	p, err := platform.Start(ctx, platform.Config{
 		DatabaseURL: dbURL, TemporalAddress: testenv.Temporal(t), TemporalNamespace: "default",
-		HTTPAddr: "127.0.0.1:0", DevAuth: true, Logger: logger, PublicURL: "http://kinerja.contoh.go.id",
+		HTTPAddr: "127.0.0.1:0", DevAuth: true, Logger: logger, PublicURL: "http://kinerja.contoh.go.id", Payloads: testenv.Payloads(t),
 		SendGrid: &email.SendGrid{APIKey: logscanSendGridKey, Host: sg.URL, FromEmail: "kinerja@contoh.go.id", FromName: "BKPSDM"},
 	})
 	if err != nil {

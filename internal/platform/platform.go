@@ -21,6 +21,7 @@ import (
 	"github.com/kinerja/platform/activities"
 	"github.com/kinerja/platform/api"
 	"github.com/kinerja/platform/email"
+	"github.com/kinerja/platform/internal/payloadcrypt"
 	"github.com/kinerja/platform/internal/tpp"
 	"github.com/kinerja/platform/migrations"
 	"github.com/kinerja/platform/store"
@@ -42,7 +43,11 @@ type Config struct {
 	DevAuth                 bool
 	SendGrid                *email.SendGrid // nil keeps emails in the outbox
 	OIDC                    api.OIDCConfig  // single sign-on; off when OIDC.Issuer is empty
-	Logger                  *slog.Logger
+	// Payloads encrypts everything the platform hands to Temporal; required.
+	Payloads *payloadcrypt.Codec
+	// NoWorker starts the API alone, for when workers run in other processes (StartWorker).
+	NoWorker bool
+	Logger   *slog.Logger
 }
 
 // Platform is a started platform.
@@ -51,7 +56,7 @@ type Platform struct {
 	Pool     *pgxpool.Pool
 	Temporal client.Client
 
-	worker sdkworker.Worker
+	worker sdkworker.Worker // nil with NoWorker
 	server *http.Server
 	served chan error
 	// stopDelivery ends the outbox's delivery loop; delivered closes once it has returned.
@@ -61,38 +66,32 @@ type Platform struct {
 
 // Start connects, migrates, starts the worker and the HTTP server, and returns once all listen.
 func Start(ctx context.Context, cfg Config) (*Platform, error) {
-	log := cfg.Logger
-	if log == nil {
-		log = slog.Default()
-	}
-	log = slog.New(Redact(log.Handler())) // no NIP, SendGrid key or email address in any log line: redact.go
-	if err := migrate(ctx, cfg); err != nil {
+	log := logger(cfg)
+	pool, tc, err := connect(ctx, cfg, log) // first: it refuses a platform without a payload key
+	if err != nil {
 		return nil, err
 	}
-	pool, err := pgxpool.New(ctx, cfg.DatabaseURL)
-	if err != nil {
-		return nil, fmt.Errorf("database: %w", err)
-	}
-	tc, err := client.DialContext(ctx, client.Options{
-		HostPort: cfg.TemporalAddress, Namespace: cfg.TemporalNamespace,
-		Logger: tlog.NewStructuredLogger(log.With("component", "temporal")),
-	})
-	if err != nil {
-		pool.Close()
-		return nil, fmt.Errorf("temporal at %s: %w", cfg.TemporalAddress, err)
-	}
-	acts := &activities.Activities{Pool: pool, PublicURL: cfg.PublicURL, Policy: tpp.Balangan2025}
-	if cfg.SendGrid != nil {
-		acts.Sender = cfg.SendGrid
-	}
-	w := worker.New(tc, acts)
-	if err := w.Start(); err != nil {
+	if err := migrate(ctx, cfg); err != nil {
 		tc.Close()
 		pool.Close()
-		return nil, fmt.Errorf("worker: %w", err)
+		return nil, err
+	}
+	var w sdkworker.Worker
+	if !cfg.NoWorker {
+		w = newWorker(tc, pool, cfg)
+		if err := w.Start(); err != nil {
+			tc.Close()
+			pool.Close()
+			return nil, fmt.Errorf("worker: %w", err)
+		}
+	}
+	stopWorker := func() {
+		if w != nil {
+			w.Stop()
+		}
 	}
 	if err := worker.EnsureHRDigest(ctx, tc); err != nil {
-		w.Stop()
+		stopWorker()
 		tc.Close()
 		pool.Close()
 		return nil, err
@@ -102,7 +101,7 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 	if cfg.OIDC.Enabled() {
 		// An unreachable provider only logs: discovery is retried on the first SSO login.
 		if srv.OIDC, err = api.NewOIDC(ctx, cfg.OIDC, cfg.PublicURL); err != nil {
-			w.Stop()
+			stopWorker()
 			tc.Close()
 			pool.Close()
 			return nil, err
@@ -110,7 +109,7 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 	}
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
-		w.Stop()
+		stopWorker()
 		tc.Close()
 		pool.Close()
 		return nil, fmt.Errorf("listen %s: %w", cfg.HTTPAddr, err)
@@ -127,6 +126,75 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 		go func() { p.served <- p.server.Serve(ln) }()
 	}
 	return p, nil
+}
+
+// Worker is a worker started on its own, without the API (StartWorker).
+type Worker struct {
+	pool   *pgxpool.Pool
+	tc     client.Client
+	worker sdkworker.Worker
+}
+
+// StartWorker connects and runs only the worker: for a process that runs no API.
+// It does not migrate: the API's Start does.
+func StartWorker(ctx context.Context, cfg Config) (*Worker, error) {
+	pool, tc, err := connect(ctx, cfg, logger(cfg))
+	if err != nil {
+		return nil, err
+	}
+	w := newWorker(tc, pool, cfg)
+	if err := w.Start(); err != nil {
+		tc.Close()
+		pool.Close()
+		return nil, fmt.Errorf("worker: %w", err)
+	}
+	return &Worker{pool: pool, tc: tc, worker: w}, nil
+}
+
+// Stop lets running activities finish, then closes connections.
+func (w *Worker) Stop() {
+	w.worker.Stop()
+	w.tc.Close()
+	w.pool.Close()
+}
+
+func logger(cfg Config) *slog.Logger {
+	log := cfg.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	return slog.New(Redact(log.Handler())) // no NIP, SendGrid key or email address in any log line: redact.go
+}
+
+// connect opens the database pool and the Temporal client. Every client the platform makes
+// encrypts its payloads: without a codec it refuses to start rather than write them in clear.
+func connect(ctx context.Context, cfg Config, log *slog.Logger) (*pgxpool.Pool, client.Client, error) {
+	if cfg.Payloads == nil {
+		return nil, nil, fmt.Errorf("no payload encryption key: %s must be set", payloadcrypt.EnvKeys)
+	}
+	pool, err := pgxpool.New(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, nil, fmt.Errorf("database: %w", err)
+	}
+	tc, err := client.DialContext(ctx, client.Options{
+		HostPort: cfg.TemporalAddress, Namespace: cfg.TemporalNamespace,
+		Logger:           tlog.NewStructuredLogger(log.With("component", "temporal")),
+		DataConverter:    cfg.Payloads.DataConverter(),
+		FailureConverter: cfg.Payloads.FailureConverter(),
+	})
+	if err != nil {
+		pool.Close()
+		return nil, nil, fmt.Errorf("temporal at %s: %w", cfg.TemporalAddress, err)
+	}
+	return pool, tc, nil
+}
+
+func newWorker(tc client.Client, pool *pgxpool.Pool, cfg Config) sdkworker.Worker {
+	acts := &activities.Activities{Pool: pool, PublicURL: cfg.PublicURL, Policy: tpp.Balangan2025}
+	if cfg.SendGrid != nil {
+		acts.Sender = cfg.SendGrid
+	}
+	return worker.New(tc, acts)
 }
 
 // migrate applies migrations as the schema owner: MigrationURL when set, so the running
@@ -150,7 +218,9 @@ func (p *Platform) Stop(ctx context.Context) error {
 	if serr := <-p.served; !errors.Is(serr, http.ErrServerClosed) {
 		err = errors.Join(err, serr)
 	}
-	p.worker.Stop()
+	if p.worker != nil {
+		p.worker.Stop()
+	}
 	p.stopDelivery()
 	select {
 	case <-p.delivered: // in-flight sends recorded

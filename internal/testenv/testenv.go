@@ -24,6 +24,7 @@ import (
 	sdklog "go.temporal.io/sdk/log"
 
 	"github.com/kinerja/platform/internal/devenv"
+	"github.com/kinerja/platform/internal/payloadcrypt"
 	"github.com/kinerja/platform/migrations"
 )
 
@@ -153,13 +154,38 @@ func Temporal(t testing.TB) string {
 	return temporal.hostPort
 }
 
-// TemporalClient dials the shared dev server (namespace "default") and closes the client when the test ends.
+var payloadKeys = sync.OnceValue(func() string {
+	if spec := os.Getenv(payloadcrypt.EnvKeys); spec != "" {
+		return spec // a worker process a test started: the parent's key
+	}
+	return payloadcrypt.NewKeySpec("test")
+})
+
+// PayloadKeys is the test binary's payload key in the KINERJA_PAYLOAD_KEYS form, generated
+// once per binary: hand it to processes a test starts.
+func PayloadKeys() string { return payloadKeys() }
+
+// Payloads is the codec every Temporal client of the test binary encrypts with.
+func Payloads(t testing.TB) *payloadcrypt.Codec {
+	t.Helper()
+	c, err := payloadcrypt.Parse(PayloadKeys())
+	if err != nil {
+		t.Fatalf("testenv: %v", err)
+	}
+	return c
+}
+
+// TemporalClient dials the shared dev server (namespace "default") with the test payload codec,
+// as the platform does, and closes the client when the test ends.
 func TemporalClient(t testing.TB) client.Client {
 	t.Helper()
+	codec := Payloads(t)
 	c, err := client.Dial(client.Options{
-		HostPort:  Temporal(t),
-		Namespace: Namespace,
-		Logger:    sdklog.NewStructuredLogger(Logger()),
+		HostPort:         Temporal(t),
+		Namespace:        Namespace,
+		Logger:           sdklog.NewStructuredLogger(Logger()),
+		DataConverter:    codec.DataConverter(),
+		FailureConverter: codec.FailureConverter(),
 	})
 	if err != nil {
 		t.Fatalf("testenv: dial Temporal: %v", err)
