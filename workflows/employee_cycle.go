@@ -131,6 +131,9 @@ type cycle struct {
 	closed      bool // HR closed the year early
 	closeReason string
 
+	heldBy  string // the distribution rule holds the result: why
+	recheck bool   // SignalRecheckDistribution arrived
+
 	stepSeq      int64          // numbers the steps in the order decided
 	queue        []*pendingStep // decided, not yet written (versionTrustworthy)
 	blocked      string         // why the step at the head of the queue cannot be written
@@ -152,7 +155,7 @@ func (c *cycle) status() Status {
 		PlanState: c.planState, PlanVersion: c.planVersion,
 		Predikat: c.predikat, FinalPredikat: c.finalPredikat, ResultFinal: c.resultFinal,
 		AppealFiled: c.appealFiled, FollowUp: c.followUp, Posted: c.posted, Deadlines: Deadlines{},
-		Unrated: c.unrated, ClosedReason: c.closeReason, Blocked: c.blocked,
+		Unrated: c.unrated, ClosedReason: c.closeReason, Blocked: c.blocked, HeldByDistribution: c.heldBy,
 	}
 	for _, n := range DeadlineNames {
 		s.Deadlines[n] = c.deadlines[n]
@@ -186,6 +189,13 @@ func (c *cycle) setup(ctx workflow.Context) error {
 	})
 	if c.trustworthy() {
 		workflow.Go(ctx, c.writeSteps)
+		recheck := workflow.GetSignalChannel(ctx, SignalRecheckDistribution)
+		workflow.Go(ctx, func(ctx workflow.Context) {
+			for {
+				recheck.Receive(ctx, nil)
+				c.recheck = true
+			}
+		})
 	}
 	for _, h := range c.handlers() {
 		if err := workflow.SetUpdateHandlerWithOptions(ctx, h.name, h.handler,
@@ -372,6 +382,9 @@ func (c *cycle) appeal(ctx workflow.Context) {
 // 6. Tindak lanjut. At followup_due (at the earliest minFollowUpTime after the result became final)
 // the recommended follow-up stands if HR has not set one.
 func (c *cycle) followUpPhase(ctx workflow.Context) {
+	if c.trustworthy() {
+		c.holdForDistribution(ctx)
+	}
 	if c.closed {
 		return
 	}
@@ -419,6 +432,40 @@ func (c *cycle) payment(ctx workflow.Context) {
 	c.apply(ctx, step{key: "tpp-posted", action: "payroll.posted", closeAll: c.trustworthy(),
 		record: activities.Record{Posting: &activities.Posting{
 			Period: fmt.Sprint(c.in.Year), Kind: "tpp_kinerja_tahunan", Predikat: string(c.finalPredikat)}}})
+}
+
+// holdForDistribution keeps the result from becoming final while the employee's unit breaks the
+// distribution rule of SE MenPANRB 03/2023 in a cycle that blocks, until HR records a justification
+// or the counts fit again; HR gets a task meanwhile. Each SignalRecheckDistribution checks again.
+func (c *cycle) holdForDistribution(ctx workflow.Context) {
+	mctx := workflow.WithActivityOptions(ctx, markOptions)
+	emp := c.in.Employee
+	for !c.closed {
+		c.recheck = false
+		var v activities.DistributionVerdict
+		if err := workflow.ExecuteActivity(mctx, a.CheckDistribution, activities.DistributionQuery{
+			CycleID: c.in.CycleID, NIP: emp.NIP}).Get(ctx, &v); err != nil {
+			return // retried until it answers; only a cancelled workflow gets here
+		}
+		if !v.Holds {
+			if c.heldBy != "" {
+				c.heldBy = ""
+				c.apply(ctx, step{key: "distribution-released", action: "result.released", close: []string{activities.TaskDistributionHold}})
+			}
+			return
+		}
+		if c.heldBy == "" {
+			c.heldBy = v.Summary
+			c.apply(ctx, step{key: "distribution-held", action: "result.held",
+				open: []activities.TaskSpec{{Kind: activities.TaskDistributionHold, Role: activities.RoleHR,
+					Title: "Hasil " + emp.Name + " tertahan: " + v.Summary + ". Tinjau sebaran atau catat justifikasi."}},
+				notices: []activities.Notice{{Kind: "info", Role: activities.RolePegawai, NIP: emp.NIP,
+					Title:  "Hasil penilaian kinerja Anda menunggu pemeriksaan sebaran predikat unit",
+					Detail: "Pengelola kinerja sedang meninjau sebaran predikat unit Anda sesuai SE MenPANRB 03/2023."}}})
+		}
+		c.heldBy = v.Summary
+		_ = workflow.Await(ctx, func() bool { return c.recheck || c.closed })
+	}
 }
 
 // waitForDecision waits for the atasan's appeal decision, telling HR once the SLA passes; HR may

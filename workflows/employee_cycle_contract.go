@@ -47,6 +47,10 @@ const (
 // SignalMoveDeadline carries a MoveDeadline: HR moved a cycle deadline.
 const SignalMoveDeadline = "move-deadline"
 
+// SignalRecheckDistribution asks a year whose result the distribution rule holds to check again:
+// HR recorded a justification, the unit's predikat changed, or an appeal decision moved the counts.
+const SignalRecheckDistribution = "recheck-distribution"
+
 // QueryStatus returns the Status.
 const QueryStatus = "status"
 
@@ -289,4 +293,6 @@ type Status struct {
 	ClosedReason string `json:"closed_reason,omitempty"`
 	// Blocked is why a step cannot be written; the year waits, retrying, until it can.
 	Blocked string `json:"blocked,omitempty"`
+	// HeldByDistribution says why the result waits on the unit's distribution rule (SE MenPANRB 03/2023).
+	HeldByDistribution string `json:"held_by_distribution,omitempty"`
 }

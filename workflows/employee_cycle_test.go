@@ -70,6 +70,9 @@ type harness struct {
 	// hook, when set, runs inside ApplyStep before the write "commits"; an error fails the write.
 	hook                  func(activities.Step) error
 	inFlight, maxInFlight int
+	// distribution, when set, answers CheckDistribution (default: nothing holds).
+	distribution       func() activities.DistributionVerdict
+	distributionChecks int
 }
 
 func newHarness(t *testing.T) *harness {
@@ -100,6 +103,16 @@ func newHarness(t *testing.T) *harness {
 			return activities.StepResult{EmailKeys: []string{st.Key + "/mail"}}, nil
 		})
 	env.OnActivity(a.DeliverEmails, mock.Anything, mock.Anything).Return(nil)
+	env.OnActivity(a.CheckDistribution, mock.Anything, mock.Anything).Return(
+		func(context.Context, activities.DistributionQuery) (activities.DistributionVerdict, error) {
+			h.mu.Lock()
+			defer h.mu.Unlock()
+			h.distributionChecks++
+			if h.distribution != nil {
+				return h.distribution(), nil
+			}
+			return activities.DistributionVerdict{}, nil
+		})
 	env.OnActivity(a.MarkBlocked, mock.Anything, mock.Anything).Return(func(_ context.Context, b activities.Blocked) error {
 		h.mu.Lock()
 		defer h.mu.Unlock()

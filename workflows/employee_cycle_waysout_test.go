@@ -442,3 +442,47 @@ func TestAStepThatCannotBeWrittenBlocksTheYear(t *testing.T) {
 		t.Errorf("blocked marks = %+v, want one with the reason and one clearing it", h.marks)
 	}
 }
+
+// TestDistributionHoldsTheResultUntilJustified: the unit breaks the rule in a blocking cycle, so
+// the result waits (HR has a task); a recheck after HR's justification releases it.
+func TestDistributionHoldsTheResultUntilJustified(t *testing.T) {
+	h := newHarness(t)
+	h.planYear()
+	h.rateAndTalk(appraisal.DiAtas, appraisal.DiAtas)
+	justified := false
+	h.distribution = func() activities.DistributionVerdict {
+		if justified {
+			return activities.DistributionVerdict{UnitID: "dinas"}
+		}
+		return activities.DistributionVerdict{Holds: true, UnitID: "dinas", UnitName: "Dinas",
+			Summary: "sebaran predikat Dinas belum sesuai ketentuan: paling banyak 70% Sangat Baik (3 orang, batas 2)"}
+	}
+	h.env.RegisterDelayedCallback(func() {
+		h.env.SignalWorkflow(SignalRecheckDistribution, nil) // nothing changed: still held
+	}, 372*day)
+	h.env.RegisterDelayedCallback(func() {
+		if s := h.status(); !strings.Contains(s.HeldByDistribution, "Sangat Baik") || s.ResultFinal {
+			t.Errorf("status while held = %+v", s)
+		}
+		justified = true
+		h.env.SignalWorkflow(SignalRecheckDistribution, nil)
+	}, 375*day)
+	h.confirmFollowUp(376*day, appraisal.Reward)
+	s := h.run(testInput())
+	h.requireNoRejections()
+	held, ok := h.step("result.held")
+	if !ok || !held.At.Equal(t0.Add(369*day)) || !hasTask(held.OpenTasks, activities.TaskDistributionHold, "") {
+		t.Fatalf("held step = %+v", held)
+	}
+	final, _ := h.step("result.final")
+	if !final.At.Equal(t0.Add(375 * day)) {
+		t.Errorf("result final at %v, want at the release on day 375", final.At)
+	}
+	if rel, ok := h.step("result.released"); !ok || !contains(rel.CloseTasks, activities.TaskDistributionHold) {
+		t.Errorf("release step = %+v", rel)
+	}
+	if h.distributionChecks != 3 || !s.Posted || s.HeldByDistribution != "" {
+		t.Errorf("%d checks, status %+v", h.distributionChecks, s)
+	}
+	h.requireNoOpenTasks()
+}
