@@ -8,8 +8,8 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/kinerja/platform/email"
-	"github.com/kinerja/platform/internal/wib"
 	"github.com/kinerja/platform/internal/tpp"
+	"github.com/kinerja/platform/internal/wib"
 )
 
 // writeRecord writes the domain record the step carries, if any.

@@ -24,12 +24,12 @@ type Step struct {
 	Before Snapshot `json:"before"`
 	After  Snapshot `json:"after"`
 
-	Record     Record     `json:"record"`
-	CloseTasks []string   `json:"close_tasks,omitempty"` // task kinds closed for this employee-cycle
+	Record     Record   `json:"record"`
+	CloseTasks []string `json:"close_tasks,omitempty"` // task kinds closed for this employee-cycle
 	// CloseAllTasks closes every open task of this employee-cycle: the year ended.
-	CloseAllTasks bool `json:"close_all_tasks,omitempty"`
-	OpenTasks  []TaskSpec `json:"open_tasks,omitempty"`  // each also sends a task email
-	Notices    []Notice   `json:"notices,omitempty"`     // reminders, escalations, information
+	CloseAllTasks bool       `json:"close_all_tasks,omitempty"`
+	OpenTasks     []TaskSpec `json:"open_tasks,omitempty"` // each also sends a task email
+	Notices       []Notice   `json:"notices,omitempty"`    // reminders, escalations, information
 }
 
 // Snapshot is the part of the cycle's state worth keeping in the projection and the audit log.

@@ -18,10 +18,10 @@ type UnitDistribution struct {
 	UnitID   string `json:"unit_id"`
 	UnitName string `json:"unit_name"`
 	// Org is the unit's own predikat; empty while nobody has set it (the rule does not apply yet).
-	Org          distribution.OrgPredikat `json:"org_predikat,omitempty"`
-	Counts       map[string]int           `json:"counts"` // per employee predikat, employees of the unit's subtree
-	Check        *distribution.Result     `json:"check,omitempty"`
-	Justified    bool                     `json:"justified"`
+	Org           distribution.OrgPredikat `json:"org_predikat,omitempty"`
+	Counts        map[string]int           `json:"counts"` // per employee predikat, employees of the unit's subtree
+	Check         *distribution.Result     `json:"check,omitempty"`
+	Justified     bool                     `json:"justified"`
 	Justification string                   `json:"justification,omitempty"`
 	// Holds: the cycle blocks and the unit breaks the rule without a justification.
 	Holds bool `json:"holds"`
