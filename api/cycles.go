@@ -429,7 +429,7 @@ func (s *Server) reassignCycle(c *gin.Context) {
 		if in.Penilai.NIP == en.PenilaiNIP && in.Atasan.NIP == en.AtasanNIP {
 			continue
 		}
-		if _, err := s.update(ctx, en.WorkflowID, workflows.UpdateReassign, in); err != nil {
+		if _, err := s.update(ctx, en.WorkflowID, workflows.UpdateReassign, in.RequestID, in); err != nil {
 			rowErrors = append(rowErrors, enrolRowError{en.NIP, rejectionMessage(err)})
 			continue
 		}

@@ -227,8 +227,10 @@ func TestEmployeeGoesThroughTheWholeYear(t *testing.T) {
 	if n := e.count(`SELECT count(*) FROM audit_log`); n != audits {
 		t.Fatalf("rejected steps wrote %d audit rows", n-audits)
 	}
-	e.act(cycle, "submit-plan", nipEmployee, map[string]any{"plan": plan, "request_id": "plan-1"}, 200)
-	e.act(cycle, "submit-plan", nipEmployee, map[string]any{"plan": plan, "request_id": "plan-1"}, 409)
+	first := e.act(cycle, "submit-plan", nipEmployee, map[string]any{"plan": plan, "request_id": "plan-1"}, 200)
+	if again := e.act(cycle, "submit-plan", nipEmployee, map[string]any{"plan": plan, "request_id": "plan-1"}, 200); fmt.Sprint(again) != fmt.Sprint(first) {
+		t.Fatalf("a retried step answered %v, first %v", again, first)
+	}
 	res := e.act(cycle, "approve-plan", nipPenilai, nil, 200)
 	if st := res["status"].(map[string]any); st["plan_state"] != "approved" || st["phase"] != string(workflows.PhaseExecution) {
 		t.Fatalf("after approval: %v", st)
