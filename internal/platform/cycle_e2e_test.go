@@ -130,7 +130,7 @@ func (e *e2e) waitPhase(cycle int64, phase workflows.Phase) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	var stack string
-	if v, err := e.p.Temporal.QueryWorkflow(context.Background(), workflows.EmployeeCycleID(cycle, nipEmployee), "", "__stack_trace"); err == nil {
+	if v, err := e.p.Temporal.QueryWorkflow(context.Background(), workflowID(e.t, e.pool, cycle, nipEmployee), "", "__stack_trace"); err == nil {
 		_ = v.Get(&stack)
 	}
 	e.t.Fatalf("phase stayed %q, want %q; workflow stack:\n%s", got, phase, stack)
@@ -353,7 +353,7 @@ func TestEmployeeGoesThroughTheWholeYear(t *testing.T) {
 	}
 
 	if path := os.Getenv("KINERJA_RECORD_HISTORY"); path != "" {
-		recordHistory(t, p, workflows.EmployeeCycleID(cycle, nipEmployee), path)
+		recordHistory(t, p, workflowID(t, p.Pool, cycle, nipEmployee), path)
 	}
 }
 
@@ -381,7 +381,7 @@ func waitWorkflowDone(t *testing.T, p *platform.Platform, cycle int64) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	var st workflows.Status
-	if err := p.Temporal.GetWorkflow(ctx, workflows.EmployeeCycleID(cycle, nipEmployee), "").Get(ctx, &st); err != nil {
+	if err := p.Temporal.GetWorkflow(ctx, workflowID(t, p.Pool, cycle, nipEmployee), "").Get(ctx, &st); err != nil {
 		t.Fatalf("workflow result: %v", err)
 	}
 	if st.FinalPredikat != "baik" || !st.Posted {
@@ -453,9 +453,8 @@ func startPlatform(tb testing.TB, cfg platform.Config) *platform.Platform {
 }
 
 // endYears terminates the workflows a test left running. Tests in this package share one Temporal
-// server and task queue but each has its own database, and workflow IDs (cycle id, NIP) repeat
-// from test to test: a year left running would collide with the next test's enrolment, and its
-// timers would reach the next test's worker.
+// server and task queue but each has its own database: a year left running would have its timers
+// reach the next test's worker.
 func endYears(tb testing.TB, p *platform.Platform) {
 	tb.Helper()
 	ctx := context.Background()

@@ -21,6 +21,7 @@ import (
 	"github.com/kinerja/platform/activities"
 	"github.com/kinerja/platform/api"
 	"github.com/kinerja/platform/email"
+	"github.com/kinerja/platform/enrolment"
 	"github.com/kinerja/platform/internal/tpp"
 	"github.com/kinerja/platform/migrations"
 	"github.com/kinerja/platform/store"
@@ -51,9 +52,11 @@ type Platform struct {
 	Pool     *pgxpool.Pool
 	Temporal client.Client
 
-	worker sdkworker.Worker
-	server *http.Server
-	served chan error
+	worker    sdkworker.Worker
+	server    *http.Server
+	served    chan error
+	stopSweep context.CancelFunc
+	swept     chan struct{}
 }
 
 // Start connects, migrates, starts the worker and the HTTP server, and returns once all listen.
@@ -113,6 +116,13 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 		Addr: ln.Addr().String(), Pool: pool, Temporal: tc, worker: w, served: make(chan error, 1),
 		server: &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second},
 	}
+	// Enrolments a crash left half done get their years started now and then every minute.
+	sweepCtx, stopSweep := context.WithCancel(context.WithoutCancel(ctx))
+	p.stopSweep, p.swept = stopSweep, make(chan struct{})
+	go func() {
+		defer close(p.swept)
+		(&enrolment.Starter{Store: srv.Store, Temporal: tc, Log: log}).Run(sweepCtx)
+	}()
 	if cfg.TLSCertFile != "" && cfg.TLSKeyFile != "" {
 		p.server.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
 		go func() { p.served <- p.server.ServeTLS(ln, cfg.TLSCertFile, cfg.TLSKeyFile) }()
@@ -143,6 +153,8 @@ func (p *Platform) Stop(ctx context.Context) error {
 	if serr := <-p.served; !errors.Is(serr, http.ErrServerClosed) {
 		err = errors.Join(err, serr)
 	}
+	p.stopSweep()
+	<-p.swept
 	p.worker.Stop()
 	p.Temporal.Close()
 	p.Pool.Close()
