@@ -276,6 +276,13 @@ func (s *Server) enrol(c *gin.Context) {
 }
 
 func (s *Server) enrolOne(ctx context.Context, cy store.Cycle, byNIP map[string]store.Employee, nip string) error {
+	st := enrolment.Starter{Store: s.Store, Temporal: s.Temporal}
+	if en, err := s.Store.Enrolment(ctx, cy.ID, nip); err == nil {
+		// Enrolled before, perhaps half done: the row decides, whatever today's org data says.
+		return s.startEnrolment(ctx, st, cy, nip, en.PenilaiNIP, en.AtasanNIP)
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
 	emp, ok := byNIP[nip]
 	if !ok {
 		return errors.New("pegawai tidak terdaftar")
@@ -288,8 +295,11 @@ func (s *Server) enrolOne(ctx context.Context, cy store.Cycle, byNIP map[string]
 	if !ok {
 		return errors.New("pejabat penilai " + pen.Name + " belum punya atasan; keberatan tidak akan ada yang memutus")
 	}
-	st := enrolment.Starter{Store: s.Store, Temporal: s.Temporal}
-	err := st.Enrol(ctx, cy, nip, pen.NIP, atasan.NIP)
+	return s.startEnrolment(ctx, st, cy, nip, pen.NIP, atasan.NIP)
+}
+
+func (s *Server) startEnrolment(ctx context.Context, st enrolment.Starter, cy store.Cycle, nip, penilaiNIP, atasanNIP string) error {
+	err := st.Enrol(ctx, cy, nip, penilaiNIP, atasanNIP)
 	switch {
 	case errors.Is(err, enrolment.ErrAlreadyEnrolled):
 		return err

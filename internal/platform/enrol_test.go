@@ -45,12 +45,12 @@ func runID(tb testing.TB, p *platform.Platform, id string) string {
 
 // crashedEnrolment writes an enrolment row the way enrolment does first, and goes no further:
 // what a process that died right after that write leaves behind.
-func crashedEnrolment(tb testing.TB, p *platform.Platform, cycle int64, nip string) store.Enrolment {
+func crashedEnrolment(tb testing.TB, p *platform.Platform, cycle int64, nip, penilai, atasan string) store.Enrolment {
 	tb.Helper()
 	st := &store.Store{Pool: p.Pool}
 	ctx := context.Background()
 	if _, err := st.Enrol(ctx, store.Enrolment{CycleID: cycle, NIP: nip, WorkflowID: enrolment.NewWorkflowID(),
-		PenilaiNIP: nipPenilai, AtasanNIP: nipHead, Phase: string(workflows.PhasePlanning)}); err != nil {
+		PenilaiNIP: penilai, AtasanNIP: atasan, Phase: string(workflows.PhasePlanning)}); err != nil {
 		tb.Fatal(err)
 	}
 	en, err := st.Enrolment(ctx, cycle, nip)
@@ -77,7 +77,7 @@ func TestEnrolmentLeftHalfDoneIsRepaired(t *testing.T) {
 	e := &e2e{t: t, base: "http://" + p.Addr, pool: p.Pool, p: p}
 	cycle := e.newCycle()
 
-	en := crashedEnrolment(t, p, cycle, nipEmployee)
+	en := crashedEnrolment(t, p, cycle, nipEmployee, nipPenilai, nipHead)
 	if !strings.HasPrefix(en.WorkflowID, workflows.EmployeeCycleIDPrefix) || strings.Contains(en.WorkflowID, nipEmployee) {
 		t.Fatalf("workflow id %q is not opaque", en.WorkflowID)
 	}
@@ -105,8 +105,19 @@ func TestEnrolmentLeftHalfDoneIsRepaired(t *testing.T) {
 		return e.count(`SELECT count(*) FROM tasks WHERE cycle_id = $1 AND subject_nip = $2 AND kind = 'draft_plan'`, cycle, nipEmployee) == 1
 	})
 
+	// A half-done row is finished as it was written, even when today's org data would no longer
+	// enrol the employee (the head has no superior), and then reads as enrolled.
+	crashedEnrolment(t, p, cycle, nipHead, nipPenilai, nipHR)
+	path := fmt.Sprintf("/api/cycles/%d/enrol", cycle)
+	if res := e.call("POST", path, nipHR, map[string]any{"nips": []string{nipHead}}, 200); fmt.Sprint(res["enrolled"]) != "["+nipHead+"]" {
+		t.Fatalf("re-enrol of a half-done row = %v", res)
+	}
+	if res := e.call("POST", path, nipHR, map[string]any{"nips": []string{nipHead}}, 200); len(res["already_enrolled"].([]any)) != 1 {
+		t.Fatalf("enrolling again = %v", res)
+	}
+
 	// A second crash, then another replica starts: its sweeper starts that year without being asked.
-	other := crashedEnrolment(t, p, cycle, nipStranger)
+	other := crashedEnrolment(t, p, cycle, nipStranger, nipPenilai, nipHead)
 	startPlatform(t, platform.Config{DevAuth: true, DatabaseURL: p.Pool.Config().ConnString()})
 	waitFor(t, func() bool { return e.workflowState(cycle, nipStranger) == store.WorkflowStarted })
 	if runID(t, p, other.WorkflowID) == "" {
@@ -129,7 +140,7 @@ func TestEnrolmentStartedButNotMarkedIsNotStartedTwice(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	en := crashedEnrolment(t, p, cycle, nipEmployee)
+	en := crashedEnrolment(t, p, cycle, nipEmployee, nipPenilai, nipHead)
 	starter := &enrolment.Starter{Store: st, Temporal: p.Temporal}
 	if err := starter.StartWorkflow(ctx, cy, en); err != nil {
 		t.Fatal(err)
