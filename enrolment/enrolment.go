@@ -15,6 +15,7 @@ import (
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 
 	"github.com/kinerja/platform/store"
@@ -77,8 +78,9 @@ func (s *Starter) start(ctx context.Context, cy store.Cycle, en store.Enrolment)
 }
 
 // StartWorkflow starts the enrolment's workflow under the row's ID, built from the row and the
-// cycle as stored. A workflow already running or finished under that ID is left as it is, and no
-// error. It does not mark the row: Enrol and Sweep do.
+// cycle, then signals any deadline moved since cy was read. A workflow already running or
+// finished under that ID is not started again, and no error. It does not mark the row: Enrol
+// and Sweep do.
 func (s *Starter) StartWorkflow(ctx context.Context, cy store.Cycle, en store.Enrolment) error {
 	in := workflows.EmployeeCycleInput{
 		CycleID: cy.ID, CycleName: cy.Name, Year: cy.Year,
@@ -104,6 +106,28 @@ func (s *Starter) StartWorkflow(ctx context.Context, cy store.Cycle, en store.En
 	}, workflows.EmployeeCycleWorkflow, in)
 	if err != nil {
 		return fmt.Errorf("start workflow %s: %w", en.WorkflowID, err)
+	}
+	return s.catchUp(ctx, cy, en.WorkflowID)
+}
+
+// catchUp signals the deadlines HR moved since cy was read. Moving a deadline writes the cycle
+// first and then signals the running years; one moved before this year's workflow existed
+// missed it. Read after the start, the cycle holds every move whose signal could have missed.
+func (s *Starter) catchUp(ctx context.Context, cy store.Cycle, workflowID string) error {
+	now, err := s.Store.Cycle(ctx, cy.ID)
+	if err != nil {
+		return err
+	}
+	for _, n := range store.DeadlineColumns {
+		if now.Deadlines[n].Equal(cy.Deadlines[n]) {
+			continue
+		}
+		err := s.Temporal.SignalWorkflow(ctx, workflowID, "", workflows.SignalMoveDeadline,
+			workflows.MoveDeadline{Name: workflows.DeadlineName(n), At: now.Deadlines[n]})
+		var nf *serviceerror.NotFound
+		if err != nil && !errors.As(err, &nf) { // a finished year no longer cares
+			return fmt.Errorf("signal %s to %s: %w", n, workflowID, err)
+		}
 	}
 	return nil
 }

@@ -174,3 +174,59 @@ func TestEnrolmentStartedButNotMarkedIsNotStartedTwice(t *testing.T) {
 	}
 	waitFor(t, func() bool { return e.count(`SELECT count(*) FROM tasks WHERE kind = 'draft_plan'`) == 1 })
 }
+
+// TestSweepStartsOnlyRowsLeftBeforeTheCutoff: the sweeper leaves a row an enrolment request may
+// still be working on, and starts one older than the cutoff exactly once.
+func TestSweepStartsOnlyRowsLeftBeforeTheCutoff(t *testing.T) {
+	p := startPlatform(t, platform.Config{DevAuth: true})
+	e := &e2e{t: t, base: "http://" + p.Addr, pool: p.Pool, p: p}
+	cycle := e.newCycle()
+	ctx := context.Background()
+	starter := &enrolment.Starter{Store: &store.Store{Pool: p.Pool}, Temporal: p.Temporal}
+	en := crashedEnrolment(t, p, cycle, nipEmployee, nipPenilai, nipHead)
+
+	if n, err := starter.Sweep(ctx, time.Now().Add(-time.Hour)); err != nil || n != 0 {
+		t.Fatalf("a sweep with an earlier cutoff repaired %d: %v", n, err)
+	}
+	if runID(t, p, en.WorkflowID) != "" || e.workflowState(cycle, nipEmployee) != store.WorkflowStarting {
+		t.Fatal("a row younger than the cutoff was started")
+	}
+	if n, err := starter.Sweep(ctx, time.Now()); err != nil || n != 1 {
+		t.Fatalf("sweep repaired %d: %v", n, err)
+	}
+	if runID(t, p, en.WorkflowID) == "" || e.workflowState(cycle, nipEmployee) != store.WorkflowStarted {
+		t.Fatal("the sweep did not start the year")
+	}
+	if n, err := starter.Sweep(ctx, time.Now()); err != nil || n != 0 {
+		t.Fatalf("a second sweep repaired %d: %v", n, err)
+	}
+}
+
+// TestStartCatchesUpOnDeadlinesMovedMeanwhile: a deadline HR moves while a year is being started
+// (its signal finds no workflow yet) still reaches the year.
+func TestStartCatchesUpOnDeadlinesMovedMeanwhile(t *testing.T) {
+	p := startPlatform(t, platform.Config{DevAuth: true})
+	e := &e2e{t: t, base: "http://" + p.Addr, pool: p.Pool, p: p}
+	cycle := e.newCycle()
+	ctx := context.Background()
+	st := &store.Store{Pool: p.Pool}
+	stale, err := st.Cycle(ctx, cycle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	en := crashedEnrolment(t, p, cycle, nipEmployee, nipPenilai, nipHead)
+	moved := stale.Deadlines["plan_due"].Add(-30 * time.Minute)
+	e.moveDeadline(cycle, "plan_due", moved) // signals nobody: the year has no workflow yet
+	starter := &enrolment.Starter{Store: st, Temporal: p.Temporal}
+	if err := starter.StartWorkflow(ctx, stale, en); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, func() bool {
+		v, err := p.Temporal.QueryWorkflow(ctx, en.WorkflowID, "", workflows.QueryStatus)
+		var s workflows.Status
+		if err != nil || v.Get(&s) != nil {
+			return false
+		}
+		return s.Deadlines[workflows.DeadlinePlan].Equal(moved.Truncate(time.Microsecond))
+	})
+}
