@@ -3,7 +3,11 @@ package api
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
@@ -121,13 +125,11 @@ func (s *Server) act(c *gin.Context) {
 	}
 	// The actor is who the org data and the delegations say is calling, never what the body claims.
 	req.Actor = workflows.Actor{NIP: acting.NIP, HR: acting.HR, OnBehalfOf: acting.OnBehalfOf}
-	if req.RequestID == "" {
-		req.RequestID = c.GetHeader("Idempotency-Key")
+	if err := requestID(c, req); err != nil {
+		fail(c, err)
+		return
 	}
-	if req.RequestID == "" {
-		req.RequestID = uuid.NewString()
-	}
-	st, err := s.update(c.Request.Context(), en.WorkflowID, update, in)
+	st, err := s.update(c.Request.Context(), en.WorkflowID, update, req.RequestID, in)
 	if err != nil {
 		fail(c, err)
 		return
@@ -135,11 +137,42 @@ func (s *Server) act(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"request_id": req.RequestID, "status": st})
 }
 
-// update sends one update to an employee's workflow and waits for its answer.
-func (s *Server) update(ctx context.Context, workflowID, name string, in any) (workflows.Status, error) {
+// maxRequestIDLen bounds a client's request id (Temporal caps IDs at 1000 bytes).
+const maxRequestIDLen = 128
+
+// requestID settles the step's request id: the body's request_id, else the Idempotency-Key
+// header, else a fresh one. A client retrying with the same id gets the first answer again.
+func requestID(c *gin.Context, req *workflows.Request) error {
+	key := c.GetHeader("Idempotency-Key")
+	field := "request_id"
+	switch {
+	case req.RequestID == "" && key != "":
+		req.RequestID, field = key, "Idempotency-Key"
+	case req.RequestID != "" && key != "" && key != req.RequestID:
+		return errBadRequest("request_id: berbeda dengan header Idempotency-Key; kirim satu saja atau samakan")
+	case req.RequestID == "":
+		req.RequestID = uuid.NewString()
+		return nil
+	}
+	if len(req.RequestID) > maxRequestIDLen {
+		return errBadRequest(fmt.Sprintf("%s: paling panjang %d karakter", field, maxRequestIDLen))
+	}
+	if strings.TrimSpace(req.RequestID) != req.RequestID || strings.IndexFunc(req.RequestID, func(r rune) bool {
+		return unicode.IsControl(r) || r == utf8.RuneError
+	}) >= 0 {
+		return errBadRequest(field + ": tidak boleh diawali atau diakhiri spasi, atau memuat karakter kontrol")
+	}
+	return nil
+}
+
+// update sends one update to an employee's workflow and waits for its answer. The update ID is
+// the step and the request id: Temporal answers a retry (same step, same id) with the first
+// outcome instead of running it again, while another step reusing the id still reaches the
+// workflow, whose validator refuses it as a duplicate.
+func (s *Server) update(ctx context.Context, workflowID, name, requestID string, in any) (workflows.Status, error) {
 	var st workflows.Status
 	h, err := s.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-		WorkflowID: workflowID, UpdateName: name, UpdateID: uuid.NewString(),
+		WorkflowID: workflowID, UpdateName: name, UpdateID: name + "/" + requestID,
 		Args: []any{in}, WaitForStage: client.WorkflowUpdateStageCompleted,
 	})
 	if err == nil {

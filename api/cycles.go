@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -13,8 +14,8 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
 	"go.temporal.io/api/serviceerror"
-	"go.temporal.io/sdk/client"
 
+	"github.com/kinerja/platform/enrolment"
 	"github.com/kinerja/platform/internal/access"
 	"github.com/kinerja/platform/store"
 	"github.com/kinerja/platform/workflows"
@@ -204,7 +205,7 @@ func (s *Server) orgOf(c *gin.Context) (orgView, error) {
 }
 
 // enrol starts one workflow per employee. Each employee succeeds or fails alone, and the answer
-// lists who was enrolled and why each other one was not.
+// lists who was enrolled, who already was (nothing started for them), and why each other one was not.
 func (s *Server) enrol(c *gin.Context) {
 	cy, ok := s.loadCycle(c)
 	if !ok {
@@ -255,22 +256,33 @@ func (s *Server) enrol(c *gin.Context) {
 	}
 	wg.Wait()
 	enrolled := []string{}
+	already := []enrolRowError{} // enrolling again is no error: nothing new was started
 	rowErrors := []enrolRowError{}
 	for i, nip := range nips {
-		if results[i] != nil {
+		switch {
+		case errors.Is(results[i], enrolment.ErrAlreadyEnrolled):
+			already = append(already, enrolRowError{nip, results[i].Error()})
+		case results[i] != nil:
 			rowErrors = append(rowErrors, enrolRowError{nip, results[i].Error()})
-			continue
+		default:
+			enrolled = append(enrolled, nip)
 		}
-		enrolled = append(enrolled, nip)
 	}
 	status := http.StatusOK
-	if len(enrolled) == 0 && len(rowErrors) > 0 {
+	if len(enrolled) == 0 && len(already) == 0 && len(rowErrors) > 0 {
 		status = http.StatusUnprocessableEntity
 	}
-	c.JSON(status, gin.H{"enrolled": enrolled, "errors": rowErrors})
+	c.JSON(status, gin.H{"enrolled": enrolled, "already_enrolled": already, "errors": rowErrors})
 }
 
 func (s *Server) enrolOne(ctx context.Context, cy store.Cycle, byNIP map[string]store.Employee, nip string) error {
+	st := enrolment.Starter{Store: s.Store, Temporal: s.Temporal}
+	if en, err := s.Store.Enrolment(ctx, cy.ID, nip); err == nil {
+		// Enrolled before, perhaps half done: the row decides, whatever today's org data says.
+		return s.startEnrolment(ctx, st, cy, nip, en.PenilaiNIP, en.AtasanNIP)
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
 	emp, ok := byNIP[nip]
 	if !ok {
 		return errors.New("pegawai tidak terdaftar")
@@ -283,39 +295,18 @@ func (s *Server) enrolOne(ctx context.Context, cy store.Cycle, byNIP map[string]
 	if !ok {
 		return errors.New("pejabat penilai " + pen.Name + " belum punya atasan; keberatan tidak akan ada yang memutus")
 	}
-	wfID := workflows.EmployeeCycleID(cy.ID, nip)
-	inserted, err := s.Store.Enrol(ctx, store.Enrolment{CycleID: cy.ID, NIP: nip, WorkflowID: wfID,
-		PenilaiNIP: pen.NIP, AtasanNIP: atasan.NIP, Phase: string(workflows.PhasePlanning)})
-	if err != nil {
+	return s.startEnrolment(ctx, st, cy, nip, pen.NIP, atasan.NIP)
+}
+
+func (s *Server) startEnrolment(ctx context.Context, st enrolment.Starter, cy store.Cycle, nip, penilaiNIP, atasanNIP string) error {
+	err := st.Enrol(ctx, cy, nip, penilaiNIP, atasanNIP)
+	switch {
+	case errors.Is(err, enrolment.ErrAlreadyEnrolled):
 		return err
-	}
-	if !inserted {
-		return errors.New("sudah terdaftar di siklus ini")
-	}
-	in := workflows.EmployeeCycleInput{
-		CycleID: cy.ID, CycleName: cy.Name, Year: cy.Year,
-		Employee:  workflows.Person{NIP: emp.NIP, Name: emp.Name},
-		Penilai:   workflows.Person{NIP: pen.NIP, Name: pen.Name},
-		Atasan:    workflows.Person{NIP: atasan.NIP, Name: atasan.Name},
-		Deadlines: workflows.Deadlines{}, AppealWindow: cy.AppealWindow, DecisionSLA: cy.DecisionSLA, ReminderLead: cy.ReminderLead,
-	}
-	for n, t := range cy.Deadlines {
-		in.Deadlines[workflows.DeadlineName(n)] = t
-	}
-	_, err = s.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: wfID, TaskQueue: workflows.TaskQueue},
-		workflows.EmployeeCycleWorkflow, in)
-	if err != nil {
-		// Undo the enrolment row so the employee can be enrolled again.
-		if _, derr := s.Store.Pool.Exec(context.WithoutCancel(ctx), `DELETE FROM employee_cycles WHERE cycle_id = $1 AND nip = $2`, cy.ID, nip); derr != nil {
-			return fmt.Errorf("start workflow: %w (and undo failed: %v)", err, derr)
-		}
-		var started *serviceerror.WorkflowExecutionAlreadyStarted
-		if errors.As(err, &started) {
-			// The row was new, so Temporal holds a year this database does not know: a database
-			// restored or recreated under a running Temporal. Never attach to it silently.
-			return errors.New("siklus pegawai ini sudah berjalan di Temporal tetapi tidak tercatat di basis data; hubungi admin")
-		}
-		return fmt.Errorf("gagal memulai siklus pegawai: %w", err)
+	case err != nil:
+		// The row stays 'starting': enrolling again, or the sweeper within minutes, starts the year.
+		slog.ErrorContext(ctx, "enrolment not started", "cycle", cy.ID, "error", err)
+		return errors.New("tercatat, tetapi siklus pegawai belum dapat dimulai; sistem akan mencoba lagi otomatis, atau daftarkan ulang")
 	}
 	return nil
 }
@@ -432,7 +423,7 @@ func (s *Server) reassignCycle(c *gin.Context) {
 		if in.Penilai.NIP == en.PenilaiNIP && in.Atasan.NIP == en.AtasanNIP {
 			continue
 		}
-		if _, err := s.update(ctx, en.WorkflowID, workflows.UpdateReassign, in); err != nil {
+		if _, err := s.update(ctx, en.WorkflowID, workflows.UpdateReassign, in.RequestID, in); err != nil {
 			rowErrors = append(rowErrors, enrolRowError{en.NIP, rejectionMessage(err)})
 			continue
 		}

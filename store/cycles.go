@@ -88,19 +88,47 @@ type Enrolment struct {
 	Blocked string `json:"blocked,omitempty"`
 	// ClosedReason is set when HR closed the year early.
 	ClosedReason string `json:"closed_reason,omitempty"`
+	// WorkflowState is WorkflowStarting until the year's workflow is known to run.
+	WorkflowState string `json:"workflow_state"`
 }
 
-// Enrol records the enrolment; false when the employee was already enrolled.
+// Workflow states of an enrolment (migration 0009).
+const (
+	WorkflowStarting = "starting" // the row is written; its workflow may not exist yet
+	WorkflowStarted  = "started"  // its workflow was started
+)
+
+// Enrol records the enrolment as WorkflowStarting; false when the employee was already
+// enrolled, in which case the stored row (and its workflow ID) stays as it was.
 func (s *Store) Enrol(ctx context.Context, e Enrolment) (bool, error) {
-	tag, err := s.Pool.Exec(ctx, `INSERT INTO employee_cycles (cycle_id, nip, workflow_id, penilai_nip, atasan_nip, phase)
-		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+	tag, err := s.Pool.Exec(ctx, `INSERT INTO employee_cycles (cycle_id, nip, workflow_id, penilai_nip, atasan_nip, phase, workflow_state)
+		VALUES ($1, $2, $3, $4, $5, $6, 'starting') ON CONFLICT (cycle_id, nip) DO NOTHING`,
 		e.CycleID, e.NIP, e.WorkflowID, e.PenilaiNIP, e.AtasanNIP, e.Phase)
 	return tag.RowsAffected() == 1, err
 }
 
+// MarkStarted records that the enrolment's workflow runs.
+func (s *Store) MarkStarted(ctx context.Context, cycleID int64, nip string) error {
+	_, err := s.Pool.Exec(ctx, `UPDATE employee_cycles SET workflow_state = 'started'
+		WHERE cycle_id = $1 AND nip = $2`, cycleID, nip)
+	return err
+}
+
+// StartingEnrolments lists, oldest first, the enrolments of every cycle still WorkflowStarting
+// that were written before the given time.
+func (s *Store) StartingEnrolments(ctx context.Context, before time.Time) ([]Enrolment, error) {
+	rows, err := s.Pool.Query(ctx, `SELECT `+enrolmentColumns+` FROM employee_cycles ec JOIN employees e ON e.nip = ec.nip
+		WHERE ec.workflow_state = 'starting' AND ec.enrolled_at < $1 ORDER BY ec.enrolled_at`, before)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[Enrolment])
+}
+
 const enrolmentColumns = `ec.cycle_id, ec.nip, e.name, ec.workflow_id, ec.penilai_nip, coalesce(ec.atasan_nip, ''),
 	ec.phase, coalesce(ec.predikat, ''), ec.result_final, ec.updated_at, e.unit_id,
-	coalesce(ec.blocked_reason, ''), coalesce(ec.closed_reason, '')`
+	coalesce(ec.blocked_reason, ''), coalesce(ec.closed_reason, ''),
+	ec.workflow_state`
 
 func (s *Store) Enrolment(ctx context.Context, cycleID int64, nip string) (Enrolment, error) {
 	rows, err := s.Pool.Query(ctx, `SELECT `+enrolmentColumns+` FROM employee_cycles ec JOIN employees e ON e.nip = ec.nip

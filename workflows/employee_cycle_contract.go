@@ -15,10 +15,10 @@ const TaskQueue = "kinerja-cycle"
 // EmployeeCycleWorkflow is the registered name of the one-per-employee-per-cycle workflow.
 const EmployeeCycleWorkflow = "EmployeeCycle"
 
-// EmployeeCycleID is the workflow ID of one employee's year in one cycle.
-func EmployeeCycleID(cycleID int64, nip string) string {
-	return fmt.Sprintf("employee-cycle/%d/%s", cycleID, nip)
-}
+// EmployeeCycleIDPrefix starts the workflow ID of every employee's year. The rest of the ID is
+// random (enrolment.NewWorkflowID): no NIP reaches Temporal's IDs. employee_cycles.workflow_id maps
+// a year to its ID; years enrolled before IDs were opaque keep "employee-cycle/<cycle>/<nip>".
+const EmployeeCycleIDPrefix = "employee-cycle/"
 
 // Updates: every human step. Each takes its input struct below and returns the new Status.
 const (

@@ -138,7 +138,7 @@ func (e *e2e) waitPhase(cycle int64, phase workflows.Phase) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	var stack string
-	if v, err := e.p.Temporal.QueryWorkflow(context.Background(), workflows.EmployeeCycleID(cycle, nipEmployee), "", "__stack_trace"); err == nil {
+	if v, err := e.p.Temporal.QueryWorkflow(context.Background(), workflowID(e.t, e.pool, cycle, nipEmployee), "", "__stack_trace"); err == nil {
 		_ = v.Get(&stack)
 	}
 	e.t.Fatalf("phase stayed %q, want %q; workflow stack:\n%s", got, phase, stack)
@@ -235,8 +235,10 @@ func TestEmployeeGoesThroughTheWholeYear(t *testing.T) {
 	if n := e.count(`SELECT count(*) FROM audit_log`); n != audits {
 		t.Fatalf("rejected steps wrote %d audit rows", n-audits)
 	}
-	e.act(cycle, "submit-plan", nipEmployee, map[string]any{"plan": plan, "request_id": "plan-1"}, 200)
-	e.act(cycle, "submit-plan", nipEmployee, map[string]any{"plan": plan, "request_id": "plan-1"}, 409)
+	first := e.act(cycle, "submit-plan", nipEmployee, map[string]any{"plan": plan, "request_id": "plan-1"}, 200)
+	if again := e.act(cycle, "submit-plan", nipEmployee, map[string]any{"plan": plan, "request_id": "plan-1"}, 200); fmt.Sprint(again) != fmt.Sprint(first) {
+		t.Fatalf("a retried step answered %v, first %v", again, first)
+	}
 	res := e.act(cycle, "approve-plan", nipPenilai, nil, 200)
 	if st := res["status"].(map[string]any); st["plan_state"] != "approved" || st["phase"] != string(workflows.PhaseExecution) {
 		t.Fatalf("after approval: %v", st)
@@ -361,7 +363,7 @@ func TestEmployeeGoesThroughTheWholeYear(t *testing.T) {
 	}
 
 	if path := os.Getenv("KINERJA_RECORD_HISTORY"); path != "" {
-		recordHistory(t, p, workflows.EmployeeCycleID(cycle, nipEmployee), path)
+		recordHistory(t, p, workflowID(t, p.Pool, cycle, nipEmployee), path)
 	}
 }
 
@@ -389,7 +391,7 @@ func waitWorkflowDone(t *testing.T, p *platform.Platform, cycle int64) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	var st workflows.Status
-	if err := p.Temporal.GetWorkflow(ctx, workflows.EmployeeCycleID(cycle, nipEmployee), "").Get(ctx, &st); err != nil {
+	if err := p.Temporal.GetWorkflow(ctx, workflowID(t, p.Pool, cycle, nipEmployee), "").Get(ctx, &st); err != nil {
 		t.Fatalf("workflow result: %v", err)
 	}
 	if st.FinalPredikat != "baik" || !st.Posted {
@@ -481,9 +483,8 @@ func startPlatform(tb testing.TB, cfg platform.Config) *platform.Platform {
 }
 
 // endYears terminates the workflows a test left running. Tests in this package share one Temporal
-// server and task queue but each has its own database, and workflow IDs (cycle id, NIP) repeat
-// from test to test: a year left running would collide with the next test's enrolment, and its
-// timers would reach the next test's worker.
+// server and task queue but each has its own database: a year left running would have its timers
+// reach the next test's worker.
 func endYears(tb testing.TB, p *platform.Platform) {
 	tb.Helper()
 	ctx := context.Background()

@@ -181,7 +181,7 @@ func TestStepSurvivesAKilledWorker(t *testing.T) {
 	wctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 	var st workflows.Status
-	if err := p.Temporal.GetWorkflow(wctx, workflows.EmployeeCycleID(cycle, nipEmployee), "").Get(wctx, &st); err != nil {
+	if err := p.Temporal.GetWorkflow(wctx, workflowID(t, p.Pool, cycle, nipEmployee), "").Get(wctx, &st); err != nil {
 		t.Fatalf("workflow result: %v", err)
 	}
 	if !st.Posted || st.FinalPredikat != "baik" {

@@ -22,6 +22,7 @@ import (
 	"github.com/kinerja/platform/api"
 	"github.com/kinerja/platform/email"
 	"github.com/kinerja/platform/internal/payloadcrypt"
+	"github.com/kinerja/platform/enrolment"
 	"github.com/kinerja/platform/internal/tpp"
 	"github.com/kinerja/platform/migrations"
 	"github.com/kinerja/platform/store"
@@ -62,6 +63,8 @@ type Platform struct {
 	// stopDelivery ends the outbox's delivery loop; delivered closes once it has returned.
 	stopDelivery context.CancelFunc
 	delivered    chan struct{}
+	stopSweep    context.CancelFunc
+	swept        chan struct{}
 }
 
 // Start connects, migrates, starts the worker and the HTTP server, and returns once all listen.
@@ -119,6 +122,13 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 		server: &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second},
 	}
 	p.startDelivery(ctx, cfg, log)
+	// Enrolments a crash left half done get their years started now and then every minute.
+	sweepCtx, stopSweep := context.WithCancel(context.WithoutCancel(ctx))
+	p.stopSweep, p.swept = stopSweep, make(chan struct{})
+	go func() {
+		defer close(p.swept)
+		(&enrolment.Starter{Store: srv.Store, Temporal: tc, Log: log}).Run(sweepCtx)
+	}()
 	if cfg.TLSCertFile != "" && cfg.TLSKeyFile != "" {
 		p.server.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
 		go func() { p.served <- p.server.ServeTLS(ln, cfg.TLSCertFile, cfg.TLSKeyFile) }()
@@ -218,6 +228,8 @@ func (p *Platform) Stop(ctx context.Context) error {
 	if serr := <-p.served; !errors.Is(serr, http.ErrServerClosed) {
 		err = errors.Join(err, serr)
 	}
+	p.stopSweep()
+	<-p.swept
 	if p.worker != nil {
 		p.worker.Stop()
 	}

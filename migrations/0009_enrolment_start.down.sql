@@ -1,0 +1,2 @@
+DROP INDEX employee_cycles_starting;
+ALTER TABLE employee_cycles DROP COLUMN workflow_state;
