@@ -134,6 +134,9 @@ func (s *Server) act(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	if update == workflows.UpdateDecideAppeal {
+		s.recheckAfterAppeal(c.Request.Context(), en.CycleID, en.NIP)
+	}
 	c.JSON(http.StatusOK, gin.H{"request_id": req.RequestID, "status": st})
 }
 

@@ -538,6 +538,42 @@ func azCases() []azCase {
 		}
 		return gate(pastAuthz)(r)
 	}})
+	// The distribution rule, about the pegawai's unit bidang-a (its twin: a unit that does not exist).
+	inUnit := func(method, suffix string, body any) (func(*azEnv, azRole) azReq, func(*azEnv, azRole) azReq) {
+		mk := func(unit string) func(*azEnv, azRole) azReq {
+			return func(e *azEnv, r azRole) azReq {
+				return azReq{method: method, path: e.cyclePath(false) + strings.ReplaceAll(suffix, "UNIT", unit), body: body, role: r}
+			}
+		}
+		return mk("bidang-a"), mk("unit-tidak-ada")
+	}
+	req, twin = inUnit("GET", "/distribution?unit=UNIT", nil)
+	add(azCase{route: "GET /api/cycles/:cycle/distribution", req: req, twin: twin, want: func(r azRole) azWant {
+		switch r {
+		case rAnon:
+			return noIdentity
+		case rHRRegion, rHRScoped, rPenilai, rAtasan:
+			return ok(200)
+		}
+		return hidden // HR of another subtree, and anyone without a part in the unit's years
+	}})
+	req, twin = inUnit("PUT", "/units/UNIT/org-predikat", map[string]any{"predikat": "baik"})
+	// The leadership one level up (the head of dinas-x, the atasan) or region-wide HR and admin.
+	add(azCase{route: "PUT /api/cycles/:cycle/units/:unit/org-predikat", req: req, twin: twin,
+		want: gate(ok(200), rHRRegion, rAdmin, rAtasan)})
+	req, twin = inUnit("PUT", "/units/UNIT/justification", map[string]any{"justification": "Unit menangani program prioritas daerah tahun ini"})
+	add(azCase{route: "PUT /api/cycles/:cycle/units/:unit/justification", req: req, twin: twin, want: func(r azRole) azWant {
+		switch r {
+		case rHRRegion, rHRScoped:
+			return ok(200)
+		case rHROther:
+			return hidden
+		}
+		return gate(pastAuthz)(r)
+	}})
+	req, twin = inCycle("PUT", "/distribution-mode", func(*azEnv, azRole) any { return map[string]any{"mode": "block"} })
+	add(azCase{route: "PUT /api/cycles/:cycle/distribution-mode", req: req, twin: twin, want: gate(ok(200), rHRRegion, rAdmin)})
+
 	// After a mutasi: nothing differs from the org data here, so every HR scope reassigns nobody.
 	req, twin = inCycle("POST", "/reassign", nil)
 	add(azCase{route: "POST /api/cycles/:cycle/reassign", req: req, twin: twin, want: func(r azRole) azWant {

@@ -24,6 +24,8 @@ type Cycle struct {
 	ReminderLead time.Duration        `json:"-"`
 	CreatedBy    string               `json:"created_by"`
 	CreatedAt    time.Time            `json:"created_at"`
+	// DistributionMode is block or warn: what a unit breaking the distribution rule does (migration 0017).
+	DistributionMode string `json:"distribution_mode"`
 }
 
 func (s *Store) CreateCycle(ctx context.Context, c Cycle) (int64, error) {
@@ -42,9 +44,10 @@ func (s *Store) Cycle(ctx context.Context, id int64) (Cycle, error) {
 	c := Cycle{Deadlines: map[string]time.Time{}}
 	var t [7]time.Time
 	err := s.Pool.QueryRow(ctx, `SELECT id, year, name, plan_due, monitoring_start, monitoring_due, evaluation_start,
-		evaluation_due, dialog_due, followup_due, appeal_window, decision_sla, reminder_lead, created_by, created_at
+		evaluation_due, dialog_due, followup_due, appeal_window, decision_sla, reminder_lead, created_by, created_at,
+		distribution_mode
 		FROM cycles WHERE id = $1`, id).Scan(&c.ID, &c.Year, &c.Name, &t[0], &t[1], &t[2], &t[3], &t[4], &t[5], &t[6],
-		&c.AppealWindow, &c.DecisionSLA, &c.ReminderLead, &c.CreatedBy, &c.CreatedAt)
+		&c.AppealWindow, &c.DecisionSLA, &c.ReminderLead, &c.CreatedBy, &c.CreatedAt, &c.DistributionMode)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Cycle{}, fmt.Errorf("siklus %d: %w", id, ErrNotFound)
 	}

@@ -200,3 +200,26 @@ func forEach(rows pgx.Rows, fn func(pgx.Rows) error) error {
 	}
 	return rows.Err()
 }
+
+// OrgPredikatUnits lists the units whose predikat is set for the cycle.
+func (s *Store) OrgPredikatUnits(ctx context.Context, cycleID int64) ([]string, error) {
+	rows, err := s.Pool.Query(ctx, `SELECT unit_id FROM org_predikat WHERE cycle_id = $1 ORDER BY unit_id`, cycleID)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[string])
+}
+
+// SupervisesIn tells whether nip is the penilai or atasan of someone enrolled in the cycle whose
+// unit lies in the unit's subtree.
+func (s *Store) SupervisesIn(ctx context.Context, cycleID int64, unitID, nip string) (bool, error) {
+	if nip == "" {
+		return false, nil
+	}
+	var ok bool
+	err := s.Pool.QueryRow(ctx, subtreeOf+`
+		SELECT EXISTS (SELECT 1 FROM employee_cycles ec JOIN employees e ON e.nip = ec.nip
+		WHERE ec.cycle_id = $1 AND (ec.penilai_nip = $3 OR ec.atasan_nip = $3) AND e.unit_id IN (SELECT id FROM sub))`,
+		cycleID, unitID, nip).Scan(&ok)
+	return ok, err
+}

@@ -1,0 +1,275 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gin-gonic/gin"
+	"go.temporal.io/api/serviceerror"
+
+	"github.com/kinerja/platform/internal/access"
+	"github.com/kinerja/platform/internal/distribution"
+	"github.com/kinerja/platform/store"
+	"github.com/kinerja/platform/workflows"
+)
+
+// The distribution rule of SE MenPANRB 03/2023 (internal/distribution): a unit's own predikat,
+// HR's justification of a unit that breaks the rule, the cycle's block-or-warn setting, and the
+// per-unit view (Monitoring Kurva) for HR and the supervisors of the unit.
+func (s *Server) distributionRoutes(a *gin.RouterGroup) {
+	a.GET("/cycles/:cycle/distribution", s.distributionView)
+	a.PUT("/cycles/:cycle/units/:unit/org-predikat", s.setOrgPredikat)
+	a.PUT("/cycles/:cycle/units/:unit/justification", s.requireHR, s.justifyDistribution)
+	a.PUT("/cycles/:cycle/distribution-mode", s.requireOrgWide, s.setDistributionMode)
+}
+
+// canSeeUnit: HR whose scope holds the unit, or a penilai or atasan of someone enrolled in it.
+func (s *Server) canSeeUnit(ctx context.Context, who access.Caller, parents map[string]string, cycleID int64, unit string) (bool, error) {
+	if _, known := parents[unit]; !known {
+		return false, nil
+	}
+	if who.HRCovers(access.Ancestry(parents, unit)) {
+		return true, nil
+	}
+	return s.Store.SupervisesIn(ctx, cycleID, unit, who.NIP)
+}
+
+// distributionView answers every unit of the cycle whose predikat is set and the caller may see,
+// or with ?unit= that one unit (set or not).
+func (s *Server) distributionView(c *gin.Context) {
+	cy, ok := s.loadCycle(c)
+	if !ok {
+		return
+	}
+	ctx := c.Request.Context()
+	who, err := s.who(c)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	parents, err := s.Store.UnitParents(ctx)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	units, err := s.Store.OrgPredikatUnits(ctx, cy.ID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if u := c.Query("unit"); u != "" {
+		units = []string{u}
+	}
+	out := []store.UnitDistribution{}
+	for _, u := range units {
+		visible, err := s.canSeeUnit(ctx, who, parents, cy.ID, u)
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		if !visible {
+			if c.Query("unit") != "" {
+				fail(c, errNotFound("unit tidak ditemukan"))
+				return
+			}
+			continue
+		}
+		d, err := s.Store.Distribution(ctx, cy.ID, u)
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		out = append(out, d)
+	}
+	c.JSON(http.StatusOK, gin.H{"cycle_id": cy.ID, "mode": cy.DistributionMode, "rounding_rule": distribution.RoundingRule,
+		"units": out})
+}
+
+type orgPredikatInput struct {
+	Predikat string `json:"predikat"`
+}
+
+// setOrgPredikat records a unit's own predikat: the leadership one level up sets it (the head of
+// the parent unit), or region-wide HR records it on the leadership's decision.
+func (s *Server) setOrgPredikat(c *gin.Context) {
+	ctx := c.Request.Context()
+	who, err := s.who(c)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	unit := c.Param("unit")
+	parents, err := s.Store.UnitParents(ctx)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	parent, known := parents[unit]
+	allowed := who.OrgWide()
+	if !allowed && known && parent != "" {
+		head, err := s.Store.UnitHead(ctx, parent)
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		allowed = head != "" && head == who.NIP
+	}
+	if !allowed {
+		// Said before anything is looked up for the caller: an unknown unit answers the same.
+		fail(c, errForbidden("predikat organisasi ditetapkan oleh pimpinan satu tingkat di atas unit, atau dicatat oleh pengelola kinerja tingkat daerah"))
+		return
+	}
+	cy, ok := s.loadCycle(c)
+	if !ok {
+		return
+	}
+	if !known {
+		fail(c, errNotFound("unit tidak ditemukan"))
+		return
+	}
+	var in orgPredikatInput
+	if err := bind(c, &in); err != nil {
+		fail(c, err)
+		return
+	}
+	p, err := distribution.ParseOrgPredikat(in.Predikat)
+	if err != nil {
+		fail(c, errInvalid("predikat: "+err.Error()))
+		return
+	}
+	if err := s.Store.SetOrgPredikat(ctx, cy.ID, unit, p, who.NIP, s.now()); err != nil {
+		fail(c, err)
+		return
+	}
+	s.recheckHeld(ctx, cy.ID, unit)
+	d, err := s.Store.Distribution(ctx, cy.ID, unit)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, d)
+}
+
+type justificationInput struct {
+	Justification string `json:"justification"`
+}
+
+// Bounds of a justification: enough to say why, short enough to read.
+const (
+	minJustification = 20
+	maxJustification = 2000
+)
+
+// justifyDistribution records HR's justification for a unit that breaks the rule, so the results
+// the rule held become final.
+func (s *Server) justifyDistribution(c *gin.Context) {
+	ctx := c.Request.Context()
+	who, err := s.who(c)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	cy, ok := s.loadCycle(c)
+	if !ok {
+		return
+	}
+	unit := c.Param("unit")
+	parents, err := s.Store.UnitParents(ctx)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if _, known := parents[unit]; !known || !who.HRCovers(access.Ancestry(parents, unit)) {
+		fail(c, errNotFound("unit tidak ditemukan"))
+		return
+	}
+	var in justificationInput
+	if err := bind(c, &in); err != nil {
+		fail(c, err)
+		return
+	}
+	text := strings.TrimSpace(in.Justification)
+	if n := utf8.RuneCountInString(text); n < minJustification || n > maxJustification {
+		fail(c, errInvalid("justification: tuliskan alasan antara 20 dan 2000 karakter"))
+		return
+	}
+	if err := s.Store.Justify(ctx, cy.ID, unit, text, who.NIP, s.now()); err != nil {
+		fail(c, err)
+		return
+	}
+	s.recheckHeld(ctx, cy.ID, unit)
+	d, err := s.Store.Distribution(ctx, cy.ID, unit)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, d)
+}
+
+type distributionModeInput struct {
+	Mode string `json:"mode"`
+}
+
+// setDistributionMode sets whether a unit breaking the rule holds its results (block) or only shows (warn).
+func (s *Server) setDistributionMode(c *gin.Context) {
+	cy, ok := s.loadCycle(c)
+	if !ok {
+		return
+	}
+	var in distributionModeInput
+	if err := bind(c, &in); err != nil {
+		fail(c, err)
+		return
+	}
+	if in.Mode != "block" && in.Mode != "warn" {
+		fail(c, errInvalid("mode: harus block (hasil ditahan sampai ada justifikasi) atau warn (hanya peringatan)"))
+		return
+	}
+	ctx := c.Request.Context()
+	if err := s.Store.SetDistributionMode(ctx, cy.ID, in.Mode, caller(c).NIP); err != nil {
+		fail(c, err)
+		return
+	}
+	units, err := s.Store.OrgPredikatUnits(ctx, cy.ID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	for _, u := range units {
+		s.recheckHeld(ctx, cy.ID, u)
+	}
+	c.JSON(http.StatusOK, gin.H{"cycle_id": cy.ID, "mode": in.Mode})
+}
+
+// recheckHeld asks every year of the unit's subtree that the rule holds to check again. A year that
+// cannot be told now checks again at the next change; the failure is logged, never the answer's.
+func (s *Server) recheckHeld(ctx context.Context, cycleID int64, unit string) {
+	ids, err := s.Store.HeldYears(ctx, cycleID, unit)
+	if err != nil {
+		slog.ErrorContext(ctx, "distribution recheck", "cycle", cycleID, "error", err)
+		return
+	}
+	for _, id := range ids {
+		err := s.Temporal.SignalWorkflow(ctx, id, "", workflows.SignalRecheckDistribution, nil)
+		var nf *serviceerror.NotFound
+		if err != nil && !errors.As(err, &nf) {
+			slog.ErrorContext(ctx, "distribution recheck", "cycle", cycleID, "error", err)
+		}
+	}
+}
+
+// recheckAfterAppeal: an appeal decision may change the unit's counts.
+func (s *Server) recheckAfterAppeal(ctx context.Context, cycleID int64, nip string) {
+	unit, err := s.Store.GoverningUnit(ctx, cycleID, nip)
+	if err != nil {
+		slog.ErrorContext(ctx, "distribution recheck", "cycle", cycleID, "error", err)
+		return
+	}
+	if unit != "" {
+		s.recheckHeld(ctx, cycleID, unit)
+	}
+}
