@@ -326,6 +326,11 @@ type moveDeadlineRequest struct {
 
 // moveDeadline changes one date of the cycle and tells every running workflow of it.
 func (s *Server) moveDeadline(c *gin.Context) {
+	var req moveDeadlineRequest
+	if err := bind(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
 	cy, ok := s.loadCycle(c)
 	if !ok {
 		return
@@ -333,11 +338,6 @@ func (s *Server) moveDeadline(c *gin.Context) {
 	name := c.Param("name")
 	if !isDeadline(name) {
 		fail(c, errNotFound("batas waktu "+name+" tidak dikenal; gunakan "+strings.Join(store.DeadlineColumns, ", ")))
-		return
-	}
-	var req moveDeadlineRequest
-	if err := bind(c, &req); err != nil {
-		fail(c, err)
 		return
 	}
 	req.At = req.At.Truncate(time.Microsecond) // as Postgres stores it
