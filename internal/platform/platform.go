@@ -111,7 +111,7 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 	}
 	p := &Platform{
 		Addr: ln.Addr().String(), Pool: pool, Temporal: tc, worker: w, served: make(chan error, 1),
-		server: &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second},
+		server: httpServer(srv.Handler()),
 	}
 	if cfg.TLSCertFile != "" && cfg.TLSKeyFile != "" {
 		p.server.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
@@ -120,6 +120,22 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 		go func() { p.served <- p.server.Serve(ln) }()
 	}
 	return p, nil
+}
+
+// Bounds on how long a client may hold a connection: a request's headers must arrive within
+// 10 s and the whole request, body included (1 MiB at most), within 30 s, so a client sending a
+// byte every few seconds is cut off; an idle keep-alive connection closes after 2 minutes. No
+// write timeout: enrolling a whole region answers only when every year has started.
+const (
+	readHeaderTimeout = 10 * time.Second
+	readTimeout       = 30 * time.Second
+	idleTimeout       = 2 * time.Minute
+	maxHeaderBytes    = 64 << 10
+)
+
+func httpServer(h http.Handler) *http.Server {
+	return &http.Server{Handler: h, ReadHeaderTimeout: readHeaderTimeout, ReadTimeout: readTimeout,
+		IdleTimeout: idleTimeout, MaxHeaderBytes: maxHeaderBytes}
 }
 
 // migrate applies migrations as the schema owner: MigrationURL when set, so the running
