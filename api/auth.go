@@ -136,7 +136,16 @@ func (s *Server) login(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
+	// Taken before the password is hashed, so a throttled request costs no argon2 work.
+	client := clientKey(c)
+	if ok, wait := s.logins.take(client, s.now()); !ok {
+		tooManyLogins(c, wait)
+		return
+	}
 	sess, err := s.accounts().Login(ctx, in.NIP, in.Password)
+	if !errors.Is(err, auth.ErrInvalidCredentials) {
+		s.logins.give(client, s.now()) // only wrong credentials count
+	}
 	if err != nil {
 		failCredentials(c, credentialError(err, http.StatusUnauthorized, "invalid_credentials", "NIP atau kata sandi salah"))
 		return

@@ -41,6 +41,8 @@ type Server struct {
 	Now func() time.Time
 	// OIDC is the single sign-on provider (api/oidc.go); nil turns SSO off: its routes answer 404.
 	OIDC *OIDC
+
+	logins *throttle // failed logins per client address: api/throttle.go
 }
 
 // maxBody bounds every request body.
@@ -49,6 +51,7 @@ const maxBody = 1 << 20
 // Handler returns the HTTP handler with every route.
 func (s *Server) Handler() http.Handler {
 	gin.SetMode(gin.ReleaseMode)
+	s.logins = newThrottle(loginBurst, loginRefill)
 	r := gin.New()
 	// gin writes its trailing-slash redirects before any middleware runs, so without the security
 	// headers: a path with a stray slash answers 404 like any unknown address instead.
