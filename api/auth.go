@@ -244,9 +244,39 @@ func (s *Server) requestPasswordReset(c *gin.Context) {
 		fail(c, errors.New("api: PUBLIC_URL is not an absolute http(s) URL; password reset links cannot be made"))
 		return
 	}
-	ctx := c.Request.Context()
+	// Everything that depends on the NIP happens after the answer, on the same path for every
+	// NIP: how long the answer takes tells nothing about whether the NIP exists.
+	c.JSON(http.StatusAccepted, gin.H{"message": resetAccepted})
+	at := s.now()
+	ctx := context.WithoutCancel(c.Request.Context())
+	// A bounded number at once: a flood of requests waits here, whatever NIP each names.
+	s.resetSlots <- struct{}{}
+	s.background(func() {
+		defer func() { <-s.resetSlots }()
+		ctx, cancel := context.WithTimeout(ctx, time.Minute)
+		defer cancel()
+		if err := s.sendResetLink(ctx, base, in.NIP, at); err != nil {
+			slog.ErrorContext(ctx, "password reset failed", "error", err)
+		}
+	})
+}
+
+// background runs work that must not delay or shape the answer.
+func (s *Server) background(work func()) {
+	if s.Background != nil {
+		s.Background(work)
+		return
+	}
+	go work()
+}
+
+// sendResetLink makes a reset link for nip if it is in the org data (see auth.RequestReset),
+// puts its email in the outbox and, with a Mailer, sends it. A failed send stays pending in the
+// outbox (the dev inbox shows it).
+func (s *Server) sendResetLink(ctx context.Context, base *url.URL, nip string, at time.Time) error {
+	acc := &auth.Service{Pool: s.Store.Pool, Now: func() time.Time { return at }}
 	var keys []string
-	_, err = s.accounts().RequestReset(ctx, in.NIP, func(tx pgx.Tx, r auth.ResetRequest) error {
+	_, err := acc.RequestReset(ctx, nip, func(tx pgx.Tx, r auth.ResetRequest) error {
 		link := base.JoinPath("reset-password")
 		link.RawQuery = url.Values{"token": {r.Token}}.Encode()
 		subject, text, html, err := email.RenderPasswordReset(email.PasswordReset{
@@ -261,22 +291,13 @@ func (s *Server) requestPasswordReset(c *gin.Context) {
 		keys = append(keys, r.Key())
 		return nil
 	})
-	if err != nil {
-		fail(c, err)
-		return
+	if err != nil || len(keys) == 0 || s.Mailer == nil {
+		return err
 	}
-	if len(keys) > 0 && s.Mailer != nil {
-		// Sent after answering: how long SendGrid takes must not tell whether the NIP exists.
-		// A failed send stays pending in the outbox (the dev inbox shows it).
-		go func() {
-			ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
-			defer cancel()
-			if err := email.Deliver(ctx, s.Store.Pool, s.Mailer, keys); err != nil {
-				slog.WarnContext(ctx, "password reset email not sent", "error", err)
-			}
-		}()
+	if err := email.Deliver(ctx, s.Store.Pool, s.Mailer, keys); err != nil {
+		slog.WarnContext(ctx, "password reset email not sent", "error", err)
 	}
-	c.JSON(http.StatusAccepted, gin.H{"message": resetAccepted})
+	return nil
 }
 
 type passwordResetConfirmRequest struct {

@@ -41,8 +41,12 @@ type Server struct {
 	Now func() time.Time
 	// OIDC is the single sign-on provider (api/oidc.go); nil turns SSO off: its routes answer 404.
 	OIDC *OIDC
+	// Background runs work that must not delay the answer (the password-reset email); nil means
+	// a goroutine. Tests run it when they choose, to see what happened before and after.
+	Background func(work func())
 
-	logins *throttle // failed logins per client address: api/throttle.go
+	logins     *throttle     // failed logins per client address: api/throttle.go
+	resetSlots chan struct{} // password resets being made at once
 }
 
 // maxBody bounds every request body.
@@ -52,6 +56,7 @@ const maxBody = 1 << 20
 func (s *Server) Handler() http.Handler {
 	gin.SetMode(gin.ReleaseMode)
 	s.logins = newThrottle(loginBurst, loginRefill)
+	s.resetSlots = make(chan struct{}, 16)
 	r := gin.New()
 	// gin writes its trailing-slash redirects before any middleware runs, so without the security
 	// headers: a path with a stray slash answers 404 like any unknown address instead.
