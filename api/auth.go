@@ -137,7 +137,7 @@ func (s *Server) login(c *gin.Context) {
 	}
 	ctx := c.Request.Context()
 	// Taken before the password is hashed, so a throttled request costs no argon2 work.
-	client := clientKey(c)
+	client := s.clientKey(c)
 	if ok, wait := s.logins.take(client, s.now()); !ok {
 		tooManyLogins(c, wait)
 		return

@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"reflect"
 	"runtime/debug"
@@ -44,6 +45,9 @@ type Server struct {
 	// Background runs work that must not delay the answer (the password-reset email); nil means
 	// a goroutine. Tests run it when they choose, to see what happened before and after.
 	Background func(work func())
+	// TrustedProxies are the reverse proxies in front of the API: behind them, the client's
+	// address (for the login throttle) comes from X-Forwarded-For. See ParseTrustedProxies.
+	TrustedProxies []netip.Prefix
 
 	logins     *throttle     // failed logins per client address: api/throttle.go
 	resetSlots chan struct{} // password resets being made at once

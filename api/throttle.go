@@ -1,11 +1,15 @@
 package api
 
 import (
+	"fmt"
 	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/gin-gonic/gin"
 )
@@ -89,21 +93,63 @@ func (t *throttle) sweep(now time.Time) {
 	t.sweepAt = max(throttleSweep, 2*len(t.buckets))
 }
 
-// clientKey is the address a request came from, as the connection says (forwarding headers can
-// be forged). IPv6 clients are keyed by their /64, which one subscriber usually holds whole.
-func clientKey(c *gin.Context) string {
+// ParseTrustedProxies reads TRUSTED_PROXIES: addresses or CIDR prefixes of the reverse proxies
+// in front of the API, separated by commas or spaces.
+func ParseTrustedProxies(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || unicode.IsSpace(r) }) {
+		if p, err := netip.ParsePrefix(f); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(f)
+		if err != nil {
+			return nil, fmt.Errorf("TRUSTED_PROXIES: %q is neither an address nor a CIDR prefix", f)
+		}
+		out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+	}
+	return out, nil
+}
+
+func trusted(proxies []netip.Prefix, a netip.Addr) bool {
+	for _, p := range proxies {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// clientKey is the address a request came from: the connection's, or, when that is one of the
+// trusted proxies, the nearest address in X-Forwarded-For that is not (the rest of the header
+// can be forged by the client). IPv6 clients are keyed by their /64, which one subscriber
+// usually holds whole.
+func (s *Server) clientKey(c *gin.Context) string {
 	host, _, err := net.SplitHostPort(c.Request.RemoteAddr)
 	if err != nil {
 		host = c.Request.RemoteAddr
 	}
-	ip := net.ParseIP(host)
-	switch {
-	case ip == nil:
+	a, err := netip.ParseAddr(host)
+	if err != nil {
 		return host
-	case ip.To4() != nil:
-		return ip.To4().String()
 	}
-	return ip.Mask(net.CIDRMask(64, 128)).String() + "/64"
+	a = a.Unmap()
+	if trusted(s.TrustedProxies, a) {
+		hops := strings.Split(strings.Join(c.Request.Header.Values("X-Forwarded-For"), ","), ",")
+		for i := len(hops) - 1; i >= 0; i-- {
+			h, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+			if err != nil {
+				break // a garbled hop: trust nothing further left
+			}
+			if a = h.Unmap(); !trusted(s.TrustedProxies, a) {
+				break
+			}
+		}
+	}
+	if a.Is4() {
+		return a.String()
+	}
+	return netip.PrefixFrom(a, 64).Masked().String()
 }
 
 func tooManyLogins(c *gin.Context, wait time.Duration) {

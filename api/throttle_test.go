@@ -1,11 +1,14 @@
 package api_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kinerja/platform/api"
 )
 
 // TestLoginThrottle: a burst of wrong logins from one address is answered 429 with Retry-After
@@ -68,5 +71,54 @@ func TestLoginThrottle(t *testing.T) {
 	h.advance(3 * time.Second)
 	if w := from(attacker, nipEmployee, pwEmployee); w.Code != http.StatusOK {
 		t.Errorf("after the refill: %d %s", w.Code, w.Body)
+	}
+}
+
+// TestLoginThrottleBehindProxy: behind a trusted reverse proxy each client is keyed by its own
+// address from X-Forwarded-For; what the client itself wrote there is ignored, and so is the
+// header from anyone who is not a trusted proxy.
+func TestLoginThrottleBehindProxy(t *testing.T) {
+	if _, err := api.ParseTrustedProxies("10.0.0.0/8, bukan-alamat"); err == nil || !strings.Contains(err.Error(), "TRUSTED_PROXIES") {
+		t.Errorf("a bad TRUSTED_PROXIES entry: %v", err)
+	}
+	proxies, err := api.ParseTrustedProxies("10.0.0.0/8 192.168.1.1")
+	if err != nil || len(proxies) != 2 {
+		t.Fatalf("ParseTrustedProxies: %v %v", proxies, err)
+	}
+	h := newHarness(t, false)
+	h.srv.TrustedProxies = proxies
+	via := func(remote, xff, pw string) int {
+		t.Helper()
+		nip := nipUnknown // wrong logins name nobody, so no account locks
+		if pw == pwEmployee {
+			nip = nipEmployee
+		}
+		r := httptest.NewRequest("POST", "/api/auth/login", strings.NewReader(`{"nip":"`+nip+`","password":"`+pw+`"}`))
+		r.Header.Set("Content-Type", "application/json")
+		r.Header.Set("X-Forwarded-For", xff)
+		r.RemoteAddr = remote
+		w := httptest.NewRecorder()
+		h.h.ServeHTTP(w, r)
+		return w.Code
+	}
+	// The attacker forges a different leftmost hop each time; the proxies append the real address.
+	for i := range 20 {
+		if code := via("10.0.0.5:1000", fmt.Sprintf("1.2.3.%d, 203.0.113.9, 192.168.1.1", i), "salah"); code != http.StatusUnauthorized {
+			t.Fatalf("wrong login %d: %d", i, code)
+		}
+	}
+	if code := via("10.0.0.5:1000", "9.9.9.9, 203.0.113.9", "salah"); code != http.StatusTooManyRequests {
+		t.Errorf("21st wrong login through the proxy: %d, want 429", code)
+	}
+	// Someone else behind the same proxy logs in.
+	if code := via("10.0.0.5:1000", "198.51.100.4", pwEmployee); code != http.StatusOK {
+		t.Errorf("a real login through the proxy: %d", code)
+	}
+	// A client talking to us directly cannot pick its key with the header.
+	for range 20 {
+		via("203.0.113.50:1", "198.51.100.4", "salah")
+	}
+	if code := via("203.0.113.50:1", "198.51.100.77", "salah"); code != http.StatusTooManyRequests {
+		t.Errorf("an untrusted sender's X-Forwarded-For was believed: %d", code)
 	}
 }

@@ -43,6 +43,10 @@ type Config struct {
 	SendGrid                *email.SendGrid // nil keeps emails in the outbox
 	OIDC                    api.OIDCConfig  // single sign-on; off when OIDC.Issuer is empty
 	Logger                  *slog.Logger
+
+	// TrustedProxies lists the reverse proxies in front of the API (TRUSTED_PROXIES: addresses or
+	// CIDR prefixes); behind them the client's address comes from X-Forwarded-For.
+	TrustedProxies string
 }
 
 // Platform is a started platform.
@@ -90,6 +94,12 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 	}
 	srv := &api.Server{Store: &store.Store{Pool: pool}, Temporal: tc, DevAuth: cfg.DevAuth,
 		SecureCookies: !cfg.DevAuth, PublicURL: cfg.PublicURL}
+	if srv.TrustedProxies, err = api.ParseTrustedProxies(cfg.TrustedProxies); err != nil {
+		w.Stop()
+		tc.Close()
+		pool.Close()
+		return nil, err
+	}
 	if cfg.SendGrid != nil {
 		srv.Mailer = cfg.SendGrid // never a typed nil: a nil Mailer keeps emails in the outbox
 	}
