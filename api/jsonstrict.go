@@ -16,6 +16,11 @@ import (
 // maxJSONDepth bounds nesting; no request type is deeper than a handful of levels.
 const maxJSONDepth = 32
 
+// maxText bounds every text value of a body, in characters: the longest free text a person
+// writes here (feedback, notes, keberatan reasons) fits several pages. Fields with a tighter
+// rule (a cycle's name, an SKP row) check their own.
+const maxText = 10_000
+
 // checkShape walks the JSON body against the Go type it will be decoded into, before decoding:
 // encoding/json matches keys case-insensitively and lets a repeated key win silently, and a body
 // must say exactly one thing. Every key must match a field's JSON name exactly, once; fields tagged
@@ -53,6 +58,9 @@ func (w *walker) token(where func() string) (json.Token, error) {
 		}
 		if strings.ContainsRune(s, 0) {
 			return nil, fmt.Errorf("%s: mengandung karakter NUL (\\u0000) yang tidak diizinkan", where())
+		}
+		if len(s) > maxText && utf8.RuneCountInString(s) > maxText {
+			return nil, fmt.Errorf("%s: teks terlalu panjang, paling banyak %d karakter", where(), maxText)
 		}
 	}
 	return tok, nil
