@@ -1,7 +1,9 @@
 package api
 
 import (
+	"context"
 	"errors"
+	"log/slog"
 	"mime"
 	"net/http"
 	"net/url"
@@ -134,7 +136,16 @@ func (s *Server) login(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
+	// Taken before the password is hashed, so a throttled request costs no argon2 work.
+	client := s.clientKey(c)
+	if ok, wait := s.logins.take(client, s.now()); !ok {
+		tooManyLogins(c, wait)
+		return
+	}
 	sess, err := s.accounts().Login(ctx, in.NIP, in.Password)
+	if !errors.Is(err, auth.ErrInvalidCredentials) {
+		s.logins.give(client, s.now()) // only wrong credentials count
+	}
 	if err != nil {
 		failCredentials(c, credentialError(err, http.StatusUnauthorized, "invalid_credentials", "NIP atau kata sandi salah"))
 		return
@@ -233,8 +244,37 @@ func (s *Server) requestPasswordReset(c *gin.Context) {
 		fail(c, errors.New("api: PUBLIC_URL is not an absolute http(s) URL; password reset links cannot be made"))
 		return
 	}
-	ctx := c.Request.Context()
-	_, err = s.accounts().RequestReset(ctx, in.NIP, func(tx pgx.Tx, r auth.ResetRequest) error {
+	// Everything that depends on the NIP happens after the answer, on the same path for every
+	// NIP: how long the answer takes tells nothing about whether the NIP exists.
+	c.JSON(http.StatusAccepted, gin.H{"message": resetAccepted})
+	at := s.now()
+	ctx := context.WithoutCancel(c.Request.Context())
+	// A bounded number at once: a flood of requests waits here, whatever NIP each names.
+	s.resetSlots <- struct{}{}
+	s.background(func() {
+		defer func() { <-s.resetSlots }()
+		ctx, cancel := context.WithTimeout(ctx, time.Minute)
+		defer cancel()
+		if err := s.sendResetLink(ctx, base, in.NIP, at); err != nil {
+			slog.ErrorContext(ctx, "password reset failed", "error", err)
+		}
+	})
+}
+
+// background runs work that must not delay or shape the answer.
+func (s *Server) background(work func()) {
+	if s.Background != nil {
+		s.Background(work)
+		return
+	}
+	go work()
+}
+
+// sendResetLink makes a reset link for nip if it is in the org data (see auth.RequestReset) and
+// puts its email in the outbox, whose own delivery (email.Deliverer) sends it.
+func (s *Server) sendResetLink(ctx context.Context, base *url.URL, nip string, at time.Time) error {
+	acc := &auth.Service{Pool: s.Store.Pool, Now: func() time.Time { return at }}
+	_, err := acc.RequestReset(ctx, nip, func(tx pgx.Tx, r auth.ResetRequest) error {
 		link := base.JoinPath("reset-password")
 		link.RawQuery = url.Values{"token": {r.Token}}.Encode()
 		subject, text, html, err := email.RenderPasswordReset(email.PasswordReset{
@@ -248,13 +288,7 @@ func (s *Server) requestPasswordReset(c *gin.Context) {
 		}
 		return nil
 	})
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	// The outbox's own delivery (email.Deliverer) sends it after this answer, so how long SendGrid
-	// takes tells nothing about whether the NIP exists.
-	c.JSON(http.StatusAccepted, gin.H{"message": resetAccepted})
+	return err
 }
 
 type passwordResetConfirmRequest struct {

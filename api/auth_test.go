@@ -59,6 +59,7 @@ func newHarness(t *testing.T, devAuth bool) *harness {
 	}
 	h := &harness{t: t, pool: pool, now: time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)}
 	h.srv = &api.Server{Store: st, DevAuth: devAuth, SecureCookies: true, PublicURL: publicURL, Now: func() time.Time { return h.now }}
+	h.srv.Background = func(work func()) { work() } // the reset email is in the outbox when the answer is
 	h.h = h.srv.Handler()
 	svc := &auth.Service{Pool: pool, Now: h.srv.Now}
 	for nip, pw := range map[string]string{nipHR: pwHR, nipEmployee: pwEmployee} {

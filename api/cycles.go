@@ -3,9 +3,9 @@ package api
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -35,30 +35,6 @@ type createCycleRequest struct {
 	ReminderLead     string `json:"reminder_lead"`
 }
 
-// Defaults: PP 30/2019 Pasal 59 gives 14 days to appeal; the decision SLA and reminder lead are ours.
-const (
-	defaultAppealWindowDays = 14
-	defaultDecisionSLADays  = 14
-	defaultReminderDays     = 3
-)
-
-func duration(field, s string, days, defDays int) (time.Duration, error) {
-	if s != "" {
-		d, err := time.ParseDuration(s)
-		if err != nil || d <= 0 {
-			return 0, errInvalid(field + ": durasi tidak valid (contoh: 336h atau 30s)")
-		}
-		return d, nil
-	}
-	if days < 0 || days > 365 {
-		return 0, errInvalid(field + "_days: harus 0 sampai 365")
-	}
-	if days == 0 {
-		days = defDays
-	}
-	return time.Duration(days) * 24 * time.Hour, nil
-}
-
 func (s *Server) createCycle(c *gin.Context) {
 	var req createCycleRequest
 	if err := bind(c, &req); err != nil {
@@ -69,13 +45,20 @@ func (s *Server) createCycle(c *gin.Context) {
 		fail(c, errInvalid("year: harus tahun 2022 sampai 2100"))
 		return
 	}
-	if strings.TrimSpace(req.Name) == "" {
-		req.Name = fmt.Sprintf("Penilaian Kinerja %d", req.Year)
+	var err error
+	if req.Name, err = cycleName(req.Name, req.Year); err != nil {
+		fail(c, err)
+		return
 	}
 	d := workflows.Deadlines{}
-	for name, at := range req.Deadlines {
+	for _, name := range sortedKeys(req.Deadlines) {
+		at := req.Deadlines[name]
 		if !isDeadline(name) {
 			fail(c, errInvalid("deadlines."+name+": nama batas waktu tidak dikenal; gunakan "+strings.Join(store.DeadlineColumns, ", ")))
+			return
+		}
+		if err := checkDeadlineYear("deadlines."+name, req.Year, at); err != nil {
+			fail(c, err)
 			return
 		}
 		// Postgres keeps microseconds: compare and signal exactly what is stored.
@@ -88,16 +71,15 @@ func (s *Server) createCycle(c *gin.Context) {
 		return
 	}
 	cy := store.Cycle{Year: req.Year, Name: req.Name, Deadlines: req.Deadlines, CreatedBy: caller(c).NIP}
-	var err error
-	if cy.AppealWindow, err = duration("appeal_window", req.AppealWindow, req.AppealWindowDays, defaultAppealWindowDays); err != nil {
+	if cy.AppealWindow, err = appealWindowRule.duration(req.AppealWindow, req.AppealWindowDays); err != nil {
 		fail(c, err)
 		return
 	}
-	if cy.DecisionSLA, err = duration("decision_sla", req.DecisionSLA, req.DecisionSLADays, defaultDecisionSLADays); err != nil {
+	if cy.DecisionSLA, err = decisionSLARule.duration(req.DecisionSLA, req.DecisionSLADays); err != nil {
 		fail(c, err)
 		return
 	}
-	if cy.ReminderLead, err = duration("reminder", req.ReminderLead, req.ReminderDays, defaultReminderDays); err != nil {
+	if cy.ReminderLead, err = reminderRule.duration(req.ReminderLead, req.ReminderDays); err != nil {
 		fail(c, err)
 		return
 	}
@@ -112,6 +94,15 @@ func (s *Server) createCycle(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusCreated, cycleJSON(created))
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 func isDeadline(name string) bool {
@@ -317,6 +308,11 @@ type moveDeadlineRequest struct {
 
 // moveDeadline changes one date of the cycle and tells every running workflow of it.
 func (s *Server) moveDeadline(c *gin.Context) {
+	var req moveDeadlineRequest
+	if err := bind(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
 	cy, ok := s.loadCycle(c)
 	if !ok {
 		return
@@ -326,23 +322,13 @@ func (s *Server) moveDeadline(c *gin.Context) {
 		fail(c, errNotFound("batas waktu "+name+" tidak dikenal; gunakan "+strings.Join(store.DeadlineColumns, ", ")))
 		return
 	}
-	var req moveDeadlineRequest
-	if err := bind(c, &req); err != nil {
-		fail(c, err)
-		return
-	}
 	req.At = req.At.Truncate(time.Microsecond) // as Postgres stores it
-	d := workflows.Deadlines{}
-	for n, t := range cy.Deadlines {
-		d[workflows.DeadlineName(n)] = t
-	}
-	d[workflows.DeadlineName(name)] = req.At
-	if err := d.Validate(); err != nil {
-		fail(c, errInvalid("at: urutan batas waktu tidak valid: "+err.Error()))
-		return
-	}
 	ctx := c.Request.Context()
-	if err := s.Store.MoveDeadline(ctx, cy.ID, name, req.At); err != nil {
+	now := s.now()
+	err := s.Store.MoveDeadline(ctx, cy.ID, name, req.At, caller(c).NIP, func(current store.Cycle) error {
+		return checkMove(current.Year, current.Deadlines, name, req.At, now)
+	})
+	if err != nil {
 		fail(c, err)
 		return
 	}
@@ -351,21 +337,35 @@ func (s *Server) moveDeadline(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	// Each year answers for itself: one that cannot be told does not hide the others. Synchronous
+	// for now; a batch workflow takes this over for a region at scale.
+	years := make([]movedYear, 0, len(ens))
 	signalled := 0
 	move := workflows.MoveDeadline{Name: workflows.DeadlineName(name), At: req.At}
 	for _, en := range ens {
+		y := movedYear{NIP: en.NIP, Result: "signalled"}
 		err := s.Temporal.SignalWorkflow(ctx, en.WorkflowID, "", workflows.SignalMoveDeadline, move)
 		var nf *serviceerror.NotFound
 		switch {
-		case errors.As(err, &nf): // finished: the date no longer matters to it
+		case errors.As(err, &nf):
+			y.Result, y.Message = "finished", "siklus pegawai ini sudah selesai; tanggal baru tidak berlaku lagi baginya"
 		case err != nil:
-			fail(c, fmt.Errorf("signal %s: %w", en.WorkflowID, err))
-			return
+			slog.ErrorContext(ctx, "deadline move not signalled", "cycle", cy.ID, "workflow", en.WorkflowID, "error", err)
+			y.Result, y.Message = "failed", "siklus pegawai ini tidak dapat diberi tahu; ulangi pemindahan batas waktu ini"
 		default:
 			signalled++
 		}
+		years = append(years, y)
 	}
-	c.JSON(http.StatusOK, gin.H{"name": name, "at": req.At, "workflows_signalled": signalled})
+	c.JSON(http.StatusOK, gin.H{"name": name, "at": req.At, "workflows_signalled": signalled, "years": years})
+}
+
+// movedYear is what a deadline move did to one enrolled year: signalled, finished (the year no
+// longer waits on dates) or failed (the date is stored; moving it again retries the signal).
+type movedYear struct {
+	NIP     string `json:"nip"`
+	Result  string `json:"result"`
+	Message string `json:"message,omitempty"`
 }
 
 func (s *Server) progress(c *gin.Context) {

@@ -10,38 +10,96 @@ import (
 	"reflect"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // maxJSONDepth bounds nesting; no request type is deeper than a handful of levels.
 const maxJSONDepth = 32
 
+// maxText bounds every text value of a body, in characters: the longest free text a person
+// writes here (feedback, notes, keberatan reasons) fits several pages. Fields with a tighter
+// rule (a cycle's name, an SKP row) check their own.
+const maxText = 10_000
+
 // checkShape walks the JSON body against the Go type it will be decoded into, before decoding:
 // encoding/json matches keys case-insensitively and lets a repeated key win silently, and a body
 // must say exactly one thing. Every key must match a field's JSON name exactly, once; fields tagged
-// input:"server" are set by the server and refused from clients. Scalars are left to the decoder.
+// input:"server" are set by the server and refused from clients. Every text, key or value, must
+// be valid UTF-8 without NUL (encoding/json silently turns bad bytes into U+FFFD, and PostgreSQL
+// refuses NUL). Other scalars are left to the decoder.
 func checkShape(body []byte, t reflect.Type) error {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+	w := &walker{dec: json.NewDecoder(bytes.NewReader(body)), badByte: invalidUTF8At(body)}
+	w.dec.UseNumber()
+	if tok, err := w.dec.Token(); err != nil || tok != json.Delim('{') {
 		if err != nil && !errors.Is(err, io.EOF) {
 			return decodeError(err)
 		}
 		return errors.New("isi permintaan harus berupa objek JSON")
 	}
-	return walkObject(dec, t, "", 1)
+	return w.object(t, "", 1)
 }
 
-func walkValue(dec *json.Decoder, t reflect.Type, path string, depth int) error {
+// walker reads a body token by token; badByte is the offset of its first invalid UTF-8 byte, or -1.
+type walker struct {
+	dec     *json.Decoder
+	badByte int64
+}
+
+// token reads the next token and checks it when it is text; where names the field.
+func (w *walker) token(where func() string) (json.Token, error) {
+	start := w.dec.InputOffset()
+	tok, err := w.dec.Token()
+	if err != nil {
+		return nil, decodeError(err)
+	}
+	if s, ok := tok.(string); ok {
+		if w.badByte >= start && w.badByte < w.dec.InputOffset() {
+			return nil, fmt.Errorf("%s: bukan teks UTF-8 yang valid", where())
+		}
+		if strings.ContainsRune(s, 0) {
+			return nil, fmt.Errorf("%s: mengandung karakter NUL (\\u0000) yang tidak diizinkan", where())
+		}
+		if len(s) > maxText && utf8.RuneCountInString(s) > maxText {
+			return nil, fmt.Errorf("%s: teks terlalu panjang, paling banyak %d karakter", where(), maxText)
+		}
+	}
+	return tok, nil
+}
+
+// invalidUTF8At is the offset of the first byte of b that is not valid UTF-8, or -1.
+func invalidUTF8At(b []byte) int64 {
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n <= 1 {
+			return int64(i)
+		}
+		i += n
+	}
+	return -1
+}
+
+// textProblem says what is wrong with a text that arrives outside a JSON body, or "".
+func textProblem(s string) string {
+	switch {
+	case !utf8.ValidString(s):
+		return "bukan teks UTF-8 yang valid"
+	case strings.ContainsRune(s, 0):
+		return "mengandung karakter NUL yang tidak diizinkan"
+	}
+	return ""
+}
+
+func (w *walker) value(t reflect.Type, path string, depth int) error {
 	if depth > maxJSONDepth {
 		return fmt.Errorf("%s: JSON terlalu dalam", orRoot(path))
 	}
-	tok, err := dec.Token()
+	tok, err := w.token(func() string { return orRoot(path) })
 	if err != nil {
-		return decodeError(err)
+		return err
 	}
 	switch tok {
 	case json.Delim('{'):
-		return walkObject(dec, t, path, depth+1)
+		return w.object(t, path, depth+1)
 	case json.Delim('['):
 		elem := anyType
 		if t != nil {
@@ -53,12 +111,12 @@ func walkValue(dec *json.Decoder, t reflect.Type, path string, depth int) error 
 				return fmt.Errorf("%s: tipe data salah, seharusnya %s", orRoot(path), kindName(t))
 			}
 		}
-		for i := 0; dec.More(); i++ {
-			if err := walkValue(dec, elem, fmt.Sprintf("%s[%d]", path, i), depth+1); err != nil {
+		for i := 0; w.dec.More(); i++ {
+			if err := w.value(elem, fmt.Sprintf("%s[%d]", path, i), depth+1); err != nil {
 				return err
 			}
 		}
-		if _, err := dec.Token(); err != nil { // ]
+		if _, err := w.dec.Token(); err != nil { // ]
 			return decodeError(err)
 		}
 		return nil
@@ -68,7 +126,7 @@ func walkValue(dec *json.Decoder, t reflect.Type, path string, depth int) error 
 
 var anyType = reflect.TypeFor[any]()
 
-func walkObject(dec *json.Decoder, t reflect.Type, path string, depth int) error {
+func (w *walker) object(t reflect.Type, path string, depth int) error {
 	var fields map[string]field
 	elem := anyType // for maps and free-form values
 	if t != nil {
@@ -86,10 +144,10 @@ func walkObject(dec *json.Decoder, t reflect.Type, path string, depth int) error
 		}
 	}
 	seen := map[string]bool{}
-	for dec.More() {
-		tok, err := dec.Token()
+	for w.dec.More() {
+		tok, err := w.token(func() string { return orRoot(path) + " (nama kolom)" })
 		if err != nil {
-			return decodeError(err)
+			return err
 		}
 		key := tok.(string)
 		p := key
@@ -113,11 +171,11 @@ func walkObject(dec *json.Decoder, t reflect.Type, path string, depth int) error
 		} else if t == nil {
 			vt = nil
 		}
-		if err := walkValue(dec, vt, p, depth); err != nil {
+		if err := w.value(vt, p, depth); err != nil {
 			return err
 		}
 	}
-	if _, err := dec.Token(); err != nil { // }
+	if _, err := w.dec.Token(); err != nil { // }
 		return decodeError(err)
 	}
 	return nil

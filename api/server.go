@@ -10,8 +10,12 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/netip"
+	"net/url"
 	"reflect"
 	"runtime/debug"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -35,6 +39,15 @@ type Server struct {
 	Now func() time.Time
 	// OIDC is the single sign-on provider (api/oidc.go); nil turns SSO off: its routes answer 404.
 	OIDC *OIDC
+	// Background runs work that must not delay the answer (the password-reset email); nil means
+	// a goroutine. Tests run it when they choose, to see what happened before and after.
+	Background func(work func())
+	// TrustedProxies are the reverse proxies in front of the API: behind them, the client's
+	// address (for the login throttle) comes from X-Forwarded-For. See ParseTrustedProxies.
+	TrustedProxies []netip.Prefix
+
+	logins     *throttle     // failed logins per client address: api/throttle.go
+	resetSlots chan struct{} // password resets being made at once
 }
 
 // maxBody bounds every request body.
@@ -43,8 +56,13 @@ const maxBody = 1 << 20
 // Handler returns the HTTP handler with every route.
 func (s *Server) Handler() http.Handler {
 	gin.SetMode(gin.ReleaseMode)
+	s.logins = newThrottle(loginBurst, loginRefill)
+	s.resetSlots = make(chan struct{}, 16)
 	r := gin.New()
-	r.Use(recovery, securityHeaders)
+	// gin writes its trailing-slash redirects before any middleware runs, so without the security
+	// headers: a path with a stray slash answers 404 like any unknown address instead.
+	r.RedirectTrailingSlash = false
+	r.Use(recovery, securityHeaders, checkText)
 	r.NoRoute(func(c *gin.Context) { fail(c, errNotFound("alamat tidak dikenal")) })
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 
@@ -107,6 +125,59 @@ func securityHeaders(c *gin.Context) {
 	h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
 	if c.Request.TLS != nil {
 		h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+	}
+	c.Next()
+}
+
+// textHeaders are the headers whose text reaches the database or Temporal.
+var textHeaders = []string{DevNIPHeader, "Idempotency-Key"}
+
+// checkText refuses NUL and invalid UTF-8 in path segments, the query and the text headers with
+// 400 naming where; JSON bodies are checked by bind. PostgreSQL refuses such text, which would
+// otherwise surface as a 500 that anyone could repeat.
+func checkText(c *gin.Context) {
+	refuse := func(where, problem string) {
+		fail(c, errBadRequest(where+": "+problem))
+	}
+	for _, p := range c.Params {
+		if msg := textProblem(p.Value); msg != "" {
+			refuse(p.Key+" (bagian alamat)", msg)
+			return
+		}
+	}
+	if msg := textProblem(c.Request.URL.Path); msg != "" {
+		refuse("alamat", msg)
+		return
+	}
+	q, err := url.ParseQuery(c.Request.URL.RawQuery)
+	if err != nil {
+		refuse("query", "tidak terbaca: "+strings.ReplaceAll(err.Error(), "invalid URL escape", "escape URL tidak valid"))
+		return
+	}
+	keys := make([]string, 0, len(q))
+	for k := range q {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys) // the first problem named is always the same one
+	for _, k := range keys {
+		if msg := textProblem(k); msg != "" {
+			refuse("query (nama parameter)", msg)
+			return
+		}
+		for _, v := range q[k] {
+			if msg := textProblem(v); msg != "" {
+				refuse("query "+k, msg)
+				return
+			}
+		}
+	}
+	for _, h := range textHeaders {
+		for _, v := range c.Request.Header.Values(h) {
+			if msg := textProblem(v); msg != "" {
+				refuse("header "+h, msg)
+				return
+			}
+		}
 	}
 	c.Next()
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -28,22 +29,39 @@ type Cycle struct {
 	DistributionMode string `json:"distribution_mode"`
 }
 
+// CreateCycle saves a cycle and its audit row (cycle.created, actor c.CreatedBy) in one transaction.
 func (s *Store) CreateCycle(ctx context.Context, c Cycle) (int64, error) {
 	d := c.Deadlines
 	var id int64
-	err := s.Pool.QueryRow(ctx, `INSERT INTO cycles (year, name, plan_due, monitoring_start, monitoring_due,
-		evaluation_start, evaluation_due, dialog_due, followup_due, appeal_window, decision_sla, reminder_lead, created_by)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
-		c.Year, c.Name, d["plan_due"], d["monitoring_start"], d["monitoring_due"], d["evaluation_start"],
-		d["evaluation_due"], d["dialog_due"], d["followup_due"], c.AppealWindow, c.DecisionSLA, c.ReminderLead, c.CreatedBy,
-	).Scan(&id)
+	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
+		if err := tx.QueryRow(ctx, `INSERT INTO cycles (year, name, plan_due, monitoring_start, monitoring_due,
+			evaluation_start, evaluation_due, dialog_due, followup_due, appeal_window, decision_sla, reminder_lead, created_by)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+			c.Year, c.Name, d["plan_due"], d["monitoring_start"], d["monitoring_due"], d["evaluation_start"],
+			d["evaluation_due"], d["dialog_due"], d["followup_due"], c.AppealWindow, c.DecisionSLA, c.ReminderLead, c.CreatedBy,
+		).Scan(&id); err != nil {
+			return err
+		}
+		after, err := json.Marshal(map[string]any{"year": c.Year, "name": c.Name, "deadlines": d,
+			"appeal_window": c.AppealWindow.String(), "decision_sla": c.DecisionSLA.String(), "reminder_lead": c.ReminderLead.String()})
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO audit_log (actor_nip, action, cycle_id, after) VALUES ($1, 'cycle.created', $2, $3)`,
+			c.CreatedBy, id, after)
+		return err
+	})
 	return id, err
 }
 
-func (s *Store) Cycle(ctx context.Context, id int64) (Cycle, error) {
+func (s *Store) Cycle(ctx context.Context, id int64) (Cycle, error) { return cycle(ctx, s.Pool, id) }
+
+func cycle(ctx context.Context, db interface {
+	QueryRow(context.Context, string, ...any) pgx.Row
+}, id int64) (Cycle, error) {
 	c := Cycle{Deadlines: map[string]time.Time{}}
 	var t [7]time.Time
-	err := s.Pool.QueryRow(ctx, `SELECT id, year, name, plan_due, monitoring_start, monitoring_due, evaluation_start,
+	err := db.QueryRow(ctx, `SELECT id, year, name, plan_due, monitoring_start, monitoring_due, evaluation_start,
 		evaluation_due, dialog_due, followup_due, appeal_window, decision_sla, reminder_lead, created_by, created_at,
 		distribution_mode
 		FROM cycles WHERE id = $1`, id).Scan(&c.ID, &c.Year, &c.Name, &t[0], &t[1], &t[2], &t[3], &t[4], &t[5], &t[6],
@@ -58,7 +76,10 @@ func (s *Store) Cycle(ctx context.Context, id int64) (Cycle, error) {
 }
 
 // MoveDeadline sets one date of a cycle; name must be one of DeadlineColumns.
-func (s *Store) MoveDeadline(ctx context.Context, cycleID int64, name string, at time.Time) error {
+// MoveDeadline sets one deadline of a cycle and writes its audit row (cycle.deadline_moved, with
+// the date before and after) in one transaction. check sees the cycle as it stands, locked, so two
+// concurrent moves cannot together break what each alone keeps; its error is returned as is.
+func (s *Store) MoveDeadline(ctx context.Context, cycleID int64, name string, at time.Time, actor string, check func(Cycle) error) error {
 	known := false
 	for _, n := range DeadlineColumns {
 		known = known || n == name
@@ -66,12 +87,33 @@ func (s *Store) MoveDeadline(ctx context.Context, cycleID int64, name string, at
 	if !known {
 		return fmt.Errorf("batas waktu %s: %w", name, ErrNotFound)
 	}
-	// name is one of the fixed column names above, never user text.
-	tag, err := s.Pool.Exec(ctx, `UPDATE cycles SET `+name+` = $2 WHERE id = $1`, cycleID, at)
-	if err == nil && tag.RowsAffected() == 0 {
-		return fmt.Errorf("siklus %d: %w", cycleID, ErrNotFound)
-	}
-	return err
+	return pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT 1 FROM cycles WHERE id = $1 FOR UPDATE`, cycleID); err != nil {
+			return err
+		}
+		c, err := cycle(ctx, tx, cycleID)
+		if err != nil {
+			return err
+		}
+		if err := check(c); err != nil {
+			return err
+		}
+		// name is one of the fixed column names above, never user text.
+		if _, err := tx.Exec(ctx, `UPDATE cycles SET `+name+` = $2 WHERE id = $1`, cycleID, at); err != nil {
+			return err
+		}
+		before, err := json.Marshal(map[string]any{"name": name, "at": c.Deadlines[name]})
+		if err != nil {
+			return err
+		}
+		after, err := json.Marshal(map[string]any{"name": name, "at": at})
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO audit_log (actor_nip, action, cycle_id, before, after)
+			VALUES ($1, 'cycle.deadline_moved', $2, $3, $4)`, actor, cycleID, before, after)
+		return err
+	})
 }
 
 // Enrolment is one employee's place in a cycle.

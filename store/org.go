@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/kinerja/platform/internal/tpp"
 )
 
 type Unit struct {
@@ -91,8 +93,8 @@ func (in OrgImport) Validate() []RowError {
 		if p.KelasJabatan < 1 || p.KelasJabatan > 17 {
 			add("positions", i, "kelas_jabatan", "harus 1 sampai 17")
 		}
-		if p.TPPBasic < 0 {
-			add("positions", i, "tpp_basic", "tidak boleh negatif")
+		if msg := tpp.CheckBasic(p.TPPBasic); msg != "" {
+			add("positions", i, "tpp_basic", msg)
 		}
 	}
 	seen = map[string]bool{}

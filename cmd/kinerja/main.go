@@ -75,6 +75,7 @@ func configFromEnv(log *slog.Logger) platform.Config {
 		HTTPAddr:          envOr("HTTP_ADDR", ":8080"),
 		TLSCertFile:       os.Getenv("TLS_CERT_FILE"),
 		TLSKeyFile:        os.Getenv("TLS_KEY_FILE"),
+		TrustedProxies:    os.Getenv("TRUSTED_PROXIES"),
 		PublicURL:         os.Getenv("PUBLIC_URL"),
 		DevAuth:           os.Getenv("KINERJA_DEV_AUTH") == "1",
 		Logger:            log,

@@ -21,8 +21,8 @@ import (
 	"github.com/kinerja/platform/activities"
 	"github.com/kinerja/platform/api"
 	"github.com/kinerja/platform/email"
-	"github.com/kinerja/platform/internal/payloadcrypt"
 	"github.com/kinerja/platform/enrolment"
+	"github.com/kinerja/platform/internal/payloadcrypt"
 	"github.com/kinerja/platform/internal/tpp"
 	"github.com/kinerja/platform/migrations"
 	"github.com/kinerja/platform/store"
@@ -49,6 +49,10 @@ type Config struct {
 	// NoWorker starts the API alone, for when workers run in other processes (StartWorker).
 	NoWorker bool
 	Logger   *slog.Logger
+
+	// TrustedProxies lists the reverse proxies in front of the API (TRUSTED_PROXIES: addresses or
+	// CIDR prefixes); behind them the client's address comes from X-Forwarded-For.
+	TrustedProxies string
 }
 
 // Platform is a started platform.
@@ -101,6 +105,12 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 	}
 	srv := &api.Server{Store: &store.Store{Pool: pool}, Temporal: tc, DevAuth: cfg.DevAuth,
 		SecureCookies: !cfg.DevAuth, PublicURL: cfg.PublicURL}
+	if srv.TrustedProxies, err = api.ParseTrustedProxies(cfg.TrustedProxies); err != nil {
+		stopWorker()
+		tc.Close()
+		pool.Close()
+		return nil, err
+	}
 	if cfg.OIDC.Enabled() {
 		// An unreachable provider only logs: discovery is retried on the first SSO login.
 		if srv.OIDC, err = api.NewOIDC(ctx, cfg.OIDC, cfg.PublicURL); err != nil {
@@ -119,7 +129,7 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 	}
 	p := &Platform{
 		Addr: ln.Addr().String(), Pool: pool, Temporal: tc, worker: w, served: make(chan error, 1),
-		server: &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second},
+		server: httpServer(srv.Handler()),
 	}
 	p.startDelivery(ctx, cfg, log)
 	// Enrolments a crash left half done get their years started now and then every minute.
@@ -205,6 +215,22 @@ func newWorker(tc client.Client, pool *pgxpool.Pool, cfg Config) sdkworker.Worke
 		acts.Sender = cfg.SendGrid
 	}
 	return worker.New(tc, acts)
+}
+
+// Bounds on how long a client may hold a connection: a request's headers must arrive within
+// 10 s and the whole request, body included (1 MiB at most), within 30 s, so a client sending a
+// byte every few seconds is cut off; an idle keep-alive connection closes after 2 minutes. No
+// write timeout: enrolling a whole region answers only when every year has started.
+const (
+	readHeaderTimeout = 10 * time.Second
+	readTimeout       = 30 * time.Second
+	idleTimeout       = 2 * time.Minute
+	maxHeaderBytes    = 64 << 10
+)
+
+func httpServer(h http.Handler) *http.Server {
+	return &http.Server{Handler: h, ReadHeaderTimeout: readHeaderTimeout, ReadTimeout: readTimeout,
+		IdleTimeout: idleTimeout, MaxHeaderBytes: maxHeaderBytes}
 }
 
 // migrate applies migrations as the schema owner: MigrationURL when set, so the running

@@ -4,6 +4,7 @@ package tpp
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/kinerja/platform/internal/appraisal"
 )
@@ -35,6 +36,41 @@ var Balangan2025 = Policy{
 	StatusPct: map[string]int64{"CPNS": 80},
 }
 
+// MaxBasic bounds a month's basic TPP of one position, in rupiah. The highest regional TPP today
+// is a few tens of millions a month; a billion leaves room for any kelas jabatan and still keeps
+// every product below far from int64's limit. The database holds the same bound (migration 0007).
+const MaxBasic int64 = 1_000_000_000
+
+// CheckBasic says, in Bahasa Indonesia, what is wrong with a basic TPP amount, or "" when it is fine.
+// Zero is allowed: a position may carry no TPP.
+func CheckBasic(basic int64) string {
+	switch {
+	case basic < 0:
+		return "tidak boleh negatif"
+	case basic > MaxBasic:
+		return "paling banyak Rp1.000.000.000 per bulan"
+	}
+	return ""
+}
+
+// mul multiplies non-negative amounts, failing instead of wrapping around.
+func mul(a, b int64) (int64, error) {
+	if a < 0 || b < 0 {
+		return 0, fmt.Errorf("perkalian TPP dengan bilangan negatif: %d × %d", a, b)
+	}
+	if b != 0 && a > math.MaxInt64/b {
+		return 0, fmt.Errorf("perkalian TPP melampaui batas: %d × %d", a, b)
+	}
+	return a * b, nil
+}
+
+func checkPct(what string, pct int64) error {
+	if pct < 0 || pct > 100 {
+		return fmt.Errorf("persentase %s harus 0 sampai 100, bukan %d", what, pct)
+	}
+	return nil
+}
+
 // Calculation is the amount with every factor that made it, kept as the posting's basis.
 type Calculation struct {
 	Policy          string `json:"policy"`
@@ -50,8 +86,8 @@ type Calculation struct {
 // Kinerja computes basic × share% × predikat% × status%, rounded down to the rupiah
 // (rounding down never pays more than the rule allows).
 func (p Policy) Kinerja(basic int64, predikat appraisal.Predikat, status string) (Calculation, error) {
-	if basic < 0 {
-		return Calculation{}, fmt.Errorf("TPP dasar tidak boleh negatif: %d", basic)
+	if msg := CheckBasic(basic); msg != "" {
+		return Calculation{}, fmt.Errorf("TPP dasar %d: %s", basic, msg)
 	}
 	pct, ok := p.PredikatPct[predikat]
 	if !ok {
@@ -61,8 +97,24 @@ func (p Policy) Kinerja(basic int64, predikat appraisal.Predikat, status string)
 	if !ok {
 		statusPct = 100
 	}
-	// Largest intermediate: basic × 100 × 100 × 100; safe up to ~9.2e12 rupiah of basic TPP.
-	amount := basic * p.KinerjaSharePct * pct * statusPct / 1_000_000
+	for _, c := range []struct {
+		what string
+		pct  int64
+	}{{"bagian kinerja", p.KinerjaSharePct}, {"predikat " + string(predikat), pct}, {"status " + status, statusPct}} {
+		if err := checkPct(c.what, c.pct); err != nil {
+			return Calculation{}, fmt.Errorf("kebijakan %s: %w", p.Name, err)
+		}
+	}
+	// Within the bounds above the largest product is 1e9 × 1e6; checked anyway, so a bound
+	// loosened later fails loudly instead of paying a wrapped-around negative amount.
+	amount := basic
+	for _, f := range []int64{p.KinerjaSharePct, pct, statusPct} {
+		var err error
+		if amount, err = mul(amount, f); err != nil {
+			return Calculation{}, err
+		}
+	}
+	amount /= 1_000_000
 	return Calculation{
 		Policy: p.Name, BasicTPP: basic, KinerjaSharePct: p.KinerjaSharePct,
 		Predikat: string(predikat), PredikatPct: pct, Status: status, StatusPct: statusPct, Amount: amount,

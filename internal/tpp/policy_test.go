@@ -39,3 +39,28 @@ func TestKinerjaRejectsWhatThePolicyDoesNotCover(t *testing.T) {
 		t.Error("negative basic accepted")
 	}
 }
+
+// TestKinerjaNeverWrapsAround: 2e13 rupiah used to overflow int64 into a negative amount.
+func TestKinerjaNeverWrapsAround(t *testing.T) {
+	top, err := Balangan2025.Kinerja(MaxBasic, appraisal.SangatBaik, "PNS")
+	if err != nil || top.Amount != 600_000_000 {
+		t.Errorf("at the bound: %d, %v; want 600000000", top.Amount, err)
+	}
+	for _, basic := range []int64{MaxBasic + 1, 20_000_000_000_000, 1 << 62} {
+		if c, err := Balangan2025.Kinerja(basic, appraisal.SangatBaik, "PNS"); err == nil {
+			t.Errorf("basic %d accepted: amount %d", basic, c.Amount)
+		}
+	}
+	// A policy beyond 100% is refused, not multiplied.
+	odd := Balangan2025
+	odd.KinerjaSharePct = 1 << 40
+	if _, err := odd.Kinerja(10_000_000, appraisal.Baik, "PNS"); err == nil {
+		t.Error("a share of 2^40 percent accepted")
+	}
+	if _, err := mul(1<<62, 4); err == nil {
+		t.Error("mul wrapped around")
+	}
+	if got, err := mul(3, 4); err != nil || got != 12 {
+		t.Errorf("mul(3, 4) = %d, %v", got, err)
+	}
+}
