@@ -52,11 +52,12 @@ const (
 	versionChangeID = "employee-cycle"
 	// versionTrustworthy: steps are written by one writer in the order decided; email is left to
 	// the outbox's own delivery; a step that cannot be written blocks the year visibly instead of
-	// being dropped; deadline moves reach open tasks; every wait after its deadline has a way out.
+	// being dropped; deadline moves reach open tasks; every wait after its deadline has a way out;
+	// the distribution rule may hold a result before it becomes final.
 	versionTrustworthy workflow.Version = 1
 )
 
-// After a step's write failed for good, the year retries it this often (or when HR signals resume).
+// After a step's write failed for good, the year retries it this often (or at once on HR's UpdateResume).
 const blockedRetryEvery = 10 * time.Minute
 
 // Floors that keep a late step from leaving the next person no time at all.
