@@ -1,2 +1,4 @@
 DROP INDEX IF EXISTS tasks_hr_opened_idx;
 DROP TABLE IF EXISTS hr_notices;
+DROP INDEX IF EXISTS employees_unit_idx;
+DROP INDEX IF EXISTS org_units_parent_idx;

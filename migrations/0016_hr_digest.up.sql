@@ -11,3 +11,6 @@ CREATE TABLE hr_notices (
 CREATE INDEX hr_notices_created_idx ON hr_notices (created_at);
 -- Tasks opened for HR are read by opening time for the digest.
 CREATE INDEX tasks_hr_opened_idx ON tasks (opened_at) WHERE assignee_role = 'hr';
+-- Progress and distribution views walk units down from a scope and employees by unit.
+CREATE INDEX IF NOT EXISTS org_units_parent_idx ON org_units (parent_id);
+CREATE INDEX IF NOT EXISTS employees_unit_idx ON employees (unit_id);

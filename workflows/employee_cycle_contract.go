@@ -77,6 +77,10 @@ const (
 	PhaseClosed     Phase = "ditutup"        // HR closed the year early
 )
 
+// Phases lists every phase in the year's order.
+var Phases = []Phase{PhasePlanning, PhaseExecution, PhaseMonitoring, PhaseEvaluation, PhaseDialog, PhaseAppeal,
+	PhaseFollowUp, PhaseDone, PhaseClosed}
+
 // DeadlineName names one of a cycle's dates HR may move.
 type DeadlineName string
 
