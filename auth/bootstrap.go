@@ -23,7 +23,15 @@ var ErrBootstrapInvalid = errors.New("token bootstrap tidak dikenal, sudah dipak
 // IssueBootstrapToken makes a fresh one-time token when the organisation has no admin and returns
 // it (the database keeps only its hash); earlier unused tokens stop working. With an admin it
 // returns "": the first admin exists, so nobody needs a way in without an account.
-func IssueBootstrapToken(ctx context.Context, db pgx.Tx, now time.Time) (string, error) {
+func (s *Service) IssueBootstrapToken(ctx context.Context) (token string, err error) {
+	err = pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
+		token, err = issueBootstrapToken(ctx, tx, s.now())
+		return err
+	})
+	return token, err
+}
+
+func issueBootstrapToken(ctx context.Context, db pgx.Tx, now time.Time) (string, error) {
 	// Serialise with concurrent starts and with the token's use.
 	if _, err := db.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('kinerja:bootstrap'))`); err != nil {
 		return "", fmt.Errorf("auth: bootstrap lock: %w", err)

@@ -8,9 +8,11 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -20,6 +22,7 @@ import (
 
 	"github.com/kinerja/platform/activities"
 	"github.com/kinerja/platform/api"
+	"github.com/kinerja/platform/auth"
 	"github.com/kinerja/platform/email"
 	"github.com/kinerja/platform/internal/tpp"
 	"github.com/kinerja/platform/migrations"
@@ -43,6 +46,9 @@ type Config struct {
 	SendGrid                *email.SendGrid // nil keeps emails in the outbox
 	OIDC                    api.OIDCConfig  // single sign-on; off when OIDC.Issuer is empty
 	Logger                  *slog.Logger
+	// BootstrapOut receives the one-time bootstrap token line while the organisation has no
+	// admin; nil means stderr. Written directly, not logged: the log redacts and may be shipped.
+	BootstrapOut io.Writer
 }
 
 // Platform is a started platform.
@@ -50,6 +56,9 @@ type Platform struct {
 	Addr     string // where the HTTP server listens
 	Pool     *pgxpool.Pool
 	Temporal client.Client
+
+	// BootstrapToken is the one-time token printed at start, "" when an admin exists.
+	BootstrapToken string
 
 	worker sdkworker.Worker
 	server *http.Server
@@ -109,10 +118,20 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 		pool.Close()
 		return nil, fmt.Errorf("listen %s: %w", cfg.HTTPAddr, err)
 	}
+	token, err := (&auth.Service{Pool: pool}).IssueBootstrapToken(ctx)
+	if err != nil {
+		ln.Close()
+		w.Stop()
+		tc.Close()
+		pool.Close()
+		return nil, err
+	}
+	printBootstrap(cfg.BootstrapOut, token)
 	p := &Platform{
 		Addr: ln.Addr().String(), Pool: pool, Temporal: tc, worker: w, served: make(chan error, 1),
 		server: &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second},
 	}
+	p.BootstrapToken = token
 	if cfg.TLSCertFile != "" && cfg.TLSKeyFile != "" {
 		p.server.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
 		go func() { p.served <- p.server.ServeTLS(ln, cfg.TLSCertFile, cfg.TLSKeyFile) }()
@@ -120,6 +139,20 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 		go func() { p.served <- p.server.Serve(ln) }()
 	}
 	return p, nil
+}
+
+// printBootstrap tells the operator how to create the first admin when there is none.
+func printBootstrap(out io.Writer, token string) {
+	if token == "" {
+		return
+	}
+	if out == nil {
+		out = os.Stderr
+	}
+	fmt.Fprintf(out, "kinerja: belum ada admin / no admin yet. One-time bootstrap token (valid %s, works once; a restart replaces it):\n"+
+		"    %s\n"+
+		"  Send the first org import (naming at least one is_admin employee) as POST /api/org/import with header\n"+
+		"  'Authorization: %s <token>', or run `kinerja create-admin`.\n", auth.BootstrapTTL, token, auth.BootstrapScheme)
 }
 
 // migrate applies migrations as the schema owner: MigrationURL when set, so the running
