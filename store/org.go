@@ -149,7 +149,11 @@ func (s *Store) ImportBy(ctx context.Context, in OrgImport, by Importer) (Import
 // so a bad file never leaves half an organisation behind.
 func (s *Store) importOrg(ctx context.Context, in OrgImport, by *Importer) (ImportSummary, error) {
 	var sum ImportSummary
-	if errs := in.Validate(); len(errs) > 0 {
+	errs := in.Validate()
+	if by != nil && by.Bootstrap != nil {
+		errs = append(errs, bootstrapNamesAdmin(in)...)
+	}
+	if len(errs) > 0 {
 		return sum, &ImportError{Rows: errs}
 	}
 	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {

@@ -121,10 +121,8 @@ func outranks(ctx context.Context, tx pgx.Tx, by Importer, x Employee) (bool, er
 // as saved before the import. Every refusal names the row, the field and why.
 func checkRights(ctx context.Context, tx pgx.Tx, in OrgImport, by Importer, old map[string]existing) ([]RowError, error) {
 	var errs []RowError
-	adminNamed := false
 	for i, e := range in.Employees {
 		row := func(f, msg string) { errs = append(errs, RowError{"employees", i + 1, f, msg}) }
-		adminNamed = adminNamed || e.IsAdmin
 		x, found := old[e.NIP]
 		if !found {
 			if e.IsAdmin && !by.Admin && by.Bootstrap == nil {
@@ -156,11 +154,18 @@ func checkRights(ctx context.Context, tx pgx.Tx, in OrgImport, by Importer, old 
 			}
 		}
 	}
-	if by.Bootstrap != nil && !adminNamed {
-		errs = append(errs, RowError{"employees", 0, "is_admin",
-			"impor awal dengan token bootstrap harus menetapkan setidaknya satu admin (is_admin: true)"})
-	}
 	return errs, nil
+}
+
+// bootstrapNamesAdmin: the bootstrap import must leave an admin behind, or nobody could manage
+// the organisation and the next start would print another token.
+func bootstrapNamesAdmin(in OrgImport) []RowError {
+	for _, e := range in.Employees {
+		if e.IsAdmin {
+			return nil
+		}
+	}
+	return []RowError{{"employees", 0, "is_admin", "impor awal dengan token bootstrap harus menetapkan setidaknya satu admin (is_admin: true)"}}
 }
 
 func boolText(b bool) string {
