@@ -353,7 +353,9 @@ func TestImportRightsRules(t *testing.T) {
 // with a wider scope (the API admits only region-wide importers today; the rule does not rely on it).
 func TestImportScopedImporter(t *testing.T) {
 	h := rightsHarness(t)
-	by := store.Importer{NIP: nipScoped, Name: "Sinta", HRScope: "bidang", Now: h.now}
+	var told []string
+	by := store.Importer{NIP: nipScoped, Name: "Sinta", HRScope: "bidang", Now: h.now,
+		TellOldAddress: func(_ context.Context, _ pgx.Tx, c store.EmailChange) error { told = append(told, c.Old.Email); return nil }}
 	_, err := h.srv.Store.ImportBy(context.Background(), h.row(nipHR, func(e *store.Employee) { e.Email = "lain@contoh.go.id" }), by)
 	var imp *store.ImportError
 	if !errors.As(err, &imp) || !imp.Forbidden || imp.Rows[0].Field != "email" {
@@ -362,5 +364,8 @@ func TestImportScopedImporter(t *testing.T) {
 	// A staff member's email it may change.
 	if _, err := h.srv.Store.ImportBy(context.Background(), h.row(nipEmployee, func(e *store.Employee) { e.Email = "budi2@contoh.go.id" }), by); err != nil {
 		t.Fatalf("scoped HR changing a staff member's email: %v", err)
+	}
+	if len(told) != 1 || told[0] != nipEmployee+"@contoh.go.id" {
+		t.Errorf("old addresses told: %v", told)
 	}
 }

@@ -181,6 +181,7 @@ func (s *Server) importOrg(c *gin.Context) {
 			return auth.UseBootstrapToken(ctx, tx, token, by.Now)
 		}}
 	}
+	by.TellOldAddress = tellOldAddress
 	sum, err := s.Store.ImportBy(c.Request.Context(), in, by)
 	var imp *store.ImportError
 	switch {
@@ -195,4 +196,18 @@ func (s *Server) importOrg(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, sum)
+}
+
+// tellOldAddress queues the notice to the old address of an account holder whose email an import
+// changed: if someone redirected it to take over the account, the owner hears of it.
+func tellOldAddress(ctx context.Context, tx pgx.Tx, ch store.EmailChange) error {
+	subject, text, html, err := email.RenderEmailChanged(email.EmailChanged{
+		RecipientName: ch.Old.Name, NIP: ch.Old.NIP, NewEmail: ch.NewEmail, ChangedBy: ch.ChangedBy, At: ch.At})
+	if err != nil {
+		return err
+	}
+	_, err = email.Enqueue(ctx, tx, email.Message{DedupeKey: "email-changed/" + auth.NewToken()[:16],
+		ToEmail: ch.Old.Email, ToName: ch.Old.Name, Subject: subject, Text: text, HTML: html,
+		CustomArgs: map[string]string{"kind": "email_changed"}})
+	return err
 }

@@ -2,14 +2,12 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
+	"errors"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/kinerja/platform/audit"
-	"github.com/kinerja/platform/email"
 )
 
 // Importer is who sends an organisation import, as the import's rules see them.
@@ -21,7 +19,18 @@ type Importer struct {
 	// Bootstrap, when set, runs first inside the import's transaction (auth.UseBootstrapToken):
 	// the import then needs no identity, may set is_admin, and must name at least one admin.
 	Bootstrap func(ctx context.Context, tx pgx.Tx) error
-	Now       time.Time
+	// TellOldAddress enqueues, inside the import's transaction, the notice to the old address of
+	// an account holder whose email changed (api: email.Enqueue). Required when emails may change.
+	TellOldAddress func(ctx context.Context, tx pgx.Tx, c EmailChange) error
+	Now            time.Time
+}
+
+// EmailChange is a changed contact address of an account holder.
+type EmailChange struct {
+	Old       Employee // as saved before the import
+	NewEmail  string
+	ChangedBy string // who imported it, for the notice
+	At        time.Time
 }
 
 // ImportSummary is what an import changed.
@@ -213,7 +222,10 @@ func auditImport(ctx context.Context, tx pgx.Tx, in OrgImport, by Importer, old 
 			}
 			sum.Changes++
 			if f.name == "email" && x.HasAccount {
-				if err := noticeEmailChange(ctx, tx, x.Employee, e.Email, changedBy, by.Now); err != nil {
+				if by.TellOldAddress == nil {
+					return sum, errors.New("store: import changes an account holder's email but Importer.TellOldAddress is nil")
+				}
+				if err := by.TellOldAddress(ctx, tx, EmailChange{Old: x.Employee, NewEmail: e.Email, ChangedBy: changedBy, At: by.Now}); err != nil {
 					return sum, err
 				}
 				sum.Notified++
@@ -221,18 +233,4 @@ func auditImport(ctx context.Context, tx pgx.Tx, in OrgImport, by Importer, old 
 		}
 	}
 	return sum, audit.Append(ctx, tx, audit.Entry{Actor: actor, Action: "org.import", After: sum})
-}
-
-func noticeEmailChange(ctx context.Context, tx pgx.Tx, old Employee, newEmail, changedBy string, at time.Time) error {
-	subject, text, html, err := email.RenderEmailChanged(email.EmailChanged{
-		RecipientName: old.Name, NIP: old.NIP, NewEmail: newEmail, ChangedBy: changedBy, At: at})
-	if err != nil {
-		return err
-	}
-	key := make([]byte, 12)
-	_, _ = rand.Read(key)
-	_, err = email.Enqueue(ctx, tx, email.Message{DedupeKey: "email-changed/" + hex.EncodeToString(key),
-		ToEmail: old.Email, ToName: old.Name, Subject: subject, Text: text, HTML: html,
-		CustomArgs: map[string]string{"kind": "email_changed"}})
-	return err
 }
