@@ -355,7 +355,10 @@ func TestImportScopedImporter(t *testing.T) {
 	h := rightsHarness(t)
 	var told []string
 	by := store.Importer{NIP: nipScoped, Name: "Sinta", HRScope: "bidang", Now: h.now,
-		TellOldAddress: func(_ context.Context, _ pgx.Tx, c store.EmailChange) error { told = append(told, c.Old.Email); return nil }}
+		TellOldAddress: func(_ context.Context, _ pgx.Tx, c store.EmailChange) error {
+			told = append(told, c.Old.Email)
+			return nil
+		}}
 	_, err := h.srv.Store.ImportBy(context.Background(), h.row(nipHR, func(e *store.Employee) { e.Email = "lain@contoh.go.id" }), by)
 	var imp *store.ImportError
 	if !errors.As(err, &imp) || !imp.Forbidden || imp.Rows[0].Field != "email" {
