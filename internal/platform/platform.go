@@ -46,9 +46,6 @@ type Config struct {
 	SendGrid                *email.SendGrid // nil keeps emails in the outbox
 	OIDC                    api.OIDCConfig  // single sign-on; off when OIDC.Issuer is empty
 	Logger                  *slog.Logger
-	// BootstrapOut receives the one-time bootstrap token line while the organisation has no
-	// admin; nil means stderr. Written directly, not logged: the log redacts and may be shipped.
-	BootstrapOut io.Writer
 }
 
 // Platform is a started platform.
@@ -118,36 +115,29 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 		pool.Close()
 		return nil, fmt.Errorf("listen %s: %w", cfg.HTTPAddr, err)
 	}
-	token, err := (&auth.Service{Pool: pool}).IssueBootstrapToken(ctx)
-	if err != nil {
-		ln.Close()
-		w.Stop()
-		tc.Close()
-		pool.Close()
-		return nil, err
-	}
-	printBootstrap(cfg.BootstrapOut, token)
 	p := &Platform{
 		Addr: ln.Addr().String(), Pool: pool, Temporal: tc, worker: w, served: make(chan error, 1),
 		server: &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second},
 	}
-	p.BootstrapToken = token
 	if cfg.TLSCertFile != "" && cfg.TLSKeyFile != "" {
 		p.server.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
 		go func() { p.served <- p.server.ServeTLS(ln, cfg.TLSCertFile, cfg.TLSKeyFile) }()
 	} else {
 		go func() { p.served <- p.server.Serve(ln) }()
 	}
+	if p.BootstrapToken, err = (&auth.Service{Pool: pool}).IssueBootstrapToken(ctx); err != nil {
+		_ = p.Stop(context.WithoutCancel(ctx))
+		return nil, err
+	}
+	printBootstrap(os.Stderr, p.BootstrapToken)
 	return p, nil
 }
 
-// printBootstrap tells the operator how to create the first admin when there is none.
+// printBootstrap tells the operator how to create the first admin when there is none. Written
+// plainly, not logged: the log redacts and may be shipped elsewhere.
 func printBootstrap(out io.Writer, token string) {
 	if token == "" {
 		return
-	}
-	if out == nil {
-		out = os.Stderr
 	}
 	fmt.Fprintf(out, "kinerja: belum ada admin / no admin yet. One-time bootstrap token (valid %s, works once; a restart replaces it):\n"+
 		"    %s\n"+
