@@ -276,13 +276,6 @@ func exists(ctx context.Context, tx pgx.Tx, sql string, arg any) bool {
 	return tx.QueryRow(ctx, sql, arg).Scan(&one) == nil
 }
 
-// CountEmployees tells whether the organisation is still empty (the bootstrap import).
-func (s *Store) CountEmployees(ctx context.Context) (int, error) {
-	var n int
-	err := s.Pool.QueryRow(ctx, `SELECT count(*) FROM employees`).Scan(&n)
-	return n, err
-}
-
 const employeeColumns = `nip, name, email, status, unit_id, position_id, coalesce(superior_nip, ''), is_hr,
 	coalesce(hr_scope_unit_id, ''), is_admin`
 
