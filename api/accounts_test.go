@@ -196,6 +196,10 @@ func TestBootstrapToken(t *testing.T) {
 		t.Errorf("summary %v", sum)
 	}
 	imp("Bootstrap "+token, bootstrapImport(true)).want(http.StatusUnauthorized, "unauthenticated")
+	if n := h.queryInt(`SELECT count(*) FROM audit_log WHERE action = 'org.is_admin_changed' AND before IS NULL
+		AND after::text = '{"is_admin": true}' AND subject_nip = $1`, nipHR); n != 1 {
+		t.Errorf("the first admin's audit row: %d", n)
+	}
 	if got := strings.Join(h.auditActions(`actor_nip = 'bootstrap-token'`), " "); got !=
 		"auth.bootstrap_token_used org.is_hr_changed org.is_admin_changed org.import" {
 		t.Errorf("audit rows of the bootstrap: %s", got)
@@ -296,6 +300,9 @@ func TestImportRightsRules(t *testing.T) {
 	// Region-wide HR may not redirect an admin's reset links, nor make anyone admin.
 	refusedRow(t, imp(nipHR, h.row(nipAdmin, func(e *store.Employee) { e.Email = "penyerang@contoh.go.id" })), "email", "hanya dapat diubah oleh admin")
 	refusedRow(t, imp(nipHR, h.row(nipEmployee, func(e *store.Employee) { e.IsAdmin = true })), "is_admin", "hanya admin")
+	newcomer := store.OrgImport{Employees: []store.Employee{{NIP: "199909092022031009", Name: "Baru", Email: "baru@contoh.go.id",
+		Status: "CPNS", UnitID: "dinas", PositionID: "staf", IsAdmin: true}}}
+	refusedRow(t, imp(nipHR, newcomer), "is_admin", "hanya admin")
 	if n := h.queryInt(`SELECT count(*) FROM employees WHERE email IN ('penyerang@contoh.go.id', 'rina.baru@contoh.go.id')`); n != 0 {
 		t.Fatal("a refused import was saved")
 	}

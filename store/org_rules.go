@@ -135,7 +135,7 @@ func checkRights(ctx context.Context, tx pgx.Tx, in OrgImport, by Importer, old 
 		x, found := old[e.NIP]
 		if !found {
 			if e.IsAdmin && !by.Admin && by.Bootstrap == nil {
-				row("is_admin", "hanya admin yang dapat mengubah is_admin; tulis nilai yang tercatat (false)")
+				row("is_admin", "hanya admin yang dapat menetapkan is_admin untuk pegawai baru; tulis false")
 			}
 			continue
 		}
@@ -212,7 +212,7 @@ func auditImport(ctx context.Context, tx pgx.Tx, in OrgImport, by Importer, old 
 			} else if f.name == "email" || f.get(e) == f.get(Employee{}) {
 				continue // a new employee's address, or rights they do not get, change nothing
 			}
-			var b map[string]any
+			var b any // SQL NULL for a new employee
 			if found {
 				b = map[string]any{f.name: before}
 			}
