@@ -56,7 +56,8 @@ func TestApplyStepWritesOnceAndNotifies(t *testing.T) {
 		}
 		counts[table] = n
 	}
-	if counts["audit_log"] != 1 || counts["tasks"] != 1 || counts["notification_outbox"] != 1 {
+	// Two audit rows: the seeded cycle's creation and the step, once.
+	if counts["audit_log"] != 2 || counts["tasks"] != 1 || counts["notification_outbox"] != 1 {
 		t.Errorf("rows after a retried step: %v", counts)
 	}
 	en, err := st.Enrolment(ctx, cycle, nipEmployee)

@@ -62,6 +62,14 @@ func (s *Server) accounts() *auth.Service {
 	return &auth.Service{Pool: s.Store.Pool, Now: s.now}
 }
 
+// accountsFor is accounts() with the request's origin, which logins write to the audit log.
+// The peer address is what the server saw; X-Forwarded-For is kept apart, as the client sent it.
+func (s *Server) accountsFor(c *gin.Context) *auth.Service {
+	a := s.accounts()
+	a.Client = auth.Client{IP: c.RemoteIP(), ForwardedFor: c.GetHeader("X-Forwarded-For")}
+	return a
+}
+
 func requireJSON(c *gin.Context) {
 	mt, _, err := mime.ParseMediaType(c.GetHeader("Content-Type"))
 	if err != nil || mt != "application/json" {
@@ -142,7 +150,7 @@ func (s *Server) login(c *gin.Context) {
 		tooManyLogins(c, wait)
 		return
 	}
-	sess, err := s.accounts().Login(ctx, in.NIP, in.Password)
+	sess, err := s.accountsFor(c).Login(ctx, in.NIP, in.Password)
 	if !errors.Is(err, auth.ErrInvalidCredentials) {
 		s.logins.give(client, s.now()) // only wrong credentials count
 	}

@@ -124,15 +124,19 @@ func (s *Server) authenticate(c *gin.Context) bool {
 	return true
 }
 
-// optionalIdentity lets an empty organisation be imported by nobody; once anyone exists, the
-// caller must be region-wide HR or an admin.
-func (s *Server) optionalIdentity(c *gin.Context) {
-	n, err := s.Store.CountEmployees(c.Request.Context())
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	if n == 0 {
+// bootstrapKey holds the bootstrap token of an import that presented one.
+const bootstrapKey = "bootstrap_token"
+
+// importIdentity admits to the org import region-wide HR and admins, or a request carrying the
+// one-time bootstrap token printed at server start (Authorization: Bootstrap <token>), which
+// ImportBy checks and uses up inside the import's transaction.
+func (s *Server) importIdentity(c *gin.Context) {
+	if scheme, secret, _ := strings.Cut(c.GetHeader("Authorization"), " "); strings.EqualFold(scheme, auth.BootstrapScheme) {
+		if strings.TrimSpace(secret) == "" {
+			fail(c, unauthenticated("header Authorization harus berbentuk: Bootstrap <token dari log server>"))
+			return
+		}
+		c.Set(bootstrapKey, strings.TrimSpace(secret))
 		c.Next()
 		return
 	}

@@ -360,7 +360,7 @@ func (s *Server) oidcCallback(c *gin.Context) {
 		s.oidcFail(c, err)
 		return
 	}
-	sess, err := s.accounts().OpenSession(ctx, nip, auth.MethodOIDC)
+	sess, err := s.accountsFor(c).OpenSession(ctx, nip, auth.MethodOIDC)
 	if err != nil {
 		s.oidcFail(c, err)
 		return

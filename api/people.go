@@ -7,7 +7,9 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/jackc/pgx/v5"
 
+	"github.com/kinerja/platform/auth"
 	"github.com/kinerja/platform/email"
 	"github.com/kinerja/platform/internal/access"
 	"github.com/kinerja/platform/store"
@@ -172,22 +174,40 @@ func (s *Server) importOrg(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	// Who is admin is the admins' to change. The bootstrap import (no caller) sets the first ones.
-	if me := caller(c); me.NIP != "" && !me.IsAdmin {
-		rows, err := s.Store.AdminChanges(c.Request.Context(), in.Employees)
-		if err != nil {
-			fail(c, err)
-			return
-		}
-		if len(rows) > 0 {
-			fail(c, &apiError{Status: http.StatusForbidden, Code: "forbidden", Rows: rows,
-				Message: "impor ditolak: " + rows[0].Error()})
-			return
-		}
+	me := caller(c)
+	by := store.Importer{NIP: me.NIP, Name: me.Name, Admin: me.IsAdmin, HRScope: me.HRScopeUnitID, Now: s.now()}
+	if token := c.GetString(bootstrapKey); token != "" {
+		by = store.Importer{Now: s.now(), Bootstrap: func(ctx context.Context, tx pgx.Tx) error {
+			return auth.UseBootstrapToken(ctx, tx, token, by.Now)
+		}}
 	}
-	if err := s.Store.ImportOrg(c.Request.Context(), in); err != nil {
+	by.TellOldAddress = tellOldAddress
+	sum, err := s.Store.ImportBy(c.Request.Context(), in, by)
+	var imp *store.ImportError
+	switch {
+	case errors.Is(err, auth.ErrBootstrapInvalid):
+		fail(c, unauthenticated(err.Error()))
+		return
+	case errors.As(err, &imp) && imp.Forbidden:
+		fail(c, &apiError{Status: http.StatusForbidden, Code: "forbidden", Rows: imp.Rows, Message: imp.Error()})
+		return
+	case err != nil:
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"units": len(in.Units), "positions": len(in.Positions), "employees": len(in.Employees)})
+	c.JSON(http.StatusOK, sum)
+}
+
+// tellOldAddress queues the notice to the old address of an account holder whose email an import
+// changed: if someone redirected it to take over the account, the owner hears of it.
+func tellOldAddress(ctx context.Context, tx pgx.Tx, ch store.EmailChange) error {
+	subject, text, html, err := email.RenderEmailChanged(email.EmailChanged{
+		RecipientName: ch.Old.Name, NIP: ch.Old.NIP, NewEmail: ch.NewEmail, ChangedBy: ch.ChangedBy, At: ch.At})
+	if err != nil {
+		return err
+	}
+	_, err = email.Enqueue(ctx, tx, email.Message{DedupeKey: "email-changed/" + auth.NewToken()[:16],
+		ToEmail: ch.Old.Email, ToName: ch.Old.Name, Subject: subject, Text: text, HTML: html,
+		CustomArgs: map[string]string{"kind": "email_changed"}})
+	return err
 }

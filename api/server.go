@@ -66,8 +66,8 @@ func (s *Server) Handler() http.Handler {
 	r.NoRoute(func(c *gin.Context) { fail(c, errNotFound("alamat tidak dikenal")) })
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 
-	// The bootstrap import needs no identity while the organisation is empty.
-	r.POST("/api/org/import", s.optionalIdentity, s.importOrg)
+	// Region-wide HR or admin, or the one-time bootstrap token while there is no admin.
+	r.POST("/api/org/import", s.importIdentity, s.importOrg)
 
 	a := r.Group("/api", s.identity)
 	a.GET("/me", s.me)

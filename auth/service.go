@@ -5,12 +5,15 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/kinerja/platform/audit"
 )
 
 const (
@@ -53,6 +56,14 @@ type DB interface {
 type Service struct {
 	Pool *pgxpool.Pool
 	Now  func() time.Time // nil means time.Now
+	// Client is where the request came from, for the audit rows of logins; may be empty.
+	Client Client
+}
+
+// Client is the network origin of a request as the audit log records it.
+type Client struct {
+	IP           string `json:"ip,omitempty"`            // the TCP peer
+	ForwardedFor string `json:"forwarded_for,omitempty"` // X-Forwarded-For as received: unverified
 }
 
 func (s *Service) now() time.Time {
@@ -111,6 +122,9 @@ func (s *Service) Login(ctx context.Context, nip, pw string) (Session, error) {
 		return Session{}, err
 	}
 	if verdict != nil {
+		if err := s.auditFailedLogin(ctx, tx, nip, verdict); err != nil {
+			return Session{}, err
+		}
 		// The failure count must be kept even though the login fails.
 		if err := tx.Commit(ctx); err != nil {
 			return Session{}, fmt.Errorf("auth: login: %w", err)
@@ -120,7 +134,7 @@ func (s *Service) Login(ctx context.Context, nip, pw string) (Session, error) {
 		}
 		return Session{}, verdict
 	}
-	sess, err := openSession(ctx, tx, nip, MethodPassword, now)
+	sess, err := s.openAudited(ctx, tx, nip, MethodPassword, now)
 	if err != nil {
 		return Session{}, err
 	}
@@ -128,6 +142,37 @@ func (s *Service) Login(ctx context.Context, nip, pw string) (Session, error) {
 		return Session{}, fmt.Errorf("auth: login: %w", err)
 	}
 	return sess, nil
+}
+
+// nipShape is a well-formed NIP. A login's NIP field that is not one may hold a password typed
+// into the wrong box, so the audit row keeps only its length.
+var nipShape = regexp.MustCompile(`^[0-9]{18}$`)
+
+// auditFailedLogin records a refused login: the NIP tried, why, and where from; never the password.
+func (s *Service) auditFailedLogin(ctx context.Context, tx pgx.Tx, nip string, verdict error) error {
+	reason := "wrong_password"
+	var locked *LockedError
+	switch {
+	case errors.Is(verdict, ErrNoAccount):
+		reason = "no_account"
+	case errors.As(verdict, &locked):
+		reason = "locked"
+	}
+	after := map[string]any{"reason": reason, "client": s.Client}
+	subject := ""
+	if nipShape.MatchString(nip) {
+		after["nip_tried"] = nip
+		var known bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM employees WHERE nip = $1)`, nip).Scan(&known); err != nil {
+			return fmt.Errorf("auth: audit login: %w", err)
+		}
+		if known {
+			subject = nip
+		}
+	} else {
+		after["nip_tried_not_a_nip"] = len([]rune(nip))
+	}
+	return audit.Append(ctx, tx, audit.Entry{Actor: audit.ActorAnonymous, Action: "auth.login_failed", Subject: subject, After: after})
 }
 
 // attempt checks pw for nip inside tx and records the outcome; the caller holds a hash slot. verdict is nil when the password
@@ -219,17 +264,32 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 	return nil
 }
 
-func revokeSessions(ctx context.Context, db DB, nip string, keep []byte, now time.Time) error {
-	_, err := db.Exec(ctx, `UPDATE sessions SET revoked_at = $3
+// Ended counts the credentials a new password ended, for the audit row.
+type Ended struct {
+	Sessions  int64 `json:"sessions_revoked"`
+	APITokens int64 `json:"api_tokens_revoked"`
+}
+
+// endCredentials revokes every session of nip but keep (a session id, may be nil) and every API
+// token of nip: whoever held the old password may have made either.
+func endCredentials(ctx context.Context, db DB, nip string, keep []byte, now time.Time) (Ended, error) {
+	var n Ended
+	tag, err := db.Exec(ctx, `UPDATE sessions SET revoked_at = $3
 		WHERE nip = $1 AND revoked_at IS NULL AND id IS DISTINCT FROM $2`, nip, keep, now)
 	if err != nil {
-		return fmt.Errorf("auth: revoke sessions: %w", err)
+		return n, fmt.Errorf("auth: revoke sessions: %w", err)
 	}
-	return nil
+	n.Sessions = tag.RowsAffected()
+	tag, err = db.Exec(ctx, `UPDATE api_tokens SET revoked_at = $2 WHERE nip = $1 AND revoked_at IS NULL`, nip, now)
+	if err != nil {
+		return n, fmt.Errorf("auth: revoke API tokens: %w", err)
+	}
+	n.APITokens = tag.RowsAffected()
+	return n, nil
 }
 
 // ChangePassword replaces nip's password after checking the current one, which counts toward the
-// lockout like a login. Every other session of nip is revoked; keepSession (a session id, may be
+// lockout like a login. Every other session and every API token of nip is revoked; keepSession (a session id, may be
 // nil) stays. Errors: *InputError, ErrNoAccount, ErrInvalidCredentials, *LockedError.
 func (s *Service) ChangePassword(ctx context.Context, nip, current, next string, keepSession []byte) error {
 	if err := CheckPassword(next); err != nil {
@@ -251,7 +311,11 @@ func (s *Service) ChangePassword(ctx context.Context, nip, current, next string,
 		if _, err = UpsertAccount(ctx, tx, nip, phc, now); err != nil {
 			return err
 		}
-		if err := revokeSessions(ctx, tx, nip, keepSession, now); err != nil {
+		n, err := endCredentials(ctx, tx, nip, keepSession, now)
+		if err != nil {
+			return err
+		}
+		if err := audit.Append(ctx, tx, audit.Entry{Actor: nip, Action: "auth.password_changed", Subject: nip, After: n}); err != nil {
 			return err
 		}
 	}
@@ -323,7 +387,7 @@ func (s *Service) RequestReset(ctx context.Context, nip string, send func(tx pgx
 }
 
 // ConfirmReset sets the password through a reset link: the link is used up, the account created
-// if missing and unlocked, and every session of the employee revoked. It returns the NIP.
+// if missing and unlocked, and every session and API token of the employee revoked. It returns the NIP.
 // Errors: *InputError (weak password; the link stays usable), *ResetError (unknown, used or expired link).
 func (s *Service) ConfirmReset(ctx context.Context, token, pw string) (string, error) {
 	phc, err := HashPassword(pw)
@@ -353,7 +417,11 @@ func (s *Service) ConfirmReset(ctx context.Context, token, pw string) (string, e
 		if _, err := UpsertAccount(ctx, tx, nip, phc, now); err != nil {
 			return err
 		}
-		return revokeSessions(ctx, tx, nip, nil, now)
+		n, err := endCredentials(ctx, tx, nip, nil, now)
+		if err != nil {
+			return err
+		}
+		return audit.Append(ctx, tx, audit.Entry{Actor: nip, Action: "auth.password_reset", Subject: nip, After: n})
 	})
 	var re *ResetError
 	if errors.As(err, &re) {

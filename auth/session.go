@@ -4,6 +4,10 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/kinerja/platform/audit"
 )
 
 // How a session began (sessions.method, migration 0004).
@@ -17,7 +21,23 @@ const (
 // data; no password account is needed, and an account's lockout (which guards the password) does
 // not apply. The session is the same as one from Login: same token, lifetime and CSRF token.
 func (s *Service) OpenSession(ctx context.Context, nip, method string) (Session, error) {
-	return openSession(ctx, s.Pool, nip, method, s.now())
+	var sess Session
+	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) (err error) {
+		sess, err = s.openAudited(ctx, tx, nip, method, s.now())
+		return err
+	})
+	return sess, err
+}
+
+// openAudited opens a session and records the login in the audit log, in one transaction.
+func (s *Service) openAudited(ctx context.Context, tx pgx.Tx, nip, method string, now time.Time) (Session, error) {
+	sess, err := openSession(ctx, tx, nip, method, now)
+	if err != nil {
+		return Session{}, err
+	}
+	err = audit.Append(ctx, tx, audit.Entry{Actor: nip, Action: "auth.login", Subject: nip,
+		After: map[string]any{"method": method, "client": s.Client}})
+	return sess, err
 }
 
 // openSession is the one place sessions are created, for Login and OpenSession alike.

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -63,31 +62,6 @@ func (s *Store) UnitParents(ctx context.Context) (map[string]string, error) {
 		parents[id] = parent
 	}
 	return parents, rows.Err()
-}
-
-// AdminChanges lists the rows of an import that would change someone's is_admin: only an admin
-// may do that (a new employee changes it when imported with is_admin: true).
-func (s *Store) AdminChanges(ctx context.Context, es []Employee) ([]RowError, error) {
-	nips := make([]string, len(es))
-	for i, e := range es {
-		nips[i] = e.NIP
-	}
-	rows, err := s.Pool.Query(ctx, `SELECT nip FROM employees WHERE is_admin AND nip = ANY($1)`, nips)
-	if err != nil {
-		return nil, err
-	}
-	admins, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil {
-		return nil, err
-	}
-	var errs []RowError
-	for i, e := range es {
-		if e.IsAdmin != contains(admins, e.NIP) {
-			errs = append(errs, RowError{"employees", i + 1, "is_admin",
-				"hanya admin yang dapat mengubah is_admin; tulis nilai yang tercatat (" + strconv.FormatBool(!e.IsAdmin) + ")"})
-		}
-	}
-	return errs, nil
 }
 
 // Delegation is a Plt or Plh: Delegate acts for Principal from StartsAt until EndsAt (exclusive).

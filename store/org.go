@@ -132,13 +132,53 @@ func (in OrgImport) Validate() []RowError {
 	return errs
 }
 
-// ImportOrg upserts the batch in one transaction. Any row error rejects the whole batch,
-// so a bad file never leaves half an organisation behind.
+// ImportOrg upserts the batch as a trusted seed (tests, tools): no rights rules, no audit rows.
+// The API imports through ImportBy.
 func (s *Store) ImportOrg(ctx context.Context, in OrgImport) error {
-	if errs := in.Validate(); len(errs) > 0 {
-		return &ImportError{errs}
+	_, err := s.importOrg(ctx, in, nil)
+	return err
+}
+
+// ImportBy upserts the batch for an importer: the rights rules apply (checkRights: no changing
+// one's own rights or email, is_admin only by an admin or the bootstrap import, no redirecting the
+// email of someone with more rights), and every change of rights or email is audited with a
+// summary row, all in the import's transaction.
+func (s *Store) ImportBy(ctx context.Context, in OrgImport, by Importer) (ImportSummary, error) {
+	return s.importOrg(ctx, in, &by)
+}
+
+// importOrg upserts the batch in one transaction. Any row error rejects the whole batch,
+// so a bad file never leaves half an organisation behind.
+func (s *Store) importOrg(ctx context.Context, in OrgImport, by *Importer) (ImportSummary, error) {
+	var sum ImportSummary
+	errs := in.Validate()
+	if by != nil && by.Bootstrap != nil {
+		errs = append(errs, bootstrapNamesAdmin(in)...)
 	}
-	return pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
+	if len(errs) > 0 {
+		return sum, &ImportError{Rows: errs}
+	}
+	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
+		var old map[string]existing
+		if by != nil {
+			if by.Bootstrap != nil {
+				if err := by.Bootstrap(ctx, tx); err != nil {
+					return err
+				}
+			}
+			var err error
+			if old, err = loadExisting(ctx, tx, in.Employees); err != nil {
+				return err
+			}
+			// Scopes are checked against the unit tree as saved, before this batch moves it.
+			rows, err := checkRights(ctx, tx, in, *by, old)
+			if err != nil {
+				return err
+			}
+			if len(rows) > 0 {
+				return &ImportError{Rows: rows, Forbidden: true}
+			}
+		}
 		// Units first without parents, so a batch may list children before parents.
 		for _, u := range in.Units {
 			if _, err := tx.Exec(ctx, `INSERT INTO org_units (id, name) VALUES ($1, $2)
@@ -180,7 +220,7 @@ func (s *Store) ImportOrg(ctx context.Context, in OrgImport) error {
 			}
 		}
 		if len(errs) > 0 {
-			return &ImportError{errs}
+			return &ImportError{Rows: errs}
 		}
 		for _, e := range in.Employees {
 			if _, err := tx.Exec(ctx, `INSERT INTO employees (nip, name, email, status, unit_id, position_id, superior_nip, is_hr,
@@ -198,7 +238,7 @@ func (s *Store) ImportOrg(ctx context.Context, in OrgImport) error {
 			}
 		}
 		if len(errs) > 0 {
-			return &ImportError{errs}
+			return &ImportError{Rows: errs}
 		}
 		// The superior chain must end: a cycle would leave nobody to decide appeals.
 		var loop string
@@ -209,14 +249,19 @@ func (s *Store) ImportOrg(ctx context.Context, in OrgImport) error {
 				WHERE e.superior_nip IS NOT NULL AND up.depth < 64)
 			SELECT start FROM up WHERE nip = start LIMIT 1`).Scan(&loop)
 		if err == nil {
-			return &ImportError{[]RowError{{"employees", indexOfNIP(in.Employees, loop), "superior_nip",
+			return &ImportError{Rows: []RowError{{"employees", indexOfNIP(in.Employees, loop), "superior_nip",
 				"rantai atasan " + loop + " berputar kembali ke dirinya"}}}
 		}
 		if !errors.Is(err, pgx.ErrNoRows) {
 			return err
 		}
+		if by != nil {
+			sum, err = auditImport(ctx, tx, in, *by, old)
+			return err
+		}
 		return nil
 	})
+	return sum, err
 }
 
 func indexOfNIP(es []Employee, nip string) int {
@@ -231,13 +276,6 @@ func indexOfNIP(es []Employee, nip string) int {
 func exists(ctx context.Context, tx pgx.Tx, sql string, arg any) bool {
 	var one int
 	return tx.QueryRow(ctx, sql, arg).Scan(&one) == nil
-}
-
-// CountEmployees tells whether the organisation is still empty (the bootstrap import).
-func (s *Store) CountEmployees(ctx context.Context) (int, error) {
-	var n int
-	err := s.Pool.QueryRow(ctx, `SELECT count(*) FROM employees`).Scan(&n)
-	return n, err
 }
 
 const employeeColumns = `nip, name, email, status, unit_id, position_id, coalesce(superior_nip, ''), is_hr,

@@ -31,7 +31,11 @@ func (e RowError) Error() string {
 }
 
 // ImportError holds every row error of an import; nothing was saved.
-type ImportError struct{ Rows []RowError }
+type ImportError struct {
+	Rows []RowError
+	// Forbidden: the rows are well formed but the importer may not make these changes (403).
+	Forbidden bool
+}
 
 func (e *ImportError) Error() string {
 	msg := "impor ditolak"

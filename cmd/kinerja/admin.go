@@ -17,6 +17,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"golang.org/x/term"
 
+	"github.com/kinerja/platform/audit"
 	"github.com/kinerja/platform/auth"
 	"github.com/kinerja/platform/migrations"
 )
@@ -151,6 +152,7 @@ func (a adminSpec) save(ctx context.Context, tx pgx.Tx, phc string, out io.Write
 	fmt.Fprintf(out, "unit %s (%s): %s\n", a.UnitID, a.UnitName, map[bool]string{true: "created", false: "exists, name set"}[created])
 
 	var already bool // region-wide HR and admin
+	employee := "unchanged"
 	err := tx.QueryRow(ctx, `SELECT is_hr AND is_admin AND hr_scope_unit_id IS NULL FROM employees WHERE nip = $1`, a.NIP).Scan(&already)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
@@ -166,6 +168,7 @@ func (a adminSpec) save(ctx context.Context, tx pgx.Tx, phc string, out io.Write
 			VALUES ($1, $2, $3, $4, $5, $6, true, true)`, a.NIP, a.Name, a.Email, a.Status, a.UnitID, adminPosition); err != nil {
 			return fmt.Errorf("create-admin: employee: %w", err)
 		}
+		employee = "created"
 		fmt.Fprintf(out, "employee %s (%s): created as HR (region-wide) and admin in unit %s, position %s\n", a.NIP, a.Name, a.UnitID, adminPosition)
 	case err != nil:
 		return fmt.Errorf("create-admin: employee: %w", err)
@@ -173,6 +176,7 @@ func (a adminSpec) save(ctx context.Context, tx pgx.Tx, phc string, out io.Write
 		if _, err := tx.Exec(ctx, `UPDATE employees SET is_hr = true, is_admin = true, hr_scope_unit_id = NULL WHERE nip = $1`, a.NIP); err != nil {
 			return fmt.Errorf("create-admin: employee: %w", err)
 		}
+		employee = "promoted"
 		fmt.Fprintf(out, "employee %s: exists, now HR (region-wide) and admin (name, email, unit and position left as they were)\n", a.NIP)
 	default:
 		fmt.Fprintf(out, "employee %s: exists, already HR (region-wide) and admin (left as it was)\n", a.NIP)
@@ -182,10 +186,14 @@ func (a adminSpec) save(ctx context.Context, tx pgx.Tx, phc string, out io.Write
 	if err != nil {
 		return fmt.Errorf("create-admin: %w", err)
 	}
+	account := "password_replaced"
 	if created {
+		account = "created"
 		fmt.Fprintf(out, "account %s: created; log in with POST /api/auth/login\n", a.NIP)
 	} else {
 		fmt.Fprintf(out, "account %s: exists, password replaced and lockout cleared\n", a.NIP)
 	}
-	return nil
+	// Whoever runs this on the server's machine is not an employee: the actor names the tool.
+	return audit.Append(ctx, tx, audit.Entry{Actor: audit.ActorCLI, Action: "admin.created", Subject: a.NIP,
+		After: map[string]any{"is_hr": true, "hr_scope_unit_id": "", "is_admin": true, "employee": employee, "account": account}})
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/kinerja/platform/auth"
@@ -64,6 +65,16 @@ func TestCreateAdmin(t *testing.T) {
 	}
 	if _, err := svc.Login(ctx, "198501012010012001", "kata sandi admin kedua"); err != nil {
 		t.Errorf("new password: %v", err)
+	}
+	// Both runs are in the audit log, under the tool's name.
+	rows, err := pool.Query(ctx, `SELECT after->>'employee' || '/' || (after->>'account') FROM audit_log
+		WHERE action = 'admin.created' AND actor_nip = 'kinerja create-admin' AND subject_nip = '198501012010012001' ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil || strings.Join(got, " ") != "created/created unchanged/password_replaced" {
+		t.Errorf("audit rows of create-admin: %v, %v", got, err)
 	}
 
 	// Refusals leave nothing behind.

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"time"
 
+	demopkg "github.com/kinerja/platform/internal/demo"
 	"github.com/kinerja/platform/internal/devenv"
 	"github.com/kinerja/platform/internal/payloadcrypt"
 	"github.com/kinerja/platform/internal/platform"
@@ -59,6 +60,9 @@ func dev(ctx context.Context, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	if err := saveBootstrapToken(filepath.Join(data, demopkg.BootstrapTokenFile), p.BootstrapToken); err != nil {
+		log.Warn("bootstrap token not saved for the demo", "error", err)
+	}
 	fmt.Printf(`
 Platform kinerja berjalan / the platform is running.
   API:            http://localhost%s  (caller identity: header X-Dev-NIP, dev mode only)
@@ -75,6 +79,18 @@ Ctrl-C stops everything.
 		return err
 	}
 	return nil
+}
+
+// saveBootstrapToken leaves the token printed at start where `task demo` finds it (development
+// only: the file is readable by this user alone), and removes a stale one once an admin exists.
+func saveBootstrapToken(path, token string) error {
+	if token == "" {
+		if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+		return nil
+	}
+	return os.WriteFile(path, []byte(token+"\n"), 0o600)
 }
 
 func portOf(addr string) string {

@@ -66,6 +66,15 @@ func statusOf(err error) int {
 // do sends body (when not nil) as JSON with the caller's NIP (when not empty) and decodes a
 // 2xx answer into out (when not nil). Any other answer becomes an *APIError.
 func (c *client) do(ctx context.Context, method, path, nip string, body, out any) error {
+	h := http.Header{}
+	if nip != "" {
+		h.Set(devNIPHeader, nip)
+	}
+	return c.send(ctx, method, path, h, body, out)
+}
+
+// send is do with the caller's headers, e.g. Authorization: Bootstrap for the first import.
+func (c *client) send(ctx context.Context, method, path string, h http.Header, body, out any) error {
 	var rd io.Reader
 	if body != nil {
 		raw, err := json.Marshal(body)
@@ -82,8 +91,8 @@ func (c *client) do(ctx context.Context, method, path, nip string, body, out any
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	if nip != "" {
-		req.Header.Set(devNIPHeader, nip)
+	for k, v := range h {
+		req.Header[k] = v
 	}
 	res, err := c.http.Do(req)
 	if err != nil {

@@ -36,6 +36,7 @@ type employee struct {
 	PositionID  string `json:"position_id"`
 	SuperiorNIP string `json:"superior_nip,omitempty"`
 	IsHR        bool   `json:"is_hr"`
+	IsAdmin     bool   `json:"is_admin,omitempty"`
 }
 
 type orgImport struct {

@@ -4,11 +4,12 @@
 // the results in Bahasa Indonesia.
 //
 // Identity: the platform must run in development mode (KINERJA_DEV_AUTH=1); every call carries
-// the actor's NIP in the X-Dev-NIP header. The organisation import needs no identity only while
-// the organisation is empty, so the first run creates a pengelola kinerja (HR) user alone and
-// saves the NIP to a state file (.data/demo-hr-nip in the repository); later runs act as that
-// user. KINERJA_DEMO_HR_NIP names another HR user (e.g. against a database seeded elsewhere),
-// KINERJA_DEMO_STATE another state file.
+// the actor's NIP in the X-Dev-NIP header. While the organisation has no admin, the platform
+// prints a one-time bootstrap token at start (`kinerja dev` also saves it to .data/bootstrap-token);
+// the first run presents it to import a pengelola kinerja (HR) user who is also admin, and saves
+// the NIP to a state file (.data/demo-hr-nip in the repository); later runs act as that user.
+// KINERJA_DEMO_HR_NIP names another HR user (e.g. against a database seeded elsewhere),
+// KINERJA_DEMO_STATE another state file, KINERJA_BOOTSTRAP_TOKEN the token.
 package demo
 
 import (
@@ -35,7 +36,11 @@ import (
 const (
 	EnvHRNIP     = "KINERJA_DEMO_HR_NIP"
 	EnvStateFile = "KINERJA_DEMO_STATE"
+	EnvBootstrap = "KINERJA_BOOTSTRAP_TOKEN"
 )
+
+// BootstrapTokenFile is where `kinerja dev` saves the bootstrap token, under the repository's .data.
+const BootstrapTokenFile = "bootstrap-token"
 
 // Options tune a run; the zero value is what `kinerja demo` uses.
 type Options struct {
@@ -44,6 +49,9 @@ type Options struct {
 	// StateFile keeps the HR NIP between runs; default $KINERJA_DEMO_STATE, else
 	// <repository>/.data/demo-hr-nip (or .data/demo-hr-nip under the working directory).
 	StateFile string
+	// BootstrapToken lets the first run import its HR user into an organisation without an admin;
+	// default $KINERJA_BOOTSTRAP_TOKEN, else the file `kinerja dev` writes (.data/bootstrap-token).
+	BootstrapToken string
 	// AppealWindow is the cycle's keberatan window (default 8s): the employees who do not
 	// appeal wait this long before the result is final.
 	AppealWindow time.Duration
@@ -127,6 +135,16 @@ func (o Options) withDefaults() Options {
 		o.StateFile = filepath.Join(".data", "demo-hr-nip")
 		if root, err := devenv.RepoRoot(); err == nil {
 			o.StateFile = filepath.Join(root, o.StateFile)
+		}
+	}
+	if o.BootstrapToken == "" {
+		o.BootstrapToken = strings.TrimSpace(os.Getenv(EnvBootstrap))
+	}
+	if o.BootstrapToken == "" {
+		if root, err := devenv.RepoRoot(); err == nil {
+			if b, err := os.ReadFile(filepath.Join(root, ".data", BootstrapTokenFile)); err == nil {
+				o.BootstrapToken = strings.TrimSpace(string(b))
+			}
 		}
 	}
 	if o.AppealWindow <= 0 {
@@ -249,18 +267,25 @@ func (d *demoRun) findHR(ctx context.Context) error {
 		}
 	}
 
-	// Bootstrap: an empty organisation accepts one import without identity; it holds HR only.
+	// Bootstrap: while there is no admin, the one-time token printed at start admits one import,
+	// which must name an admin; it holds the HR user alone, as admin too.
 	hr := orgFor(d.run, idxHR)
-	err := d.c.do(ctx, http.MethodPost, "/api/org/import", "", hr, nil)
+	hr.Employees[0].IsAdmin = true
+	h := http.Header{}
+	if d.opts.BootstrapToken != "" {
+		h.Set("Authorization", "Bootstrap "+d.opts.BootstrapToken)
+	}
+	err := d.c.send(ctx, http.MethodPost, "/api/org/import", h, hr, nil)
 	if s := statusOf(err); s == http.StatusUnauthorized || s == http.StatusForbidden {
-		return fmt.Errorf("organisasi di platform ini sudah berisi data, jadi impor memerlukan pengelola kinerja (HR); "+
-			"jalankan ulang dengan %s=<NIP pegawai HR> atau tulis NIP itu ke %s: %w", EnvHRNIP, d.opts.StateFile, err)
+		return fmt.Errorf("impor pertama memerlukan token bootstrap yang dicetak platform saat mulai (%s atau .data/%s), "+
+			"dan setelah ada admin impor memerlukan pengelola kinerja (HR); "+
+			"jalankan ulang dengan %s=<NIP pegawai HR> atau tulis NIP itu ke %s: %w", EnvBootstrap, BootstrapTokenFile, EnvHRNIP, d.opts.StateFile, err)
 	}
 	if err != nil {
 		return fmt.Errorf("impor awal pengelola kinerja: %w", err)
 	}
 	d.hr = d.nips[idxHR]
-	d.printf("    Organisasi masih kosong: impor awal (tanpa identitas) membuat pengelola kinerja %s, NIP %s.\n",
+	d.printf("    Organisasi masih kosong: impor awal (dengan token bootstrap) membuat pengelola kinerja dan admin %s, NIP %s.\n",
 		people[idxHR].name, d.hr)
 	if err := os.MkdirAll(filepath.Dir(d.opts.StateFile), 0o755); err == nil {
 		err = os.WriteFile(d.opts.StateFile, []byte(d.hr+"\n"), 0o644)

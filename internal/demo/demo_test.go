@@ -44,7 +44,10 @@ func TestDemoRunsTwiceAgainstOnePlatform(t *testing.T) {
 	})
 	t.Setenv(demo.EnvHRNIP, "")
 	state := filepath.Join(t.TempDir(), "state", "demo-hr-nip")
-	opts := demo.Options{StateFile: state}
+	opts := demo.Options{StateFile: state, BootstrapToken: p.BootstrapToken}
+	if p.BootstrapToken == "" {
+		t.Fatal("an organisation without an admin got no bootstrap token")
+	}
 	base := "http://" + p.Addr
 
 	start := time.Now()
@@ -95,7 +98,8 @@ func TestDemoRunsTwiceAgainstOnePlatform(t *testing.T) {
 	if err := os.WriteFile(stale, []byte("199001012015011999\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, err = demo.RunWith(ctx, base, io.Discard, demo.Options{StateFile: stale})
+	// The used bootstrap token does not let it in again.
+	_, err = demo.RunWith(ctx, base, io.Discard, demo.Options{StateFile: stale, BootstrapToken: p.BootstrapToken})
 	if err == nil || !strings.Contains(err.Error(), demo.EnvHRNIP) || !strings.Contains(err.Error(), "POST /api/org/import: status 401") {
 		t.Errorf("run with an unknown HR NIP on a populated organisation: %v", err)
 	}

@@ -16,7 +16,7 @@ import (
 func TestDistributionRuleHoldsResultsUntilJustified(t *testing.T) {
 	p := startPlatform(t, platform.Config{DevAuth: true})
 	e := &e2e{t: t, base: "http://" + p.Addr, pool: p.Pool, p: p}
-	e.call("POST", "/api/org/import", "", orgImport(), 200)
+	e.call("POST", "/api/org/import", asBootstrap, orgImport(), 200)
 	cycle := e.yearUntilAppeal(yearTexts{plan: "Layanan data", iki: "Jumlah dataset", feedback: "Lanjutkan",
 		notes: "Dibahas", reason: "Bukti dukung belum dinilai", decision: "Bukti sah"})
 	unitPath := fmt.Sprintf("/api/cycles/%d/units/diskominfo", cycle)

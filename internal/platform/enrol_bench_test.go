@@ -63,7 +63,7 @@ func BenchmarkEnrolment(b *testing.B) {
 			"position_id": "pranata", "superior_nip": nipPenilai})
 	}
 	org["employees"] = staff
-	e.call("POST", "/api/org/import", "", org, 200)
+	e.call("POST", "/api/org/import", asBootstrap, org, 200)
 	dl := hourlyDeadlines()
 	cy := e.call("POST", "/api/cycles", nipHR, map[string]any{"year": 2026, "deadlines": dl}, 201)
 	cycle := int64(cy["id"].(float64))

@@ -33,7 +33,7 @@ func TestHistoryHoldsNoPersonalDataInClear(t *testing.T) {
 		reason:   "Keberatan: berita acara pemindaian Sukamaju belum diperhitungkan",
 		decision: "Berita acara Sukamaju sah",
 	}
-	e.call("POST", "/api/org/import", "", orgImport(), 200)
+	e.call("POST", "/api/org/import", asBootstrap, orgImport(), 200)
 	cycle := e.yearUntilAppeal(tx)
 	e.act(cycle, "decide-appeal", nipHead, appealDecision(tx.decision), 200)
 	e.waitPhase(cycle, workflows.PhaseFollowUp)

@@ -16,7 +16,7 @@ import (
 // newCycle imports the organisation and opens a cycle with hourly deadlines; it returns its id.
 func (e *e2e) newCycle() int64 {
 	e.t.Helper()
-	e.call("POST", "/api/org/import", "", orgImport(), 200)
+	e.call("POST", "/api/org/import", asBootstrap, orgImport(), 200)
 	return int64(e.call("POST", "/api/cycles", nipHR, map[string]any{"year": 2026, "deadlines": hourlyDeadlines()}, 201)["id"].(float64))
 }
 

@@ -120,7 +120,7 @@ func TestStepSurvivesAKilledWorker(t *testing.T) {
 	workerURL := u.String()
 
 	first := startWorkerProcess(t, workerURL)
-	e.call("POST", "/api/org/import", "", orgImport(), 200)
+	e.call("POST", "/api/org/import", asBootstrap, orgImport(), 200)
 	cycle := e.yearUntilAppeal(yearTexts{plan: "Layanan perizinan daring", iki: "Jumlah layanan", feedback: "Lanjutkan",
 		notes: "Target tercapai sebagian", reason: "Bukti rilis belum dinilai", decision: "Bukti sah"})
 	outboxBefore := e.count(`SELECT count(*) FROM notification_outbox`)

@@ -119,8 +119,8 @@ func TestLogsCarryNoPersonalData(t *testing.T) {
 	e := &e2e{t: t, base: "http://" + p.Addr, pool: p.Pool, p: p}
 
 	// HR sets up; refused requests along the way.
-	e.call("POST", "/api/org/import", "", orgImport(), 200)
-	e.call("POST", "/api/org/import", "", orgImport(), 401)
+	e.call("POST", "/api/org/import", asBootstrap, orgImport(), 200)
+	e.call("POST", "/api/org/import", asBootstrap, orgImport(), 401)
 	bad := orgImport()
 	bad["employees"] = append(bad["employees"].([]map[string]any), map[string]any{"nip": "19920315201801100X", "name": "Salah",
 		"email": "salah@contoh", "status": "PNS", "unit_id": "tidak-ada", "position_id": "pranata", "superior_nip": nipEmployee})

@@ -8,9 +8,11 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -20,6 +22,7 @@ import (
 
 	"github.com/kinerja/platform/activities"
 	"github.com/kinerja/platform/api"
+	"github.com/kinerja/platform/auth"
 	"github.com/kinerja/platform/email"
 	"github.com/kinerja/platform/enrolment"
 	"github.com/kinerja/platform/internal/payloadcrypt"
@@ -60,6 +63,9 @@ type Platform struct {
 	Addr     string // where the HTTP server listens
 	Pool     *pgxpool.Pool
 	Temporal client.Client
+
+	// BootstrapToken is the one-time token printed at start, "" when an admin exists.
+	BootstrapToken string
 
 	worker sdkworker.Worker // nil with NoWorker
 	server *http.Server
@@ -145,6 +151,11 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 	} else {
 		go func() { p.served <- p.server.Serve(ln) }()
 	}
+	if p.BootstrapToken, err = (&auth.Service{Pool: pool}).IssueBootstrapToken(ctx); err != nil {
+		_ = p.Stop(context.WithoutCancel(ctx))
+		return nil, err
+	}
+	printBootstrap(os.Stderr, p.BootstrapToken)
 	return p, nil
 }
 
@@ -231,6 +242,18 @@ const (
 func httpServer(h http.Handler) *http.Server {
 	return &http.Server{Handler: h, ReadHeaderTimeout: readHeaderTimeout, ReadTimeout: readTimeout,
 		IdleTimeout: idleTimeout, MaxHeaderBytes: maxHeaderBytes}
+}
+
+// printBootstrap tells the operator how to create the first admin when there is none. Written
+// plainly, not logged: the log redacts and may be shipped elsewhere.
+func printBootstrap(out io.Writer, token string) {
+	if token == "" {
+		return
+	}
+	fmt.Fprintf(out, "kinerja: belum ada admin / no admin yet. One-time bootstrap token (valid %s, works once; a restart replaces it):\n"+
+		"    %s\n"+
+		"  Send the first org import (naming at least one is_admin employee) as POST /api/org/import with header\n"+
+		"  'Authorization: %s <token>', or run `kinerja create-admin`.\n", auth.BootstrapTTL, token, auth.BootstrapScheme)
 }
 
 // migrate applies migrations as the schema owner: MigrationURL when set, so the running
