@@ -75,6 +75,7 @@ const (
 	GroupEarning   Group = "earning"   // sums (with signs) to Slip.Gross
 	GroupDeduction Group = "deduction" // sums to Slip.Deductions, off the net
 	GroupEmployer  Group = "employer"  // paid by the employer, shown for information; sums to Slip.Employer
+	GroupInfo      Group = "info"      // shown for information only; not summed
 )
 
 // Line is one explicit step of the slip.
@@ -402,11 +403,24 @@ func (c *computer) deductions(tpp int64) error {
 	var pph, allowance int64
 	var err error
 	if c.p.PPh21.GrossUp {
-		if allowance, err = grossUp(tax, tpp); err != nil {
+		// The allowance is never negative: what December finds over-withheld under gross-up was
+		// borne by the region, so it goes back to the region (an info line), not to the employee.
+		borne := func(g int64) (int64, error) {
+			t, err := tax(g)
+			return max(t, 0), err
+		}
+		if allowance, err = grossUp(borne, tpp); err != nil {
 			return err
 		}
 		pph = allowance
 		c.line(Line{Group: GroupEarning, Code: "pph21_allowance", Label: "tunjangan PPh 21 (ditanggung pemerintah daerah)", Amount: allowance})
+		if allowance == 0 {
+			if raw, err := tax(tpp); err != nil {
+				return err
+			} else if raw < 0 {
+				c.line(Line{Group: GroupInfo, Code: "pph21_overpaid", Label: "kelebihan PPh 21 ditanggung tahun ini, kembali ke pemerintah daerah", Amount: -raw})
+			}
+		}
 	} else if pph, err = tax(tpp); err != nil {
 		return err
 	}

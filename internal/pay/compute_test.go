@@ -341,6 +341,13 @@ func TestDecemberRecomputation(t *testing.T) {
 	check(t, s, want{tpp: 10_000_000, gross: 10_379_350, deductions: 499_350, net: 9_880_000, employer: 480_000,
 		lines: map[string][]int64{"pph21_allowance": {379_350}, "pph21": {379_350}}})
 
+	// Under gross-up an over-withheld year (11.000.000 withheld) pays no allowance and withholds
+	// nothing; the 777.500 the region bore goes back to the region, shown but not paid out.
+	in.TaxYear = &TaxYear{GrossJanNov: 165_000_000, WithheldJanNov: 11_000_000, PensionYear: 2_850_000}
+	s = compute(t, Balangan2025(), in)
+	check(t, s, want{tpp: 10_000_000, gross: 10_000_000, deductions: 120_000, net: 9_880_000, employer: 480_000,
+		lines: map[string][]int64{"pph21_allowance": {0}, "pph21": {0}, "pph21_overpaid": {777_500}}})
+
 	in.TaxYear = nil
 	var fe FieldError
 	if _, err := Compute(Manado(), in); !errors.As(err, &fe) || fe.Field != "tax_year" {
