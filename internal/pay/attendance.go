@@ -84,3 +84,23 @@ func (a Attendance) UnexcusedDays() int {
 	}
 	return n
 }
+
+// LongestUnexcusedRun is the longest run of consecutive working days absent without reason
+// across the given months, in order (a run may cross a month's end): PP 94/2021 dismisses
+// after 10. Days within a month are taken in date order.
+func LongestUnexcusedRun(months ...Attendance) int {
+	longest, run := 0, 0
+	for _, a := range months {
+		days := slices.Clone(a.Days)
+		slices.SortFunc(days, func(x, y Day) int { return x.Day - y.Day })
+		for _, d := range days {
+			if d.Kind != DayAbsentUnexcused {
+				run = 0
+				continue
+			}
+			run++
+			longest = max(longest, run)
+		}
+	}
+	return longest
+}

@@ -429,7 +429,7 @@ func (c *computer) deductions(tpp int64) error {
 	if c.in.Month.Month == 12 {
 		how = "perhitungan ulang setahun Pasal 17, PTKP " + string(c.in.PTKP)
 	}
-	pphLine := Line{Group: GroupDeduction, Code: "pph21", Label: "PPh 21 (" + how + ")", Base: c.in.Salary + gross, Amount: pph}
+	c.line(Line{Group: GroupDeduction, Code: "pph21", Label: "PPh 21 (" + how + ")", Base: c.in.Salary + gross, Amount: pph})
 
 	if err := contribution("iwp", "IWP", c.p.IWP); err != nil {
 		return err
@@ -437,10 +437,10 @@ func (c *computer) deductions(tpp int64) error {
 	if err := contribution("bpjs", "BPJS Kesehatan", c.p.BPJS); err != nil {
 		return err
 	}
-	c.line(pphLine)
 
 	// Zero-net rule: deductions stop at the gross unless the policy allows a negative net,
-	// taken off the last deduction lines first.
+	// taken off the last deduction lines first: IWP (its salary part is the salary payroll's to
+	// take), then PPh 21. What is not withheld here is left to the salary payroll.
 	var ded int64
 	for _, l := range c.slip.Lines {
 		if l.Group == GroupDeduction {

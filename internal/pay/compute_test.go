@@ -157,6 +157,23 @@ func TestBalanganLeave(t *testing.T) {
 			t.Errorf("CLTN: IWP line %+v, want 0 and capped by the zero-net rule", l)
 		}
 	}
+	// The zero-net rule takes IWP before PPh 21. Without gross-up, cuti of 6 months (20%: TPP
+	// 2.000.000) on a salary of 20.000.000 under K/0, the salary payroll withholding nothing:
+	// PPh 21 = TER A 9% (19.750.000-24.150.000) × 22.000.000 = 1.980.000; IWP 220.000 → cap 120.000.
+	// 2.100.000 > 2.000.000: IWP gives up 100.000 (to 20.000), PPh 21 stays; net 0.
+	noGrossUp := Balangan2025()
+	noGrossUp.PPh21.GrossUp = false
+	in.Salary = 20_000_000
+	in.Leave = &Leave{Kind: LeaveCuti, Months: 6}
+	s = compute(t, noGrossUp, in)
+	check(t, s, want{tpp: 2_000_000, gross: 2_000_000, deductions: 2_000_000, net: 0, employer: 480_000,
+		lines: map[string][]int64{"pph21": {1_980_000}, "iwp": {20_000}}})
+	noGrossUp.AllowNegativeNet = true
+	s = compute(t, noGrossUp, in)
+	check(t, s, want{tpp: 2_000_000, gross: 2_000_000, deductions: 2_100_000, net: -100_000, employer: 480_000,
+		lines: map[string][]int64{"pph21": {1_980_000}, "iwp": {120_000}}})
+	in.Leave = &Leave{Kind: LeaveCLTN, Months: 24}
+
 	// Manado states no leave rule: refused, naming the field.
 	var fe FieldError
 	if _, err := Compute(Manado(), in); !errors.As(err, &fe) || fe.Field != "leave" {

@@ -63,3 +63,24 @@ func TestUnexcusedDays(t *testing.T) {
 		t.Errorf("UnexcusedDays = %d, want 2", a.UnexcusedDays())
 	}
 }
+
+func TestLongestUnexcusedRunCrossesMonths(t *testing.T) {
+	// July ends with 4 unexcused working days (28-31), August starts with 6 (1-6, listed out of
+	// order): a run of 10, which dismisses whatever the year's count.
+	jul := Attendance{Days: []Day{{Day: 25, Kind: DayAbsentUnexcused}, {Day: 27, Kind: DayPresent},
+		{Day: 28, Kind: DayAbsentUnexcused}, {Day: 29, Kind: DayAbsentUnexcused}, {Day: 30, Kind: DayAbsentUnexcused}, {Day: 31, Kind: DayAbsentUnexcused}}}
+	aug := Attendance{}
+	for _, d := range []int{6, 5, 4, 3, 2, 1} {
+		aug.Days = append(aug.Days, Day{Day: d, Kind: DayAbsentUnexcused})
+	}
+	aug.Days = append(aug.Days, Day{Day: 7, Kind: DayAbsentExcused}, Day{Day: 8, Kind: DayAbsentUnexcused})
+	if got := LongestUnexcusedRun(jul, aug); got != 10 {
+		t.Errorf("longest run %d, want 10", got)
+	}
+	if got := LongestUnexcusedRun(aug); got != 6 {
+		t.Errorf("August alone: %d, want 6", got)
+	}
+	if Ladder(jul.UnexcusedDays()+aug.UnexcusedDays(), LongestUnexcusedRun(jul, aug)).Sanction != SanctionPemberhentian {
+		t.Error("10 consecutive days did not reach dismissal")
+	}
+}
