@@ -138,8 +138,6 @@ func (s *Server) createDelegation(c *gin.Context) {
 		problem("ends_at", "paling lama 366 hari setelah starts_at; perpanjang dengan delegasi baru")
 	case !endsAt.After(now):
 		problem("ends_at", "sudah lewat; delegasi yang sudah berakhir tidak dapat dibuat")
-	case startsAt.Sub(now) > maxDelegation:
-		problem("starts_at", "paling lambat 366 hari dari sekarang")
 	}
 	in.Reason = strings.TrimSpace(in.Reason)
 	switch {

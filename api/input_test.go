@@ -84,14 +84,3 @@ func TestTrailingSlashAnswersWithHeaders(t *testing.T) {
 	}
 }
 
-// TestDelegationStartIsBounded: a delegation cannot be set up for a far future either.
-func TestDelegationStartIsBounded(t *testing.T) {
-	e := newAzServer(t, nil)
-	from := e.now.Add(400 * 24 * time.Hour)
-	res := e.must(azReq{method: "POST", path: "/api/delegations", role: rHRRegion, body: map[string]any{
-		"principal_nip": azPenilai, "delegate_nip": azPlt, "kind": "plt", "starts_at": from.Format(time.RFC3339),
-		"ends_at": from.Add(24 * time.Hour).Format(time.RFC3339), "reason": "Surat Perintah Plt Nomor 800/7/BKPSDM"}}, 422)
-	if msg := res.json(t)["error"].(map[string]any)["message"].(string); msg != "starts_at: paling lambat 366 hari dari sekarang" {
-		t.Errorf("message %q", msg)
-	}
-}
