@@ -403,7 +403,9 @@ func azCases() []azCase {
 		}
 		return mk(false), mk(true)
 	}
-	cycleBody := func(e *azEnv, _ azRole) any { return map[string]any{"year": time.Now().Year(), "deadlines": e.deadlines} }
+	cycleBody := func(e *azEnv, _ azRole) any {
+		return map[string]any{"year": time.Now().Year(), "deadlines": e.deadlines}
+	}
 
 	var cases []azCase
 	add := func(c azCase) { cases = append(cases, c) }

@@ -83,4 +83,3 @@ func TestTrailingSlashAnswersWithHeaders(t *testing.T) {
 		}
 	}
 }
-
