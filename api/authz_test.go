@@ -291,7 +291,7 @@ func newAzEnv(t *testing.T) *azEnv {
 	for i, n := range store.DeadlineColumns {
 		e.deadlines[n] = time.Now().Add(time.Duration(i+4) * 7 * day).UTC().Truncate(time.Second)
 	}
-	cy := e.must(azReq{method: "POST", path: "/api/cycles", role: rHRRegion, body: map[string]any{"year": 2026, "deadlines": e.deadlines}}, 201).json(t)
+	cy := e.must(azReq{method: "POST", path: "/api/cycles", role: rHRRegion, body: map[string]any{"year": time.Now().Year(), "deadlines": e.deadlines}}, 201).json(t)
 	e.cycle = int64(cy["id"].(float64))
 	e.must(azReq{method: "POST", path: e.cyclePath(false) + "/enrol", role: rHRRegion, body: map[string]any{"nips": []string{azPegawai}}}, 200)
 	return e
@@ -406,7 +406,9 @@ func azCases() []azCase {
 		}
 		return mk(false), mk(true)
 	}
-	cycleBody := func(e *azEnv, _ azRole) any { return map[string]any{"year": 2026, "deadlines": e.deadlines} }
+	cycleBody := func(e *azEnv, _ azRole) any {
+		return map[string]any{"year": time.Now().Year(), "deadlines": e.deadlines}
+	}
 
 	var cases []azCase
 	add := func(c azCase) { cases = append(cases, c) }

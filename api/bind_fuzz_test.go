@@ -59,7 +59,7 @@ func TestBindTargetsCoverEveryStep(t *testing.T) {
 var (
 	bindPrefixes = []string{"JSON tidak valid", "JSON terpotong", "isi permintaan", "waktu "}
 	bindReasons  = []string{": kolom tidak dikenal", ": kolom disebut lebih dari sekali", ": kolom ini diisi oleh server",
-		": tipe data salah", ": JSON terlalu dalam", ": mengandung karakter NUL", ": bukan teks UTF-8 yang valid", ": teks terlalu panjang"}
+		": tipe data salah", ": JSON terlalu dalam", ": mengandung karakter NUL", ": bukan teks UTF-8 yang valid", ": teks terlalu panjang", ": waktu harus antara tahun"}
 )
 
 func ourMessage(msg string) bool {

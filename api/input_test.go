@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kinerja/platform/api"
 )
@@ -28,9 +29,11 @@ func TestTextInputIsChecked(t *testing.T) {
 		e.h.ServeHTTP(w, r)
 		return w.Code, w.Body.String()
 	}
+	from := e.now.Add(24 * time.Hour)
 	delegation := func(reason string) string {
 		return `{"principal_nip":"` + azPenilai + `","delegate_nip":"` + azPlt + `","kind":"plt",` +
-			`"starts_at":"2030-01-01T00:00:00Z","ends_at":"2030-02-01T00:00:00Z","reason":"` + reason + `"}`
+			`"starts_at":"` + from.Format(time.RFC3339) + `","ends_at":"` + from.Add(30*24*time.Hour).Format(time.RFC3339) +
+			`","reason":"` + reason + `"}`
 	}
 	employee := func(name string) string {
 		return `{"employees":[{"nip":"` + azPlt + `","name":"` + name + `","email":"t@contoh.go.id","status":"PNS","unit_id":"dinas-y","position_id":"kabid"}]}`

@@ -97,6 +97,11 @@ func (w *walker) value(t reflect.Type, path string, depth int) error {
 	if err != nil {
 		return err
 	}
+	if str, ok := tok.(string); ok && t != nil && deref(t) == timeType {
+		if at, err := time.Parse(time.RFC3339Nano, str); err == nil && (at.Year() < minYear || at.Year() > maxYear) {
+			return fmt.Errorf("%s: waktu harus antara tahun %d dan %d", orRoot(path), minYear, maxYear)
+		}
+	}
 	switch tok {
 	case json.Delim('{'):
 		return w.object(t, path, depth+1)
@@ -124,7 +129,14 @@ func (w *walker) value(t reflect.Type, path string, depth int) error {
 	return nil // a scalar: the decoder checks its type
 }
 
-var anyType = reflect.TypeFor[any]()
+var (
+	anyType  = reflect.TypeFor[any]()
+	timeType = reflect.TypeFor[time.Time]()
+)
+
+// Every time in a body falls in these years: nothing this platform records happens outside them.
+// Rules for a particular time (a cycle's deadlines) are tighter and checked where it is used.
+const minYear, maxYear = 2000, 2100
 
 func (w *walker) object(t reflect.Type, path string, depth int) error {
 	var fields map[string]field

@@ -217,7 +217,7 @@ func TestEmployeeGoesThroughTheWholeYear(t *testing.T) {
 	e.call("POST", "/api/org/import", asBootstrap, orgImport(), 401) // the token works once: now HR only
 	e.call("POST", "/api/org/import", "", orgImport(), 401)
 	dl := hourlyDeadlines()
-	cy := e.call("POST", "/api/cycles", nipHR, map[string]any{"year": 2026, "deadlines": dl,
+	cy := e.call("POST", "/api/cycles", nipHR, map[string]any{"year": time.Now().Year(), "deadlines": dl,
 		"appeal_window": "2m", "decision_sla": "1h", "reminder_lead": "1m"}, 201)
 	cycle := int64(cy["id"].(float64))
 	e.call("POST", "/api/cycles", nipPenilai, map[string]any{"year": 2026, "deadlines": dl}, 403)
@@ -461,7 +461,7 @@ func hourlyDeadlines() map[string]time.Time {
 func (e *e2e) planSubmitted() int64 {
 	e.t.Helper()
 	e.call("POST", "/api/org/import", asBootstrap, orgImport(), 200)
-	cycle := int64(e.call("POST", "/api/cycles", nipHR, map[string]any{"year": 2026, "deadlines": hourlyDeadlines()}, 201)["id"].(float64))
+	cycle := int64(e.call("POST", "/api/cycles", nipHR, map[string]any{"year": time.Now().Year(), "deadlines": hourlyDeadlines()}, 201)["id"].(float64))
 	e.call("POST", fmt.Sprintf("/api/cycles/%d/enrol", cycle), nipHR, map[string]any{"nips": []string{nipEmployee}}, 200)
 	waitFor(e.t, func() bool { return e.count(`SELECT count(*) FROM tasks WHERE kind = 'draft_plan'`) == 1 })
 	e.act(cycle, "submit-plan", nipEmployee, map[string]any{"plan": map[string]any{"approach": "kuantitatif", "items": []map[string]any{

@@ -65,7 +65,7 @@ func BenchmarkEnrolment(b *testing.B) {
 	org["employees"] = staff
 	e.call("POST", "/api/org/import", asBootstrap, org, 200)
 	dl := hourlyDeadlines()
-	cy := e.call("POST", "/api/cycles", nipHR, map[string]any{"year": 2026, "deadlines": dl}, 201)
+	cy := e.call("POST", "/api/cycles", nipHR, map[string]any{"year": time.Now().Year(), "deadlines": dl}, 201)
 	cycle := int64(cy["id"].(float64))
 
 	b.ResetTimer()

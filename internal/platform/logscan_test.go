@@ -128,7 +128,7 @@ func TestLogsCarryNoPersonalData(t *testing.T) {
 	e.call("GET", "/api/me", "199912312020121999", nil, 401) // a NIP nobody has
 	e.call("GET", "/api/me", "", nil, 401)
 	dl := hourlyDeadlines()
-	cy := e.call("POST", "/api/cycles", nipHR, map[string]any{"year": 2026, "name": "Logscan 2026", "deadlines": dl,
+	cy := e.call("POST", "/api/cycles", nipHR, map[string]any{"year": time.Now().Year(), "name": "Logscan 2026", "deadlines": dl,
 		"appeal_window": "2s", "decision_sla": "1h", "reminder_lead": "1m"}, 201)
 	cycle := int64(cy["id"].(float64))
 	e.call("POST", "/api/cycles", nipEmployee, map[string]any{"year": 2026, "deadlines": dl}, 403)
