@@ -104,7 +104,7 @@ type yearTexts struct{ plan, iki, feedback, notes, reason, decision string }
 // employee's appeal awaits the atasan's decision; it returns the cycle id.
 func (e *e2e) yearUntilAppeal(tx yearTexts) int64 {
 	e.t.Helper()
-	cycle := int64(e.call("POST", "/api/cycles", nipHR, map[string]any{"year": 2026, "deadlines": hourlyDeadlines(),
+	cycle := int64(e.call("POST", "/api/cycles", nipHR, map[string]any{"year": time.Now().Year(), "deadlines": hourlyDeadlines(),
 		"appeal_window": "2m", "decision_sla": "1h", "reminder_lead": "1m"}, 201)["id"].(float64))
 	e.call("POST", fmt.Sprintf("/api/cycles/%d/enrol", cycle), nipHR, map[string]any{"nips": []string{nipEmployee}}, 200)
 	waitFor(e.t, func() bool { return e.count(`SELECT count(*) FROM tasks WHERE kind = 'draft_plan'`) == 1 })

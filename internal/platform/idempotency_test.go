@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kinerja/platform/internal/platform"
 	"github.com/kinerja/platform/workflows"
@@ -17,7 +18,7 @@ import (
 func (e *e2e) newCycle() int64 {
 	e.t.Helper()
 	e.call("POST", "/api/org/import", asBootstrap, orgImport(), 200)
-	return int64(e.call("POST", "/api/cycles", nipHR, map[string]any{"year": 2026, "deadlines": hourlyDeadlines()}, 201)["id"].(float64))
+	return int64(e.call("POST", "/api/cycles", nipHR, map[string]any{"year": time.Now().Year(), "deadlines": hourlyDeadlines()}, 201)["id"].(float64))
 }
 
 // step sends one step with an optional Idempotency-Key and returns status and body.
