@@ -17,7 +17,7 @@
 //   - HR: is_hr with a scope. No scope is the whole organisation (region-wide BKPSDM); a unit
 //     scope covers that unit and everything under it. HR sees and takes HR steps only for
 //     employees inside its scope. Cycle-wide work (create a cycle, move a deadline), the
-//     organisation import, the dev outbox and the audit export need region-wide HR or an admin.
+//     organisation import, the outbox statuses (and, in dev mode, the dev inbox) and the audit export need region-wide HR or an admin.
 //   - Admin: manages HR scopes and delegations anywhere and the organisation-wide settings.
 //     Admin alone sees nobody's year: that needs a relation above, or HR scope.
 //
@@ -100,7 +100,7 @@ type Target struct {
 func (c Caller) RegionWideHR() bool { return c.HR && c.HRScope == "" }
 
 // OrgWide may do organisation-wide work: create cycles, move deadlines, import the
-// organisation, read the dev outbox, export the audit log.
+// organisation, read email statuses (and the dev inbox in dev mode), export the audit log.
 func (c Caller) OrgWide() bool { return c.RegionWideHR() || c.Admin }
 
 // HRCovers tells whether the caller is HR for an employee in the unit whose ancestry is units.
