@@ -32,6 +32,9 @@ func TestDevOutboxOnlyInDevMode(t *testing.T) {
 		if strings.Contains(body, "token=") || strings.Contains(body, "reset-password") || strings.Contains(body, "Atur ulang") {
 			t.Errorf("dev=%v: the HR view shows a reset email's link or subject: %s", dev, body)
 		}
+		if strings.Contains(body, "@") {
+			t.Errorf("dev=%v: the HR view tells who asked for a reset: %s", dev, body)
+		}
 		emails := statuses.json()["emails"].([]any)
 		if len(emails) != 1 || emails[0].(map[string]any)["kind"] != "password_reset" || emails[0].(map[string]any)["status"] != "pending" {
 			t.Errorf("dev=%v: statuses %s", dev, body)

@@ -93,7 +93,8 @@ func ListOutbox(ctx context.Context, db DB, status string, limit int) ([]OutboxE
 }
 
 // Delivery is what HR sees of one message: where it is in delivery and why it failed, never its
-// body, and no subject for a message with a secret body.
+// body, and for a message with a secret body (a password reset) neither subject nor recipient:
+// HR does not learn who asked for a reset.
 type Delivery struct {
 	ID            int64      `json:"id"`
 	DedupeKey     string     `json:"dedupe_key"`
@@ -125,7 +126,8 @@ func ListDeliveries(ctx context.Context, db DB, p DeliveryPage) ([]Delivery, err
 		p.Limit = 50
 	}
 	rows, err := db.Query(ctx, `
-		SELECT id, dedupe_key, coalesce(custom_args->>'kind', ''), to_name, to_email,
+		SELECT id, dedupe_key, coalesce(custom_args->>'kind', ''),
+		       CASE WHEN secret THEN '' ELSE to_name END, CASE WHEN secret THEN '' ELSE to_email END,
 		       CASE WHEN secret THEN '' ELSE subject END, status, attempts, coalesce(last_error, ''),
 		       last_attempt_at, CASE WHEN status = 'pending' THEN next_attempt_at END, created_at, sent_at, failed_at
 		FROM notification_outbox
