@@ -97,10 +97,10 @@ func (s *Server) resolveCaller(c *gin.Context) error {
 	} else if s.DevAuth {
 		nip, method = c.GetHeader(DevNIPHeader), viaDev
 		if nip == "" {
-			return unauthenticated("header "+DevNIPHeader+" wajib diisi dengan NIP Anda, atau login terlebih dahulu")
+			return unauthenticated("header " + DevNIPHeader + " wajib diisi dengan NIP Anda, atau login terlebih dahulu")
 		}
 	} else if c.GetHeader(DevNIPHeader) != "" {
-		return unauthenticated("header "+DevNIPHeader+" ditolak: identitas tanpa login hanya berlaku dalam mode pengembangan; silakan login")
+		return unauthenticated("header " + DevNIPHeader + " ditolak: identitas tanpa login hanya berlaku dalam mode pengembangan; silakan login")
 	} else {
 		return unauthenticated("silakan login terlebih dahulu")
 	}
