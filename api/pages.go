@@ -15,7 +15,11 @@ import (
 
 // Identify establishes the caller as every JSON request does (API token, session cookie with its
 // CSRF token on changes, or the dev header in dev mode) and answers their record.
+// A page form carries the CSRF token in its csrf_token field instead of the header.
 func (s *Server) Identify(c *gin.Context) (store.Employee, error) {
+	if c.GetHeader(CSRFHeader) == "" && c.ContentType() == "application/x-www-form-urlencoded" {
+		c.Request.Header.Set(CSRFHeader, c.PostForm("csrf_token"))
+	}
 	if err := s.resolveCaller(c); err != nil {
 		return store.Employee{}, err
 	}
@@ -52,4 +56,13 @@ func (s *Server) CSRFToken(c *gin.Context) string {
 func (s *Server) Explain(ctx context.Context, err error) (status int, code, field, message string) {
 	ae := answerOf(ctx, err)
 	return ae.Status, ae.Code, ae.Field, ae.Message
+}
+
+// Name is how the org data names an employee, or the NIP itself when it does not know them.
+func (s *Server) Name(ctx context.Context, nip string) string {
+	e, err := s.Store.Employee(ctx, nip)
+	if err != nil || e.Name == "" {
+		return nip
+	}
+	return e.Name
 }

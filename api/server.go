@@ -19,6 +19,7 @@ import (
 
 	"github.com/kinerja/platform/email"
 	"github.com/kinerja/platform/store"
+	"github.com/kinerja/platform/web"
 )
 
 // Server holds the handlers' dependencies.
@@ -78,6 +79,7 @@ func (s *Server) Handler() http.Handler {
 	a.GET("/cycles/:cycle/employees/:nip", s.employeeYear)
 	a.GET("/cycles/:cycle/employees/:nip/audit", s.employeeAudit)
 	a.POST("/cycles/:cycle/employees/:nip/:action", s.act)
+	web.Routes(r, s) // the pages, over the same functions: web/
 	return r
 }
 
