@@ -6,12 +6,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/http/cookiejar"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -197,7 +200,7 @@ func (e *browserEnv) shot(name string) {
 	e.shots++
 	for _, w := range []int64{360, 1280} {
 		var png []byte
-		e.run("screenshot "+name, chromedp.EmulateViewport(w, 800), chromedp.FullScreenshot(&png, 90))
+		e.run("screenshot "+name, chromedp.EmulateViewport(w, 800), chromedp.FullScreenshot(&png, 100))
 		file := filepath.Join(e.dir, fmt.Sprintf("%02d-%s-%d.png", e.shots, name, w))
 		if err := os.WriteFile(file, png, 0o644); err != nil {
 			e.t.Fatal(err)
@@ -397,5 +400,73 @@ func endYears(t *testing.T, p *platform.Platform) {
 		if err := p.Temporal.TerminateWorkflow(ctx, id, "", "test finished"); err != nil && !errors.As(err, &nf) {
 			t.Errorf("terminate %s: %v", id, err)
 		}
+	}
+}
+
+// TestPageFormsNeedTheirTokens checks the two guards of the page forms on the real server: the
+// login form's token must match the cookie the login page set, and every form after login must
+// carry the session's CSRF token (the same check as the JSON API's X-CSRF-Token).
+func TestPageFormsNeedTheirTokens(t *testing.T) {
+	e := startWorld(t)
+	jar, _ := cookiejar.New(nil)
+	hc := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	post := func(path string, form url.Values) (int, string) {
+		t.Helper()
+		res, err := hc.PostForm(e.base+path, form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+	login := url.Values{"nip": {nipEmployee}, "password": {password}, "login_token": {"tebakan"}}
+	if status, body := post("/masuk", login); status != http.StatusForbidden || !strings.Contains(body, "kedaluwarsa") {
+		t.Errorf("login without the login page's cookie: %d %s", status, body)
+	}
+
+	// The login page sets the cookie and puts the same token in the form.
+	res, err := hc.Get(e.base + "/masuk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	m := regexp.MustCompile(`name="login_token" value="([0-9a-f]+)"`).FindSubmatch(page)
+	if m == nil {
+		t.Fatalf("no login token in the login page: %s", page)
+	}
+	login.Set("login_token", string(m[1]))
+	if status, body := post("/masuk", login); status != http.StatusSeeOther {
+		t.Fatalf("login with the token: %d %s", status, body)
+	}
+
+	// Logged in: a form without the CSRF token is refused, and the session stays.
+	if status, body := post("/keluar", url.Values{}); status != http.StatusForbidden || !strings.Contains(body, `data-code="csrf"`) {
+		t.Errorf("logout without the CSRF token: %d %s", status, body)
+	}
+	res, err = hc.Get(e.base + "/tugas")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ = io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("Tugas saya after the refused form: %d", res.StatusCode)
+	}
+	if csp := res.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "style-src 'self'") || strings.Contains(csp, "script-src") {
+		t.Errorf("page CSP: %q", csp)
+	}
+	m = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`).FindSubmatch(page)
+	if m == nil {
+		t.Fatalf("no CSRF token in the page")
+	}
+	if status, _ := post("/keluar", url.Values{"csrf_token": {string(m[1])}}); status != http.StatusSeeOther {
+		t.Errorf("logout with the token: %d", status)
+	}
+	var open int
+	e.row(`SELECT count(*) FROM sessions WHERE nip = '`+nipEmployee+`' AND revoked_at IS NULL AND expires_at > now()`, &open)
+	if open != 0 {
+		t.Errorf("%d sessions still open after logout", open)
 	}
 }

@@ -18,6 +18,7 @@ import (
 type skpView struct {
 	Year       store.Year
 	Plan       string // the SKP's state in words
+	Mine       bool   // the caller's own SKP
 	Editable   bool   // the employee may (re)submit: no SKP yet, or returned
 	Review     bool   // a submitted SKP awaits the penilai
 	Form       skp.Plan
@@ -60,7 +61,7 @@ func (p *pages) skpPage(c *gin.Context) {
 			v.Form.Approach = "kuantitatif"
 		}
 	}
-	p.render(c, http.StatusOK, "skp.html", view{Title: "SKP " + y.Enrolment.Name, Nav: "tahun", Data: v})
+	p.render(c, http.StatusOK, "skp.html", view{Title: "SKP " + y.Enrolment.Name, Nav: navOf(v), Data: v})
 }
 
 func (p *pages) skpView(c *gin.Context, y store.Year, st *workflows.Status) skpView {
@@ -72,7 +73,7 @@ func (p *pages) skpView(c *gin.Context, y store.Year, st *workflows.Status) skpV
 		state = y.Plan.Status
 	}
 	mine := y.Enrolment.NIP == me(c).NIP
-	return skpView{Year: y, Plan: planStateLabel(state), Errors: form.Errors{},
+	return skpView{Year: y, Plan: planStateLabel(state), Errors: form.Errors{}, Mine: mine,
 		Editable: mine && y.Enrolment.Phase == string(workflows.PhasePlanning) && (state == "" || state == "none" || state == "returned"),
 		Review:   !mine && state == "submitted", Action: c.Request.URL.Path, Kinds: kinds, Approaches: approaches, Aspects: aspects, Values: nilai}
 }
@@ -121,7 +122,7 @@ func (p *pages) showForm(c *gin.Context, plan skp.Plan, errs form.Errors, notes 
 		status = http.StatusUnprocessableEntity
 		v.Message = "Periksa kembali isian yang ditandai."
 	}
-	p.render(c, status, "skp.html", view{Title: "SKP " + y.Enrolment.Name, Nav: "tahun", Data: v})
+	p.render(c, status, "skp.html", view{Title: "SKP " + y.Enrolment.Name, Nav: navOf(v), Data: v})
 }
 
 // fieldError puts a refusal of bad input next to its field (the API names it, or the workflow's
@@ -180,4 +181,12 @@ func (p *pages) returnPlan(c *gin.Context) {
 // here is the year page of the route's :cycle and :nip (Step has checked both by then).
 func here(c *gin.Context) string {
 	return "/siklus/" + url.PathEscape(c.Param("cycle")) + "/pegawai/" + url.PathEscape(c.Param("nip"))
+}
+
+// navOf marks "Tahun saya" in the menu on the caller's own SKP.
+func navOf(v skpView) string {
+	if v.Mine {
+		return "tahun"
+	}
+	return ""
 }

@@ -79,11 +79,11 @@ func (p *pages) year(c *gin.Context) {
 		}
 		v.Phases = append(v.Phases, r)
 	}
-	title := "Tahun kinerja " + y.Enrolment.Name
+	title, nav := "Tahun kinerja "+y.Enrolment.Name, ""
 	if v.Mine {
-		title = "Tahun saya"
+		title, nav = "Tahun saya", "tahun"
 	}
-	p.render(c, http.StatusOK, "year.html", view{Title: title, Nav: "tahun", Data: v})
+	p.render(c, http.StatusOK, "year.html", view{Title: title, Nav: nav, Data: v})
 }
 
 // planState is the SKP's state: the workflow's when it answered, else what Postgres holds.
