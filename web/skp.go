@@ -82,8 +82,7 @@ func (p *pages) skpView(c *gin.Context, y store.Year, st *workflows.Status) skpV
 // POST .../submit-plan. A refusal comes back with the message next to its field and every
 // value as typed.
 func (p *pages) submitPlan(c *gin.Context) {
-	if err := c.Request.ParseForm(); err != nil {
-		p.fail(c, err)
+	if !p.parseForm(c) {
 		return
 	}
 	f, errs := form.ParseSKP(c.Request.PostForm)
@@ -159,8 +158,7 @@ func (p *pages) approvePlan(c *gin.Context) {
 
 // returnPlan sends the SKP back with notes, through the same step as POST .../return-plan.
 func (p *pages) returnPlan(c *gin.Context) {
-	if err := c.Request.ParseForm(); err != nil {
-		p.fail(c, err)
+	if !p.parseForm(c) {
 		return
 	}
 	notes := form.Notes(c.Request.PostForm)
@@ -189,4 +187,15 @@ func navOf(v skpView) string {
 		return "tahun"
 	}
 	return ""
+}
+
+// parseForm reads the posted form; a body that cannot be read (or passes 1 MiB) is a 400.
+func (p *pages) parseForm(c *gin.Context) bool {
+	if err := c.Request.ParseForm(); err != nil {
+		c.Abort()
+		p.render(c, http.StatusBadRequest, "error.html", view{Title: "Formulir tidak terbaca",
+			Data: errorView{"bad_request", "isi formulir tidak terbaca atau melebihi 1 MiB; muat ulang halaman lalu coba lagi"}})
+		return false
+	}
+	return true
 }
