@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"github.com/jackc/pgx/v5"
 	"go.temporal.io/api/serviceerror"
 
@@ -349,8 +350,9 @@ func TestSKPInTheBrowser(t *testing.T) {
 		t.Errorf("the returned SKP's form: RHK %q, notes %q", typed, e.text("#catatan"))
 	}
 	e.shot("skp-dikembalikan")
-	e.run("revise and resubmit", chromedp.SetValue("#items-0-target", "6", chromedp.ByID), chromedp.Click("#ajukan", chromedp.ByID),
-		chromedp.WaitVisible(`//p[@role="status"]`))
+	// By keyboard: Enter in a field submits the SKP (not the row's "Hapus" button before it).
+	e.run("revise and resubmit", chromedp.Clear("#items-0-target", chromedp.ByID),
+		chromedp.SendKeys("#items-0-target", "6"+kb.Enter, chromedp.ByID), chromedp.WaitVisible(`//p[@role="status"]`))
 	version, status, _, _, _, target := e.plan()
 	if version != 2 || status != "submitted" || target != "6" {
 		t.Fatalf("database after resubmit: version %d %s target %q", version, status, target)
