@@ -329,6 +329,10 @@ func TestSKPInTheBrowser(t *testing.T) {
 		t.Errorf("review shows RHK %q, want %q", got, rhk)
 	}
 	e.shot("tinjau-skp")
+	e.run("return without notes", chromedp.Click("#kembalikan", chromedp.ByID), chromedp.WaitVisible("#notes-galat", chromedp.ByID))
+	if got := e.text("#notes-galat"); got != "tuliskan apa yang perlu diperbaiki" {
+		t.Errorf("error next to the notes: %q", got)
+	}
 	const notes = "Target perlu dinaikkan menjadi 6 modul"
 	e.run("return with notes", chromedp.SendKeys("#notes", notes, chromedp.ByID), chromedp.Click("#kembalikan", chromedp.ByID),
 		chromedp.WaitVisible("#catatan", chromedp.ByID))

@@ -18,6 +18,17 @@ var funcs = template.FuncMap{
 	"inc":     func(i int) int { return i + 1 },
 	"kolom":   form.Field,
 	"dict":    dict,
+	"label":   label,
+}
+
+// label is an option's label: label "utama" kinds → "Utama".
+func label(value string, opts []option) string {
+	for _, o := range opts {
+		if o.Value == value {
+			return o.Label
+		}
+	}
+	return value
 }
 
 // dict passes several values to a sub-template: dict "Name" x "Label" y.
