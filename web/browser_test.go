@@ -316,6 +316,13 @@ func TestSKPInTheBrowser(t *testing.T) {
 		t.Errorf("phase on the page %q", got)
 	}
 	e.shot("tahun-diajukan")
+	// "Tahun saya" lists the year with the phase the database holds.
+	var phase string
+	e.row(`SELECT phase FROM employee_cycles`, &phase)
+	e.run("Tahun saya", chromedp.Click(`nav a[href="/tahun"]`, chromedp.ByQuery), chromedp.WaitVisible(".daftar li", chromedp.ByQuery))
+	if got := e.text(".daftar li .ket"); phase != "perencanaan" || got != "Tahap: Perencanaan SKP" {
+		t.Errorf("Tahun saya shows %q, the database holds phase %q", got, phase)
+	}
 	e.logout()
 
 	// The supervisor finds the review in "Tugas saya" and returns the SKP with notes.
@@ -443,6 +450,11 @@ func TestPageFormsNeedTheirTokens(t *testing.T) {
 		t.Fatalf("no login token in the login page: %s", page)
 	}
 	login.Set("login_token", string(m[1]))
+	wrong := url.Values{"nip": {nipEmployee}, "password": {"bukan kata sandinya"}, "login_token": login["login_token"]}
+	if status, body := post("/masuk", wrong); status != http.StatusUnauthorized || !strings.Contains(body, "NIP atau kata sandi salah") ||
+		!strings.Contains(body, `value="`+nipEmployee+`"`) {
+		t.Errorf("wrong password: %d, want 401 with the message and the NIP kept: %s", status, body)
+	}
 	if status, body := post("/masuk", login); status != http.StatusSeeOther {
 		t.Fatalf("login with the token: %d %s", status, body)
 	}
