@@ -90,54 +90,15 @@ func stepRole(update string) (access.Role, bool) {
 	return "", false
 }
 
-// act sends one human step to the employee's workflow and answers with the new status.
-// internal/access decides who may take it and as whom: a Plt/Plh acts as the official they stand
-// in for, with Actor.OnBehalfOf naming them. The workflow's validator then decides whether the
-// step fits where the year stands (and checks the actor against its own snapshot again).
+// act sends one human step to the employee's workflow and answers with the new status; the
+// pages take the same step through Step (api/steps.go).
 func (s *Server) act(c *gin.Context) {
-	v, ok := s.visibleEnrolment(c)
-	if !ok {
-		return
-	}
-	en := v.en
-	update := c.Param("action")
-	in, req := stepInput(update)
-	role, known := stepRole(update)
-	if in == nil || !known {
-		fail(c, errNotFound("langkah "+update+" tidak dikenal"))
-		return
-	}
-	acting, decision := access.Act(v.who, v.target, role)
-	if decision != access.Allow {
-		// Hidden cannot happen here: visibleEnrolment has answered 404 already.
-		fail(c, forbiddenStep(role))
-		return
-	}
-	if err := bind(c, in); err != nil {
-		fail(c, err)
-		return
-	}
-	if ri, ok := in.(*workflows.ReassignInput); ok {
-		if err := s.resolveSupervisors(c.Request.Context(), en.NIP, ri); err != nil {
-			fail(c, err)
-			return
-		}
-	}
-	// The actor is who the org data and the delegations say is calling, never what the body claims.
-	req.Actor = workflows.Actor{NIP: acting.NIP, HR: acting.HR, OnBehalfOf: acting.OnBehalfOf}
-	if err := requestID(c, req); err != nil {
-		fail(c, err)
-		return
-	}
-	st, err := s.update(c.Request.Context(), en.WorkflowID, update, req.RequestID, in)
+	rid, st, err := s.step(c, c.Param("action"), func(in any, _ *workflows.Request) error { return bind(c, in) })
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	if update == workflows.UpdateDecideAppeal {
-		s.recheckAfterAppeal(c.Request.Context(), en.CycleID, en.NIP)
-	}
-	c.JSON(http.StatusOK, gin.H{"request_id": req.RequestID, "status": st})
+	c.JSON(http.StatusOK, gin.H{"request_id": rid, "status": st})
 }
 
 // maxRequestIDLen bounds a client's request id (Temporal caps IDs at 1000 bytes).

@@ -16,6 +16,7 @@ import (
 
 	"github.com/kinerja/platform/auth"
 	"github.com/kinerja/platform/email"
+	"github.com/kinerja/platform/store"
 )
 
 // Login, sessions, password reset and API tokens.
@@ -138,50 +139,54 @@ func (s *Server) login(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	in.NIP = strings.TrimSpace(in.NIP)
-	if in.NIP == "" || in.Password == "" {
-		fail(c, errBadRequest("kolom nip dan password wajib diisi"))
+	e, csrf, expires, err := s.openSession(c, in.NIP, in.Password)
+	if err != nil {
+		failCredentials(c, err)
 		return
+	}
+	c.JSON(http.StatusOK, gin.H{"csrf_token": csrf, "employee": e, "expires_at": expires})
+}
+
+// openSession checks a password login and sets the session cookie: the JSON login and the login
+// page share it. It answers the caller's record, the session's CSRF token and when it ends.
+func (s *Server) openSession(c *gin.Context, nip, password string) (store.Employee, string, time.Time, error) {
+	var none store.Employee
+	nip = strings.TrimSpace(nip)
+	if nip == "" || password == "" {
+		return none, "", time.Time{}, errBadRequest("kolom nip dan password wajib diisi")
 	}
 	ctx := c.Request.Context()
 	// Taken before the password is hashed, so a throttled request costs no argon2 work.
 	client := s.clientKey(c)
 	if ok, wait := s.logins.take(client, s.now()); !ok {
-		tooManyLogins(c, wait)
-		return
+		return none, "", time.Time{}, errTooManyLogins(wait)
 	}
-	sess, err := s.accountsFor(c).Login(ctx, in.NIP, in.Password)
+	sess, err := s.accountsFor(c).Login(ctx, nip, password)
 	if !errors.Is(err, auth.ErrInvalidCredentials) {
 		s.logins.give(client, s.now()) // only wrong credentials count
 	}
 	if err != nil {
-		failCredentials(c, credentialError(err, http.StatusUnauthorized, "invalid_credentials", "NIP atau kata sandi salah"))
-		return
+		return none, "", time.Time{}, credentialError(err, http.StatusUnauthorized, "invalid_credentials", "NIP atau kata sandi salah")
 	}
 	e, err := s.Store.Employee(ctx, sess.NIP)
 	if err != nil {
-		fail(c, err)
-		return
+		return none, "", time.Time{}, err
 	}
 	// A cookie from an earlier login in this browser is replaced: end that session too.
 	if old, err := c.Cookie(SessionCookie); err == nil && old != "" {
 		if err := s.accounts().Logout(ctx, old); err != nil {
-			fail(c, err)
-			return
+			return none, "", time.Time{}, err
 		}
 	}
 	s.setSessionCookie(c, sess.Token, sess.ExpiresAt)
-	c.JSON(http.StatusOK, gin.H{"csrf_token": auth.CSRFToken(sess.Token), "employee": e, "expires_at": sess.ExpiresAt})
+	return e, auth.CSRFToken(sess.Token), sess.ExpiresAt, nil
 }
 
 func (s *Server) logout(c *gin.Context) {
-	if tok := c.GetString(sessionTokenKey); tok != "" {
-		if err := s.accounts().Logout(c.Request.Context(), tok); err != nil {
-			fail(c, err)
-			return
-		}
+	if err := s.Logout(c); err != nil {
+		fail(c, err)
+		return
 	}
-	s.clearSessionCookie(c)
 	c.Status(http.StatusNoContent)
 }
 

@@ -9,6 +9,8 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -26,6 +28,7 @@ import (
 	"github.com/kinerja/platform/internal/testenv"
 	"github.com/kinerja/platform/internal/tpp"
 	"github.com/kinerja/platform/store"
+	"github.com/kinerja/platform/web"
 	"github.com/kinerja/platform/worker"
 	"github.com/kinerja/platform/workflows"
 )
@@ -107,13 +110,16 @@ type azReq struct {
 	method, path string
 	body         any
 	role         azRole
-	session      bool // prove identity with a fresh login (cookie + CSRF) instead of X-Dev-NIP
+	session      bool           // prove identity with a fresh login (cookie + CSRF) instead of X-Dev-NIP
+	form         url.Values     // a page's form, sent instead of body
+	cookies      []*http.Cookie // sent as they are
 }
 
 type azResp struct {
 	status  int
 	body    []byte
 	cookies []*http.Cookie
+	header  http.Header
 }
 
 func (r azResp) json(t *testing.T) map[string]any {
@@ -129,9 +135,16 @@ func (r azResp) code() string {
 	var m struct {
 		Error struct{ Code string } `json:"error"`
 	}
-	_ = json.Unmarshal(r.body, &m)
+	if json.Unmarshal(r.body, &m) != nil {
+		// A page (web/) names its refusal in the HTML: data-code="…".
+		if m := pageCode.FindSubmatch(r.body); m != nil {
+			return string(m[1])
+		}
+	}
 	return m.Error.Code
 }
+
+var pageCode = regexp.MustCompile(`data-code="([a-z_]+)"`)
 
 func (e *azEnv) do(r azReq) azResp {
 	e.t.Helper()
@@ -143,8 +156,15 @@ func (e *azEnv) do(r azReq) azResp {
 		}
 		rd = bytes.NewReader(b)
 	}
+	ct := "application/json"
+	if r.form != nil {
+		rd, ct = strings.NewReader(r.form.Encode()), "application/x-www-form-urlencoded"
+	}
 	hr := httptest.NewRequest(r.method, r.path, rd)
-	hr.Header.Set("Content-Type", "application/json")
+	hr.Header.Set("Content-Type", ct)
+	for _, c := range r.cookies {
+		hr.AddCookie(c)
+	}
 	if r.role.nip != "" {
 		if r.session {
 			tok, csrf := e.login(r.role.nip)
@@ -156,7 +176,7 @@ func (e *azEnv) do(r azReq) azResp {
 	}
 	w := httptest.NewRecorder()
 	e.h.ServeHTTP(w, hr)
-	return azResp{w.Code, w.Body.Bytes(), w.Result().Cookies()}
+	return azResp{w.Code, w.Body.Bytes(), w.Result().Cookies(), w.Result().Header}
 }
 
 // must sends a request that has to get status want.
@@ -693,7 +713,80 @@ func azCases() []azCase {
 	// Single sign-on (registered only when configured; here its provider is down).
 	add(azCase{route: "GET " + api.OIDCLoginPath, req: get(api.OIDCLoginPath), sameForAll: true})
 	add(azCase{route: "GET " + api.OIDCCallbackPath, req: get(api.OIDCCallbackPath + "?state=x&code=y"), sameForAll: true})
+
+	pageCases(add, employee)
 	return cases
+}
+
+// pageCases are the pages (web/): the same answers as the JSON routes they share functions
+// with, except that a missing identity is sent to the login page (303) instead of a 401.
+func pageCases(add func(azCase), employee func(e *azEnv, missing bool) string) {
+	toLogin := func(w azWant) azWant {
+		return azWant{status: http.StatusSeeOther, check: func(t *testing.T, _ *azEnv, res azResp) {
+			if loc := res.header.Get("Location"); !strings.HasPrefix(loc, web.PathLogin) {
+				t.Errorf("a page without identity sends the browser to %q, want the login page", loc)
+			}
+		}}
+	}
+	page := func(want func(azRole) azWant) func(azRole) azWant {
+		return func(r azRole) azWant {
+			if r == rAnon {
+				return toLogin(want(r))
+			}
+			return want(r)
+		}
+	}
+	add(azCase{route: "GET /", req: get("/"), sameForAll: true})
+	add(azCase{route: "GET /aset/*file", req: get("/aset/style.css"), sameForAll: true})
+	add(azCase{route: "GET " + web.PathLogin, req: get(web.PathLogin), want: public(ok(200))})
+	add(azCase{route: "POST " + web.PathLogin, want: public(azWant{status: http.StatusSeeOther, check: func(t *testing.T, _ *azEnv, res azResp) {
+		found := false
+		for _, c := range res.cookies {
+			found = found || (c.Name == api.SessionCookie && c.Value != "")
+		}
+		if !found || res.header.Get("Location") != web.PathTasks {
+			t.Errorf("login page: session cookie set %v, sent to %q", found, res.header.Get("Location"))
+		}
+	}}), req: func(e *azEnv, r azRole) azReq {
+		// The form's token must match the cookie the login page set (login CSRF).
+		return azReq{method: "POST", path: web.PathLogin, role: r,
+			cookies: []*http.Cookie{{Name: "kinerja_login", Value: "token-halaman-masuk"}},
+			form:    url.Values{"nip": {azLogin}, "password": {e.pw[azLogin]}, "login_token": {"token-halaman-masuk"}, "ke": {"//elsewhere.example"}}}
+	}})
+	add(azCase{route: "POST " + web.PathLogout, want: page(public(ok(http.StatusSeeOther))), req: func(_ *azEnv, r azRole) azReq {
+		return azReq{method: "POST", path: web.PathLogout, role: r, session: true, form: url.Values{}}
+	}})
+	add(azCase{route: "GET " + web.PathTasks, req: get(web.PathTasks), want: page(everyone(ok(200)))})
+	add(azCase{route: "GET " + web.PathYears, req: get(web.PathYears), want: page(everyone(ok(200)))})
+
+	yearPage := func(suffix string) (func(*azEnv, azRole) azReq, func(*azEnv, azRole) azReq) {
+		mk := func(missing bool) func(*azEnv, azRole) azReq {
+			return func(e *azEnv, r azRole) azReq {
+				return azReq{method: "GET", path: pagePath(employee(e, missing)) + suffix, role: r}
+			}
+		}
+		return mk(false), mk(true)
+	}
+	req, twin := yearPage("")
+	add(azCase{route: "GET /siklus/:cycle/pegawai/:nip", req: req, twin: twin, want: page(year(ok(200)))})
+	req, twin = yearPage("/skp")
+	add(azCase{route: "GET /siklus/:cycle/pegawai/:nip/skp", req: req, twin: twin, want: page(year(ok(200)))})
+	for route, update := range map[string]string{"/skp": workflows.UpdateSubmitPlan,
+		"/skp/setujui": workflows.UpdateApprovePlan, "/skp/kembalikan": workflows.UpdateReturnPlan} {
+		mk := func(missing bool) func(*azEnv, azRole) azReq {
+			return func(e *azEnv, r azRole) azReq {
+				// An empty form: past authorisation the form or the workflow refuses it.
+				return azReq{method: "POST", path: pagePath(employee(e, missing)) + route, role: r, form: url.Values{}}
+			}
+		}
+		add(azCase{route: "POST /siklus/:cycle/pegawai/:nip" + route, req: mk(false), twin: mk(true), want: page(step(update))})
+	}
+}
+
+// pagePath turns /api/cycles/1/employees/X into the page /siklus/1/pegawai/X.
+func pagePath(apiPath string) string {
+	p := strings.Replace(apiPath, "/api/cycles/", "/siklus/", 1)
+	return strings.Replace(p, "/employees/", "/pegawai/", 1)
 }
 
 // TestAuthz runs the authorisation table against real PostgreSQL and a real Temporal server with

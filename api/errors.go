@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -18,6 +19,7 @@ type apiError struct {
 	Status  int              `json:"-"`
 	Code    string           `json:"code"`
 	Message string           `json:"message"`
+	Field   string           `json:"field,omitempty"` // the input field at fault, when one is
 	Rows    []store.RowError `json:"rows,omitempty"`
 }
 
@@ -43,6 +45,12 @@ func errForbidden(msg string) *apiError {
 // fail writes err as the JSON error body; this is the one place errors become HTTP statuses.
 func fail(c *gin.Context, err error) {
 	c.Abort()
+	ae := answerOf(c.Request.Context(), err)
+	c.JSON(ae.Status, gin.H{"error": ae})
+}
+
+// answerOf is what the caller is told of err: status, code and message (the pages show the same).
+func answerOf(ctx context.Context, err error) *apiError {
 	var ae *apiError
 	var appErr *temporal.ApplicationError
 	var imp *store.ImportError
@@ -58,10 +66,10 @@ func fail(c *gin.Context, err error) {
 	case errors.As(err, &notFound):
 		ae = &apiError{Status: http.StatusConflict, Code: workflows.ErrWrongPhase, Message: "siklus pegawai ini sudah selesai atau belum dimulai"}
 	default:
-		slog.ErrorContext(c.Request.Context(), "request failed", "path", c.FullPath(), "error", err)
+		slog.ErrorContext(ctx, "request failed", "error", err)
 		ae = &apiError{Status: http.StatusInternalServerError, Code: "internal", Message: "terjadi kesalahan pada server; coba lagi atau hubungi admin"}
 	}
-	c.JSON(ae.Status, gin.H{"error": ae})
+	return ae
 }
 
 func statusOfRejection(code string) int {

@@ -51,59 +51,58 @@ func (s *Server) identity(c *gin.Context) {
 // carry the CSRF token when they change state; tokens and the dev header are not sent by browsers
 // on their own, so they need none. On failure it has written the error and returns false.
 func (s *Server) authenticate(c *gin.Context) bool {
+	if err := s.resolveCaller(c); err != nil {
+		fail(c, err)
+		return false
+	}
+	return true
+}
+
+// resolveCaller is authenticate without the answer: the pages (web/) share it through Identify.
+func (s *Server) resolveCaller(c *gin.Context) error {
 	ctx := c.Request.Context()
 	var nip, method string
 	if h := c.GetHeader("Authorization"); h != "" {
 		scheme, secret, _ := strings.Cut(h, " ")
 		if !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(secret) == "" {
-			fail(c, unauthenticated("header Authorization harus berbentuk: Bearer <token API>"))
-			return false
+			return unauthenticated("header Authorization harus berbentuk: Bearer <token API>")
 		}
 		t, err := s.accounts().UseAPIToken(ctx, strings.TrimSpace(secret))
 		if errors.Is(err, auth.ErrTokenInvalid) {
-			fail(c, unauthenticated(err.Error()))
-			return false
+			return unauthenticated(err.Error())
 		}
 		if err != nil {
-			fail(c, err)
-			return false
+			return err
 		}
 		if !auth.ScopesAllow(t.Scopes, c.Request.Method) {
-			fail(c, &apiError{Status: http.StatusForbidden, Code: "insufficient_scope",
-				Message: "token API ini hanya untuk membaca (scope read); permintaan yang mengubah data memerlukan scope write"})
-			return false
+			return &apiError{Status: http.StatusForbidden, Code: "insufficient_scope",
+				Message: "token API ini hanya untuk membaca (scope read); permintaan yang mengubah data memerlukan scope write"}
 		}
 		nip, method = t.NIP, viaToken
 	} else if tok, err := c.Cookie(SessionCookie); err == nil && tok != "" {
 		sess, err := s.accounts().Session(ctx, tok)
 		if errors.Is(err, auth.ErrSessionInvalid) {
 			s.clearSessionCookie(c)
-			fail(c, unauthenticated(err.Error()))
-			return false
+			return unauthenticated(err.Error())
 		}
 		if err != nil {
-			fail(c, err)
-			return false
+			return err
 		}
 		if !auth.SafeMethod(c.Request.Method) && !auth.CheckCSRF(tok, c.GetHeader(CSRFHeader)) {
-			fail(c, &apiError{Status: http.StatusForbidden, Code: "csrf",
-				Message: "header " + CSRFHeader + " tidak ada atau tidak cocok dengan sesi; muat ulang halaman lalu coba lagi"})
-			return false
+			return &apiError{Status: http.StatusForbidden, Code: "csrf",
+				Message: "header " + CSRFHeader + " tidak ada atau tidak cocok dengan sesi; muat ulang halaman lalu coba lagi"}
 		}
 		nip, method = sess.NIP, viaSession
 		c.Set(sessionTokenKey, tok)
 	} else if s.DevAuth {
 		nip, method = c.GetHeader(DevNIPHeader), viaDev
 		if nip == "" {
-			fail(c, unauthenticated("header "+DevNIPHeader+" wajib diisi dengan NIP Anda, atau login terlebih dahulu"))
-			return false
+			return unauthenticated("header " + DevNIPHeader + " wajib diisi dengan NIP Anda, atau login terlebih dahulu")
 		}
 	} else if c.GetHeader(DevNIPHeader) != "" {
-		fail(c, unauthenticated("header "+DevNIPHeader+" ditolak: identitas tanpa login hanya berlaku dalam mode pengembangan; silakan login"))
-		return false
+		return unauthenticated("header " + DevNIPHeader + " ditolak: identitas tanpa login hanya berlaku dalam mode pengembangan; silakan login")
 	} else {
-		fail(c, unauthenticated("silakan login terlebih dahulu"))
-		return false
+		return unauthenticated("silakan login terlebih dahulu")
 	}
 
 	e, err := s.Store.Employee(ctx, nip)
@@ -112,16 +111,14 @@ func (s *Server) authenticate(c *gin.Context) bool {
 		if method == viaDev {
 			msg = "NIP " + nip + " tidak terdaftar"
 		}
-		fail(c, unauthenticated(msg))
-		return false
+		return unauthenticated(msg)
 	}
 	if err != nil {
-		fail(c, err)
-		return false
+		return err
 	}
 	c.Set(callerKey, e)
 	c.Set(authMethodKey, method)
-	return true
+	return nil
 }
 
 // bootstrapKey holds the bootstrap token of an import that presented one.

@@ -23,11 +23,20 @@ func (s *Server) me(c *gin.Context) {
 // myTasks is the caller's inbox: tasks assigned to them, HR's shared tasks for employees in their
 // scope, and the penilai and atasan tasks of the officials they act for as Plt/Plh (acting_for).
 func (s *Server) myTasks(c *gin.Context) {
-	ctx := c.Request.Context()
-	who, err := s.who(c)
+	mine, err := s.Tasks(c)
 	if err != nil {
 		fail(c, err)
 		return
+	}
+	c.JSON(http.StatusOK, gin.H{"tasks": mine})
+}
+
+// Tasks is the caller's inbox, for the JSON answer and the "Tugas saya" page alike.
+func (s *Server) Tasks(c *gin.Context) ([]store.Task, error) {
+	ctx := c.Request.Context()
+	who, err := s.who(c)
+	if err != nil {
+		return nil, err
 	}
 	var principals []string
 	for _, d := range who.Delegations {
@@ -37,8 +46,7 @@ func (s *Server) myTasks(c *gin.Context) {
 	}
 	tasks, err := s.Store.OpenTasks(ctx, who.NIP, who.HR, principals)
 	if err != nil {
-		fail(c, err)
-		return
+		return nil, err
 	}
 	var parents map[string]string
 	mine := []store.Task{}
@@ -48,8 +56,7 @@ func (s *Server) myTasks(c *gin.Context) {
 		case t.Role == string(access.HR):
 			if parents == nil {
 				if parents, err = s.Store.UnitParents(ctx); err != nil {
-					fail(c, err)
-					return
+					return nil, err
 				}
 			}
 			if !who.HRCovers(access.Ancestry(parents, t.SubjectUnitID)) {
@@ -65,17 +72,22 @@ func (s *Server) myTasks(c *gin.Context) {
 		}
 		mine = append(mine, t)
 	}
-	c.JSON(http.StatusOK, gin.H{"tasks": mine})
+	return mine, nil
 }
 
 // myCycles lists the caller's own years, with the phase each one is in.
 func (s *Server) myCycles(c *gin.Context) {
-	ens, err := s.Store.EnrolmentsOf(c.Request.Context(), caller(c).NIP)
+	ens, err := s.MyCycles(c)
 	if err != nil {
 		fail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"cycles": ens})
+}
+
+// MyCycles lists the caller's own years (the JSON answer and the "Tahun saya" page).
+func (s *Server) MyCycles(c *gin.Context) ([]store.Enrolment, error) {
+	return s.Store.EnrolmentsOf(c.Request.Context(), caller(c).NIP)
 }
 
 // year is an enrolment the caller may see, with the caller and the target as internal/access saw them.
@@ -89,10 +101,19 @@ type year struct {
 // the penilai and atasan of the enrolment, their Plt/Plh while the delegation lasts, and HR with
 // the employee in scope. Anyone else gets the same 404 as for a record that does not exist.
 func (s *Server) visibleEnrolment(c *gin.Context) (year, bool) {
-	id, err := cycleParam(c)
+	y, err := s.findYear(c)
 	if err != nil {
 		fail(c, err)
 		return year{}, false
+	}
+	return y, true
+}
+
+// findYear is visibleEnrolment without the answer, for callers that answer in their own way.
+func (s *Server) findYear(c *gin.Context) (year, error) {
+	id, err := cycleParam(c)
+	if err != nil {
+		return year{}, err
 	}
 	nip := c.Param("nip")
 	ctx := c.Request.Context()
@@ -108,40 +129,48 @@ func (s *Server) visibleEnrolment(c *gin.Context) (year, bool) {
 		// One answer for "not there" and "not yours", so a forbidden request reveals nothing.
 		err = errNotFound("pegawai " + nip + " tidak ditemukan di siklus ini")
 	}
-	if err != nil {
-		fail(c, err)
-		return year{}, false
-	}
-	return y, true
+	return y, err
 }
 
 // employeeYear answers with what Postgres holds and, when the workflow answers, its live status.
 func (s *Server) employeeYear(c *gin.Context) {
-	v, ok := s.visibleEnrolment(c)
-	if !ok {
-		return
-	}
-	en := v.en
-	y, err := s.Store.Year(c.Request.Context(), en.CycleID, en.NIP)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	tasks, err := s.Store.TasksOf(c.Request.Context(), en.CycleID, en.NIP)
+	y, tasks, st, err := s.Year(c)
 	if err != nil {
 		fail(c, err)
 		return
 	}
 	res := gin.H{"year": y, "tasks": tasks}
+	if st != nil {
+		res["status"] = st
+	}
+	c.JSON(http.StatusOK, res)
+}
+
+// Year reads the year named by the route's :cycle and :nip if the caller may see it: what
+// Postgres holds, its tasks and, when the workflow answers in time, its live status (else nil).
+func (s *Server) Year(c *gin.Context) (store.Year, []store.Task, *workflows.Status, error) {
+	v, err := s.findYear(c)
+	if err != nil {
+		return store.Year{}, nil, nil, err
+	}
+	en := v.en
+	y, err := s.Store.Year(c.Request.Context(), en.CycleID, en.NIP)
+	if err != nil {
+		return y, nil, nil, err
+	}
+	tasks, err := s.Store.TasksOf(c.Request.Context(), en.CycleID, en.NIP)
+	if err != nil {
+		return y, nil, nil, err
+	}
 	ctx, cancel := context.WithTimeout(c.Request.Context(), 3*time.Second)
 	defer cancel()
 	if v, err := s.Temporal.QueryWorkflow(ctx, en.WorkflowID, "", workflows.QueryStatus); err == nil {
 		var st workflows.Status
 		if v.Get(&st) == nil {
-			res["status"] = st
+			return y, tasks, &st, nil
 		}
 	}
-	c.JSON(http.StatusOK, res)
+	return y, tasks, nil, nil
 }
 
 func (s *Server) employeeAudit(c *gin.Context) {

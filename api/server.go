@@ -22,6 +22,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/kinerja/platform/store"
+	"github.com/kinerja/platform/web"
 )
 
 // Server holds the handlers' dependencies.
@@ -98,6 +99,7 @@ func (s *Server) Handler() http.Handler {
 	a.GET("/cycles/:cycle/employees/:nip", s.employeeYear)
 	a.GET("/cycles/:cycle/employees/:nip/audit", s.employeeAudit)
 	a.POST("/cycles/:cycle/employees/:nip/:action", s.act)
+	web.Routes(r, s) // the pages, over the same functions: web/
 	return r
 }
 

@@ -152,9 +152,9 @@ func (s *Server) clientKey(c *gin.Context) string {
 	return netip.PrefixFrom(a, 64).Masked().String()
 }
 
-func tooManyLogins(c *gin.Context, wait time.Duration) {
+// errTooManyLogins is the 429 of a throttled login; failCredentials adds its Retry-After.
+func errTooManyLogins(wait time.Duration) error {
 	secs := int((wait + time.Second - 1) / time.Second)
-	c.Header("Retry-After", strconv.Itoa(secs))
-	fail(c, &apiError{Status: http.StatusTooManyRequests, Code: "too_many_requests",
-		Message: "terlalu banyak percobaan login gagal dari alamat ini; coba lagi setelah " + strconv.Itoa(secs) + " detik"})
+	return &lockedAnswer{apiError{Status: http.StatusTooManyRequests, Code: "too_many_requests",
+		Message: "terlalu banyak percobaan login gagal dari alamat ini; coba lagi setelah " + strconv.Itoa(secs) + " detik"}, wait}
 }
