@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -20,46 +23,73 @@ func (s *Server) me(c *gin.Context) {
 	c.JSON(http.StatusOK, caller(c))
 }
 
-// myTasks is the caller's inbox: tasks assigned to them, HR's shared tasks for employees in their
-// scope, and the penilai and atasan tasks of the officials they act for as Plt/Plh (acting_for).
+// myTasks answers one page of the caller's inbox (GET /api/me/tasks?kind=&unit=&phase=&overdue=&limit=&after=):
+// tasks assigned to them, HR's shared tasks for employees in their scope (never their own year's),
+// and the penilai and atasan tasks of the officials they act for as Plt/Plh (acting_for).
 func (s *Server) myTasks(c *gin.Context) {
-	mine, err := s.Tasks(c)
+	mine, next, err := s.inbox(c)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"tasks": mine})
+	res := gin.H{"tasks": mine}
+	if next != "" {
+		res["next_after"] = next
+	}
+	c.JSON(http.StatusOK, res)
 }
 
 // Tasks is the caller's inbox, for the JSON answer and the "Tugas saya" page alike.
 func (s *Server) Tasks(c *gin.Context) ([]store.Task, error) {
+	mine, _, err := s.inbox(c)
+	return mine, err
+}
+
+// inbox reads one page of the caller's open tasks, filtered in SQL, then keeps those
+// internal/access lets the caller take; next continues the page ("" on the last).
+func (s *Server) inbox(c *gin.Context) ([]store.Task, string, error) {
 	ctx := c.Request.Context()
 	who, err := s.who(c)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	var principals []string
+	q := store.InboxQuery{NIP: who.NIP, HR: who.HR, HRScope: who.HRScope, Now: who.Now,
+		Kind: c.Query("kind"), Unit: c.Query("unit"), Phase: c.Query("phase")}
 	for _, d := range who.Delegations {
 		if d.ActiveAt(who.Now) {
-			principals = append(principals, d.Principal)
+			q.Principals = append(q.Principals, d.Principal)
 		}
 	}
-	tasks, err := s.Store.OpenTasks(ctx, who.NIP, who.HR, principals)
+	if q.Limit, err = intParam(c, "limit", 50, 1, 200); err != nil {
+		return nil, "", err
+	}
+	if q.Overdue, err = boolParam(c, "overdue"); err != nil {
+		return nil, "", err
+	}
+	if q.Phase != "" && !slices.Contains(workflows.Phases, workflows.Phase(q.Phase)) {
+		return nil, "", errBadRequest("phase: tidak dikenal; gunakan salah satu dari " + phaseList())
+	}
+	if after := c.Query("after"); after != "" {
+		if q.After, err = parseTaskCursor(after); err != nil {
+			return nil, "", err
+		}
+	}
+	page, err := s.Store.Inbox(ctx, q)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	var parents map[string]string
 	mine := []store.Task{}
-	for _, t := range tasks {
+	for _, t := range page.Tasks {
 		switch {
 		case t.AssigneeNIP == who.NIP:
 		case t.Role == string(access.HR):
 			if parents == nil {
 				if parents, err = s.Store.UnitParents(ctx); err != nil {
-					return nil, err
+					return nil, "", err
 				}
 			}
-			if !who.HRCovers(access.Ancestry(parents, t.SubjectUnitID)) {
+			if !who.HRCovers(access.Ancestry(parents, t.SubjectUnitID)) || t.SubjectNIP == who.NIP {
 				continue
 			}
 		default:
@@ -72,7 +102,38 @@ func (s *Server) Tasks(c *gin.Context) ([]store.Task, error) {
 		}
 		mine = append(mine, t)
 	}
-	return mine, nil
+	return mine, formatTaskCursor(page.Next), nil
+}
+
+// A task cursor is "<due date in Unix nanoseconds>_<id>", or "-_<id>" for a task without a due date.
+func formatTaskCursor(cur *store.TaskCursor) string {
+	if cur == nil {
+		return ""
+	}
+	due := "-"
+	if cur.DueAt != nil {
+		due = strconv.FormatInt(cur.DueAt.UnixNano(), 10)
+	}
+	return due + "_" + strconv.FormatInt(cur.ID, 10)
+}
+
+func parseTaskCursor(s string) (*store.TaskCursor, error) {
+	bad := errBadRequest("after: gunakan nilai next_after dari halaman sebelumnya")
+	due, id, ok := strings.Cut(s, "_")
+	n, err := strconv.ParseInt(id, 10, 64)
+	if !ok || err != nil || n <= 0 {
+		return nil, bad
+	}
+	cur := &store.TaskCursor{ID: n}
+	if due != "-" {
+		ns, err := strconv.ParseInt(due, 10, 64)
+		if err != nil {
+			return nil, bad
+		}
+		t := time.Unix(0, ns)
+		cur.DueAt = &t
+	}
+	return cur, nil
 }
 
 // myCycles lists the caller's own years, with the phase each one is in.

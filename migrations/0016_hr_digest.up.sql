@@ -14,3 +14,5 @@ CREATE INDEX tasks_hr_opened_idx ON tasks (opened_at) WHERE assignee_role = 'hr'
 -- Progress and distribution views walk units down from a scope and employees by unit.
 CREATE INDEX IF NOT EXISTS org_units_parent_idx ON org_units (parent_id);
 CREATE INDEX IF NOT EXISTS employees_unit_idx ON employees (unit_id);
+-- HR's shared inbox reads open HR tasks by due date.
+CREATE INDEX IF NOT EXISTS tasks_open_hr_due_idx ON tasks (due_at, id) WHERE done_at IS NULL AND assignee_role = 'hr';

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/kinerja/platform/internal/testenv"
 	"github.com/kinerja/platform/store"
 )
@@ -13,16 +15,27 @@ import (
 // TestProgressSumsBySubtreeAndPages: pemda ⊃ {dinas-a ⊃ bidang-1, dinas-b}; twelve years spread
 // over them, one blocked, one overdue. The counts come from SQL per subtree, one level down per
 // unit, and the employee page is filtered and continued by NIP.
-func TestProgressSumsBySubtreeAndPages(t *testing.T) {
+// region is a small organisation with a running cycle: pemda ⊃ {dinas-a ⊃ bidang-1, dinas-b},
+// twelve years spread over them (every third in pelaksanaan), one blocked, one overdue task.
+type region struct {
+	pool  *pgxpool.Pool
+	st    *store.Store
+	cycle int64
+	head  string
+	now   time.Time
+}
+
+func (r region) nip(i int) string { return fmt.Sprintf("1990010120200110%02d", i) }
+
+func seedRegion(t *testing.T) region {
+	t.Helper()
 	pool := testenv.DB(t)
-	st := &store.Store{Pool: pool}
-	ctx := context.Background()
+	r := region{pool: pool, st: &store.Store{Pool: pool}, head: "197001011995031001", now: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)}
+	st, ctx, head, nip := r.st, context.Background(), r.head, r.nip
 	units := []store.Unit{{ID: "pemda", Name: "Pemda"}, {ID: "dinas-a", Name: "Dinas A", ParentID: "pemda"},
 		{ID: "bidang-1", Name: "Bidang 1", ParentID: "dinas-a"}, {ID: "dinas-b", Name: "Dinas B", ParentID: "pemda"}}
 	unitOf := []string{"pemda", "dinas-a", "bidang-1", "bidang-1", "bidang-1", "dinas-b", "dinas-b", "dinas-b", "dinas-b", "dinas-b", "dinas-a", "bidang-1"}
-	head := "197001011995031001"
 	emps := []store.Employee{{NIP: head, Name: "Kepala", Email: "k@contoh.go.id", Status: "PNS", UnitID: "pemda", PositionID: "staf"}}
-	nip := func(i int) string { return fmt.Sprintf("1990010120200110%02d", i) }
 	for i, u := range unitOf {
 		emps = append(emps, store.Employee{NIP: nip(i), Name: fmt.Sprintf("Pegawai %d", i), Email: nip(i) + "@contoh.go.id",
 			Status: "PNS", UnitID: u, PositionID: "staf", SuperiorNIP: head})
@@ -36,7 +49,8 @@ func TestProgressSumsBySubtreeAndPages(t *testing.T) {
 	for i, n := range store.DeadlineColumns {
 		dl[n] = time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC).AddDate(0, i, 0)
 	}
-	cycle, err := st.CreateCycle(ctx, store.Cycle{Year: 2026, Name: "Penilaian Kinerja 2026", Deadlines: dl,
+	var err error
+	r.cycle, err = st.CreateCycle(ctx, store.Cycle{Year: 2026, Name: "Penilaian Kinerja 2026", Deadlines: dl,
 		AppealWindow: 14 * 24 * time.Hour, DecisionSLA: 14 * 24 * time.Hour, ReminderLead: 72 * time.Hour, CreatedBy: head})
 	if err != nil {
 		t.Fatal(err)
@@ -46,11 +60,11 @@ func TestProgressSumsBySubtreeAndPages(t *testing.T) {
 		if i%3 == 0 {
 			phase = "pelaksanaan"
 		}
-		if _, err := st.Enrol(ctx, store.Enrolment{CycleID: cycle, NIP: nip(i), WorkflowID: "wf-" + nip(i), PenilaiNIP: head, AtasanNIP: head, Phase: phase}); err != nil {
+		if _, err := st.Enrol(ctx, store.Enrolment{CycleID: r.cycle, NIP: nip(i), WorkflowID: "wf-" + nip(i), PenilaiNIP: head, AtasanNIP: head, Phase: phase}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	now := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	now := r.now
 	mustExec := func(sql string, args ...any) {
 		if _, err := pool.Exec(ctx, sql, args...); err != nil {
 			t.Fatal(err)
@@ -58,10 +72,16 @@ func TestProgressSumsBySubtreeAndPages(t *testing.T) {
 	}
 	mustExec(`UPDATE employee_cycles SET blocked_reason = 'x' WHERE nip = $1`, nip(6)) // dinas-b
 	mustExec(`INSERT INTO tasks (cycle_id, subject_nip, kind, assignee_role, title, due_at) VALUES ($1, $2, 'draft_plan', 'pegawai', 'SKP', $3)`,
-		cycle, nip(3), now.Add(-time.Hour)) // bidang-1, overdue
+		r.cycle, nip(3), now.Add(-time.Hour)) // bidang-1, overdue
 	mustExec(`INSERT INTO tasks (cycle_id, subject_nip, kind, assignee_role, title, due_at) VALUES ($1, $2, 'draft_plan', 'pegawai', 'SKP', $3)`,
-		cycle, nip(4), now.Add(time.Hour)) // bidang-1, not yet due
+		r.cycle, nip(4), now.Add(time.Hour)) // bidang-1, not yet due
 
+	return r
+}
+
+func TestProgressSumsBySubtreeAndPages(t *testing.T) {
+	r := seedRegion(t)
+	st, ctx, cycle, now, nip := r.st, context.Background(), r.cycle, r.now, r.nip
 	all, err := st.Progress(ctx, store.ProgressQuery{CycleID: cycle, Now: now})
 	if err != nil {
 		t.Fatal(err)

@@ -33,17 +33,84 @@ const taskColumns = `t.id, t.cycle_id, t.subject_nip, e.name, t.kind, t.assignee
 	FROM tasks t JOIN employees e ON e.nip = t.subject_nip
 	JOIN employee_cycles ec ON ec.cycle_id = t.cycle_id AND ec.nip = t.subject_nip`
 
-// OpenTasks lists the open tasks an inbox may hold: those assigned to nip, HR's shared tasks when
-// hr is set, and those assigned to the principals (people the caller acts for). The API keeps the
-// ones internal/access lets the caller take. Earliest due first, tasks without a due date last.
-func (s *Store) OpenTasks(ctx context.Context, nip string, hr bool, principals []string) ([]Task, error) {
-	rows, err := s.Pool.Query(ctx, `SELECT `+taskColumns+`
-		WHERE t.done_at IS NULL AND (t.assignee_nip = $1 OR ($2 AND t.assignee_role = 'hr') OR t.assignee_nip = ANY($3))
-		ORDER BY t.due_at NULLS LAST, t.id`, nip, hr, principals)
-	if err != nil {
-		return nil, err
+// InboxQuery selects one page of the open tasks an inbox may hold: those assigned to NIP, those
+// assigned to the Principals (people NIP acts for as Plt/Plh), and, with HR, HR's shared tasks
+// about employees of HRScope's subtree ("" is the whole organisation) other than NIP. The API keeps
+// the ones internal/access lets the caller take. Earliest due first, tasks without a due date last.
+type InboxQuery struct {
+	NIP        string
+	HR         bool
+	HRScope    string
+	Principals []string
+	Now        time.Time
+	// Filters.
+	Kind    string
+	Unit    string // the subject works in this unit's subtree
+	Phase   string // the subject's year is in this phase
+	Overdue bool
+	// Page: continue after the task named by After (see InboxPage.NextAfter); Limit 1-200.
+	After *TaskCursor
+	Limit int
+}
+
+// TaskCursor is where a page of the inbox stopped: the last task's due date (nil: none) and id.
+type TaskCursor struct {
+	DueAt *time.Time
+	ID    int64
+}
+
+// InboxPage is one page of an inbox; Next continues it, nil on the last page.
+type InboxPage struct {
+	Tasks []Task
+	Next  *TaskCursor
+}
+
+// Inbox reads one page of open tasks by the query's filters, all in SQL with the open-task indexes.
+func (s *Store) Inbox(ctx context.Context, q InboxQuery) (InboxPage, error) {
+	limit := q.Limit
+	if limit <= 0 || limit > 200 {
+		limit = 50
 	}
-	return pgx.CollectRows(rows, pgx.RowToStructByPos[Task])
+	var afterDue *time.Time
+	var afterID int64
+	if q.After != nil {
+		afterDue, afterID = q.After.DueAt, q.After.ID
+	}
+	rows, err := s.Pool.Query(ctx, `WITH RECURSIVE hr_units AS (
+			SELECT id FROM org_units WHERE id = $4
+			UNION
+			SELECT c.id FROM org_units c JOIN hr_units ON c.parent_id = hr_units.id
+		), filter_units AS (
+			SELECT id FROM org_units WHERE id = $6
+			UNION
+			SELECT c.id FROM org_units c JOIN filter_units ON c.parent_id = filter_units.id
+		)
+		SELECT `+taskColumns+`
+		WHERE t.done_at IS NULL
+		AND (t.assignee_nip = $1 OR t.assignee_nip = ANY($3)
+			OR ($2 AND t.assignee_role = 'hr' AND t.subject_nip <> $1 AND ($4 = '' OR e.unit_id IN (SELECT id FROM hr_units))))
+		AND ($5 = '' OR t.kind = $5)
+		AND ($6 = '' OR e.unit_id IN (SELECT id FROM filter_units))
+		AND ($7 = '' OR ec.phase = $7)
+		AND (NOT $8 OR t.due_at < $9)
+		AND ($11::bigint = 0 OR ($10::timestamptz IS NULL AND t.due_at IS NULL AND t.id > $11)
+			OR ($10::timestamptz IS NOT NULL AND (t.due_at IS NULL OR t.due_at > $10 OR (t.due_at = $10 AND t.id > $11))))
+		ORDER BY t.due_at NULLS LAST, t.id
+		LIMIT $12`, q.NIP, q.HR, q.Principals, q.HRScope, q.Kind, q.Unit, q.Phase, q.Overdue, q.Now, afterDue, afterID, limit+1)
+	if err != nil {
+		return InboxPage{}, err
+	}
+	tasks, err := pgx.CollectRows(rows, pgx.RowToStructByPos[Task])
+	if err != nil {
+		return InboxPage{}, err
+	}
+	page := InboxPage{Tasks: tasks}
+	if len(tasks) > limit {
+		page.Tasks = tasks[:limit]
+		last := page.Tasks[limit-1]
+		page.Next = &TaskCursor{DueAt: last.DueAt, ID: last.ID}
+	}
+	return page, nil
 }
 
 // TasksOf lists every task, open or done, about one employee in one cycle.
