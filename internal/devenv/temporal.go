@@ -45,6 +45,9 @@ type TemporalOptions struct {
 	// Shards is the number of history shards; 0 leaves the server's default (1). It is fixed
 	// when a store is first created: the server refuses to start on a store made with another.
 	Shards int
+	// MaxConns is the PostgreSQL connections per pool; 0 leaves the server's default. The server
+	// has eight pools (state and visibility for each of its four services).
+	MaxConns int
 }
 
 // TemporalPostgresURL returns the URL of the dev server's database next to the platform's
@@ -103,6 +106,9 @@ func (o TemporalOptions) args() (args, env []string) {
 	args = []string{"-port", strconv.Itoa(o.Port), "-namespace", "default"}
 	if o.Shards > 0 {
 		args = append(args, "-shards", strconv.Itoa(o.Shards))
+	}
+	if o.MaxConns > 0 {
+		args = append(args, "-max-conns", strconv.Itoa(o.MaxConns))
 	}
 	if o.PostgresURL != "" {
 		return args, []string{"TEMPORAL_DEV_POSTGRES_URL=" + o.PostgresURL}
