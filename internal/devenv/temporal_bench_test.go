@@ -23,79 +23,91 @@ import (
 func noop(workflow.Context) error { return nil }
 
 // BenchmarkDevServerStores starts and finishes no-op workflows, 32 starters at once, on the dev
-// server with each store and shard count, each on a fresh store, and reports workflows/s; on
-// PostgreSQL also the server's connections (pg_stat_activity on its two databases) when idle and
-// the most seen under load. Compare the figures within one run (machine load moves them all):
+// server with each store, shard count and PostgreSQL pool size, each on a fresh store. All servers
+// run side by side and take turns in rounds of 50 workflows, so load from the rest of the machine
+// falls on every case alike; compare the figures within one run, as ratios. It reports workflows/s
+// per case and, on PostgreSQL, the server's connections (pg_stat_activity on its two databases)
+// when idle and the most seen under load. b.N workflows per case:
 //
 //	go test -run '^$' -bench DevServerStores -benchtime 1000x ./internal/devenv/
 func BenchmarkDevServerStores(b *testing.B) {
-	type server struct {
-		c       client.Client
-		queue   string
-		pgURL   string
-		idleCon int
-	}
-	servers := map[string]*server{} // one per case across the benchmark's rounds
 	cases := []struct {
 		name string
 		opt  func() devenv.TemporalOptions
 	}{
-		{"sqlite-file/shards=1", func() devenv.TemporalOptions {
+		{"sqlite-s1", func() devenv.TemporalOptions {
 			return devenv.TemporalOptions{SQLitePath: filepath.Join(b.TempDir(), "t.sqlite"), Shards: 1}
 		}},
-		{"sqlite-file/shards=4", func() devenv.TemporalOptions {
+		{"sqlite-s4", func() devenv.TemporalOptions {
 			return devenv.TemporalOptions{SQLitePath: filepath.Join(b.TempDir(), "t.sqlite"), Shards: 4}
 		}},
-		{"postgres/shards=1/conns=2", func() devenv.TemporalOptions {
+		{"pg-s1-c2", func() devenv.TemporalOptions {
 			return devenv.TemporalOptions{PostgresURL: temporalDB(b), Shards: 1, MaxConns: 2}
 		}},
-		{"postgres/shards=1/conns=4", func() devenv.TemporalOptions {
+		{"pg-s1-c4", func() devenv.TemporalOptions {
 			return devenv.TemporalOptions{PostgresURL: temporalDB(b), Shards: 1, MaxConns: 4}
 		}},
-		{"postgres/shards=4/conns=4", func() devenv.TemporalOptions {
+		{"pg-s4-c4", func() devenv.TemporalOptions {
 			return devenv.TemporalOptions{PostgresURL: temporalDB(b), Shards: 4, MaxConns: 4}
 		}},
-		{"postgres/shards=1/conns=16", func() devenv.TemporalOptions {
+		{"pg-s1-c16", func() devenv.TemporalOptions {
 			return devenv.TemporalOptions{PostgresURL: temporalDB(b), Shards: 1, MaxConns: 16}
 		}},
 	}
+	type server struct {
+		name    string
+		c       client.Client
+		queue   string
+		pgURL   string
+		idle    int
+		peak    atomic.Int64
+		elapsed time.Duration
+		done    int
+	}
+	var servers []*server
 	for _, tc := range cases {
-		b.Run(tc.name, func(sb *testing.B) {
-			s := servers[tc.name]
-			if s == nil {
-				opt := tc.opt()
-				hostPort, stop := startServer(b, opt)
-				b.Cleanup(func() { _ = stop() })
-				c := dial(b, hostPort)
-				b.Cleanup(c.Close)
-				s = &server{c: c, queue: "bench-" + strings.NewReplacer("/", "-", "=", "").Replace(tc.name), pgURL: opt.PostgresURL}
-				w := worker.New(c, s.queue, worker.Options{})
-				w.RegisterWorkflow(noop)
-				if err := w.Start(); err != nil {
-					sb.Fatal(err)
-				}
-				b.Cleanup(w.Stop)
-				if s.pgURL != "" {
-					s.idleCon = pgConnections(sb, s.pgURL)
-				}
-				servers[tc.name] = s
-			}
+		opt := tc.opt()
+		hostPort, stop := startServer(b, opt)
+		b.Cleanup(func() { _ = stop() })
+		c := dial(b, hostPort)
+		b.Cleanup(c.Close)
+		s := &server{name: tc.name, c: c, queue: "bench-" + tc.name, pgURL: opt.PostgresURL}
+		w := worker.New(c, s.queue, worker.Options{})
+		w.RegisterWorkflow(noop)
+		if err := w.Start(); err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(w.Stop)
+		runNoops(b, c, s.queue, 32) // warm up: first workflow task, caches, pools
+		if s.pgURL != "" {
+			s.idle = pgConnections(b, s.pgURL)
+			b.Cleanup(samplePGConnections(b, s.pgURL, &s.peak))
+		}
+		servers = append(servers, s)
+	}
 
-			var peak atomic.Int64
-			stopSampling := func() {}
-			if s.pgURL != "" {
-				stopSampling = samplePGConnections(sb, s.pgURL, &peak)
+	b.ResetTimer()
+	for left := true; left; {
+		left = false
+		for _, s := range servers {
+			n := min(50, b.N-s.done)
+			if n == 0 {
+				continue
 			}
-			sb.ResetTimer()
-			runNoops(sb, s.c, s.queue, sb.N)
-			sb.StopTimer()
-			stopSampling()
-			sb.ReportMetric(float64(sb.N)/sb.Elapsed().Seconds(), "workflows/s")
-			if s.pgURL != "" {
-				sb.ReportMetric(float64(s.idleCon), "pg-conns-idle")
-				sb.ReportMetric(float64(peak.Load()), "pg-conns-peak")
-			}
-		})
+			start := time.Now()
+			runNoops(b, s.c, s.queue, n)
+			s.elapsed += time.Since(start)
+			s.done += n
+			left = left || s.done < b.N
+		}
+	}
+	b.StopTimer()
+	for _, s := range servers {
+		b.ReportMetric(float64(s.done)/s.elapsed.Seconds(), s.name+"-wf/s")
+		if s.pgURL != "" {
+			b.ReportMetric(float64(s.idle), s.name+"-conns-idle")
+			b.ReportMetric(float64(s.peak.Load()), s.name+"-conns-peak")
+		}
 	}
 }
 
