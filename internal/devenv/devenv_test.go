@@ -219,7 +219,7 @@ func TestDevTemporalOptions(t *testing.T) {
 	t.Setenv(TemporalStoreEnv, "")
 	opt, where, err := DevTemporalOptions("/data", dbURL)
 	if err != nil || opt.PostgresURL != "postgres://postgres@127.0.0.1:5432/kinerja_temporal?sslmode=disable" ||
-		opt.SQLitePath != "" || opt.Port != 7233 || !strings.Contains(where, "kinerja_temporal_visibility") {
+		opt.SQLitePath != "" || opt.Port != 7233 || opt.Shards != 4 || opt.MaxConns != 4 || !strings.Contains(where, "kinerja_temporal_visibility") {
 		t.Fatalf("default: %+v %q %v", opt, where, err)
 	}
 	t.Setenv(TemporalStoreEnv, "sqlite")

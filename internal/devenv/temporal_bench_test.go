@@ -41,17 +41,17 @@ func BenchmarkDevServerStores(b *testing.B) {
 		{"sqlite-s4", func() devenv.TemporalOptions {
 			return devenv.TemporalOptions{SQLitePath: filepath.Join(b.TempDir(), "t.sqlite"), Shards: 4}
 		}},
-		{"pg-s1-c2", func() devenv.TemporalOptions {
-			return devenv.TemporalOptions{PostgresURL: temporalDB(b), Shards: 1, MaxConns: 2}
-		}},
 		{"pg-s1-c4", func() devenv.TemporalOptions {
 			return devenv.TemporalOptions{PostgresURL: temporalDB(b), Shards: 1, MaxConns: 4}
+		}},
+		{"pg-s4-c2", func() devenv.TemporalOptions {
+			return devenv.TemporalOptions{PostgresURL: temporalDB(b), Shards: 4, MaxConns: 2}
 		}},
 		{"pg-s4-c4", func() devenv.TemporalOptions {
 			return devenv.TemporalOptions{PostgresURL: temporalDB(b), Shards: 4, MaxConns: 4}
 		}},
-		{"pg-s1-c16", func() devenv.TemporalOptions {
-			return devenv.TemporalOptions{PostgresURL: temporalDB(b), Shards: 1, MaxConns: 16}
+		{"pg-s4-c16", func() devenv.TemporalOptions {
+			return devenv.TemporalOptions{PostgresURL: temporalDB(b), Shards: 4, MaxConns: 16}
 		}},
 	}
 	type server struct {
