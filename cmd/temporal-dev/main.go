@@ -27,6 +27,7 @@ import (
 	sqliteplugin "go.temporal.io/server/common/persistence/sql/sqlplugin/sqlite"
 	"go.temporal.io/server/schema/sqlite"
 	"go.temporal.io/server/temporal"
+	sqltool "go.temporal.io/server/tools/sql"
 )
 
 const host = "127.0.0.1"
@@ -91,6 +92,9 @@ func run(o options) error {
 		visibility = "default"
 	}
 
+	if err := forgetMembers(stores["default"].SQL, dbPath != "" || o.pgURL != ""); err != nil {
+		return err
+	}
 	cfg, err := serverConfig(stores, visibility, o.shards, port)
 	if err != nil {
 		return err
@@ -145,6 +149,25 @@ func createNamespace(sqlCfg *config.SQL, namespace string) error {
 	}
 	if err := sqlite.CreateNamespaces(sqlCfg, nsCfg); err != nil {
 		return fmt.Errorf("create namespace: %w", err)
+	}
+	return nil
+}
+
+// forgetMembers empties the membership table of a store that outlives the process. A dev server is
+// its store's only member; rows an earlier run left (a stop or a crash leaves them until they
+// expire) name ports nobody listens on any more, and the new server would spend about a minute
+// trying to join them before it serves.
+func forgetMembers(sqlCfg *config.SQL, persistent bool) error {
+	if !persistent {
+		return nil
+	}
+	conn, err := sqltool.NewConnection(sqlCfg, log.NewNoopLogger())
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if err := conn.Exec(`DELETE FROM cluster_membership`); err != nil {
+		return fmt.Errorf("forget earlier cluster members: %w", err)
 	}
 	return nil
 }

@@ -40,17 +40,6 @@ func preparePostgres(rawURL string, maxConns int) (main, visibility *config.SQL,
 			return nil, nil, fmt.Errorf("postgres database %s: %w", s.cfg.DatabaseName, err)
 		}
 	}
-	// A dev server is the store's only member. Rows an earlier run left in the membership table
-	// (a stop or a crash leaves them until they expire) name ports nobody listens on any more, and
-	// the new server would spend close to a minute trying to join them before it serves.
-	conn, err := sqltool.NewConnection(main, logger)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer conn.Close()
-	if err := conn.Exec(`DELETE FROM cluster_membership`); err != nil {
-		return nil, nil, fmt.Errorf("postgres database %s: forget earlier members: %w", main.DatabaseName, err)
-	}
 	return main, visibility, nil
 }
 

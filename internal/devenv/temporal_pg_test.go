@@ -5,6 +5,8 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"net/url"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -82,10 +84,50 @@ func waitForSignal(ctx workflow.Context) (string, error) {
 // both databases) with 4 history shards, starts a workflow that waits, stops the server, starts it
 // again on the same databases asking for 1 shard (the stored count wins) and finishes the workflow.
 func TestTemporalOnPostgresKeepsRunningWorkflows(t *testing.T) {
-	ctx := context.Background()
 	opt := devenv.TemporalOptions{PostgresURL: temporalDB(t), Shards: 4, MaxConns: 2}
-	queue := "devenv-restart"
+	restartKeepsWorkflow(t, opt, func() {
+		// The state lives in PostgreSQL, in the two databases the server made.
+		var executions, shards int
+		queryPG(t, opt.PostgresURL, `SELECT (SELECT count(*) FROM current_executions WHERE workflow_id = 'kept-across-restart'),
+			(SELECT count(*) FROM shards)`, &executions, &shards)
+		if executions != 1 || shards != 4 {
+			t.Fatalf("current_executions rows = %d, shards = %d; want 1 and 4", executions, shards)
+		}
+		vis, _ := url.Parse(opt.PostgresURL)
+		vis.Path += "_visibility"
+		var visible int
+		queryPG(t, vis.String(), `SELECT count(*) FROM executions_visibility WHERE workflow_id = 'kept-across-restart'`, &visible)
+		if visible != 1 {
+			t.Fatalf("visibility rows = %d; want 1", visible)
+		}
+	}, func() {
+		opt.Shards = 1
+	}, func() {
+		// The restarted server forgot the members the first run left behind: one row per service.
+		var rows, roles int
+		queryPG(t, opt.PostgresURL, `SELECT count(*), count(DISTINCT role) FROM cluster_membership`, &rows, &roles)
+		if rows != roles || rows == 0 {
+			t.Fatalf("cluster_membership: %d rows for %d roles; stale members left", rows, roles)
+		}
+	})
+}
 
+// TestTemporalOnSQLiteKeepsRunningWorkflows is the same on a SQLite file (KINERJA_TEMPORAL_STORE=sqlite).
+func TestTemporalOnSQLiteKeepsRunningWorkflows(t *testing.T) {
+	opt := devenv.TemporalOptions{SQLitePath: filepath.Join(t.TempDir(), "temporal.sqlite")}
+	restartKeepsWorkflow(t, opt, func() {
+		if fi, err := os.Stat(opt.SQLitePath); err != nil || fi.Size() == 0 {
+			t.Fatalf("state file: %v", err)
+		}
+	}, func() {}, func() {})
+}
+
+// restartKeepsWorkflow starts a server with opt and a workflow that waits for a signal, stops the
+// server, calls stopped, lets change alter opt, starts the server again, calls restarted, and
+// finishes the workflow on the restarted server.
+func restartKeepsWorkflow(t *testing.T, opt devenv.TemporalOptions, stopped, change, restarted func()) {
+	ctx := context.Background()
+	queue := "devenv-restart"
 	hostPort, stop := startServer(t, opt)
 	c := dial(t, hostPort)
 	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: "kept-across-restart", TaskQueue: queue}, waitForSignal)
@@ -96,35 +138,12 @@ func TestTemporalOnPostgresKeepsRunningWorkflows(t *testing.T) {
 	if err := stop(); err != nil {
 		t.Fatalf("stop: %v", err)
 	}
+	stopped()
 
-	// The state lives in PostgreSQL, in the two databases the server made.
-	conn, err := pgx.Connect(ctx, opt.PostgresURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var executions, shards int
-	err = conn.QueryRow(ctx, `SELECT (SELECT count(*) FROM current_executions WHERE workflow_id = 'kept-across-restart'),
-		(SELECT count(*) FROM shards)`).Scan(&executions, &shards)
-	conn.Close(ctx)
-	if err != nil || executions != 1 || shards != 4 {
-		t.Fatalf("current_executions rows = %d, shards = %d, %v; want 1 and 4", executions, shards, err)
-	}
-	vis, _ := url.Parse(opt.PostgresURL)
-	vis.Path += "_visibility"
-	conn, err = pgx.Connect(ctx, vis.String())
-	if err != nil {
-		t.Fatalf("visibility database: %v", err)
-	}
-	var visible int
-	err = conn.QueryRow(ctx, `SELECT count(*) FROM executions_visibility WHERE workflow_id = 'kept-across-restart'`).Scan(&visible)
-	conn.Close(ctx)
-	if err != nil || visible != 1 {
-		t.Fatalf("visibility rows = %d, %v; want 1", visible, err)
-	}
-
-	opt.Shards = 1
+	change()
 	hostPort, stop = startServer(t, opt)
 	defer stop()
+	restarted()
 	c = dial(t, hostPort)
 	defer c.Close()
 	w := worker.New(c, queue, worker.Options{})
@@ -142,5 +161,18 @@ func TestTemporalOnPostgresKeepsRunningWorkflows(t *testing.T) {
 	}
 	if got != "got after restart" {
 		t.Fatalf("result = %q", got)
+	}
+}
+
+func queryPG(t *testing.T, dbURL, sql string, dest ...any) {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if err := conn.QueryRow(ctx, sql).Scan(dest...); err != nil {
+		t.Fatalf("%s: %v", sql, err)
 	}
 }
