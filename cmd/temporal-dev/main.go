@@ -47,7 +47,7 @@ func main() {
 	flag.IntVar(&o.port, "port", 7233, "frontend gRPC port")
 	flag.StringVar(&o.namespace, "namespace", "default", "namespace to create on start")
 	flag.StringVar(&o.logLevel, "log-level", "error", "server log level")
-	flag.IntVar(&o.shards, "shards", 1, "history shards; fixed when a store is first created, a different number later refuses to start")
+	flag.IntVar(&o.shards, "shards", 1, "history shards; fixed when a store is first created, a different number later is ignored (the stored one wins)")
 	flag.IntVar(&o.maxConns, "max-conns", 4, "PostgreSQL connections per pool (each of the four services has one for state and one for visibility)")
 	flag.Parse()
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"regexp"
 	"strings"
 
 	"go.temporal.io/server/common/config"
@@ -37,16 +38,19 @@ func preparePostgres(rawURL string, maxConns int) (main, visibility *config.SQL,
 		{visibility, "postgresql/v12/visibility"},
 	} {
 		if err := prepareDatabase(s.cfg, s.schema, logger); err != nil {
-			return nil, nil, fmt.Errorf("postgres database %s: %w", s.cfg.DatabaseName, err)
+			return nil, nil, fmt.Errorf("postgres database %s on %s: %w", s.cfg.DatabaseName, s.cfg.ConnectAddr, err)
 		}
 	}
 	return main, visibility, nil
 }
 
+var dbName = regexp.MustCompile(`^[a-z][a-z0-9_]{0,50}$`)
+
 func postgresConfig(rawURL string, maxConns int) (*config.SQL, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
-		return nil, fmt.Errorf("-postgres: %w", err)
+		// url's error repeats the URL, password and all: say less.
+		return nil, fmt.Errorf("-postgres: not a valid URL")
 	}
 	if u.Scheme != "postgres" && u.Scheme != "postgresql" {
 		return nil, fmt.Errorf("-postgres: want a postgres:// URL, got scheme %q", u.Scheme)
@@ -54,6 +58,10 @@ func postgresConfig(rawURL string, maxConns int) (*config.SQL, error) {
 	db := strings.TrimPrefix(u.Path, "/")
 	if db == "" || strings.Contains(db, "/") {
 		return nil, fmt.Errorf("-postgres: the URL must name the database, e.g. postgres://postgres@127.0.0.1:5432/kinerja_temporal")
+	}
+	// Temporal's schema tool puts the name into CREATE DATABASE unquoted.
+	if !dbName.MatchString(db) {
+		return nil, fmt.Errorf("-postgres: database name %q: use lower-case letters, digits and _ only, starting with a letter", db)
 	}
 	hostName, port := u.Hostname(), u.Port()
 	if hostName == "" {
