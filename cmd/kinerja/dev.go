@@ -15,8 +15,8 @@ import (
 	"github.com/kinerja/platform/internal/platform"
 )
 
-// dev runs the whole platform on this machine, with state under .data/ so a restart keeps
-// running cycles running. Ctrl-C stops everything in reverse order.
+// dev runs the whole platform on this machine, with state in PostgreSQL (Temporal's too, see
+// devenv.DevTemporalOptions) so a restart keeps running cycles running. Ctrl-C stops everything in reverse order.
 func dev(ctx context.Context, log *slog.Logger) error {
 	root, err := devenv.RepoRoot()
 	if err != nil {
@@ -37,7 +37,11 @@ func dev(ctx context.Context, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	temporalAddr, stopTemporal, err := devenv.StartTemporal(ctx, bin, filepath.Join(data, "temporal.sqlite"), 7233, log)
+	temporalOpt, temporalState, err := devenv.DevTemporalOptions(data, dbURL)
+	if err != nil {
+		return err
+	}
+	temporalAddr, stopTemporal, err := devenv.StartTemporalWith(ctx, bin, temporalOpt, log)
 	if err != nil {
 		return err
 	}
@@ -66,11 +70,11 @@ func dev(ctx context.Context, log *slog.Logger) error {
 	fmt.Printf(`
 Platform kinerja berjalan / the platform is running.
   API:            http://localhost%s  (caller identity: header X-Dev-NIP, dev mode only)
-  Temporal:       %s (state in .data/temporal.sqlite)
+  Temporal:       %s (state in %s)
   Dev inbox:      GET http://localhost%s/api/dev/outbox  (emails stay here without SENDGRID_API_KEY)
 Next: in another terminal run  go tool task demo  to walk a small organisation through a cycle.
 Ctrl-C stops everything.
-`, portOf(p.Addr), temporalAddr, portOf(p.Addr))
+`, portOf(p.Addr), temporalAddr, temporalState, portOf(p.Addr))
 	<-ctx.Done()
 	log.Info("stopping")
 	stopCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)

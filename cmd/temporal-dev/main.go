@@ -1,8 +1,9 @@
 // Command temporal-dev runs a single-process Temporal server for development and tests.
 //
 // It lives in its own module because go.temporal.io/server needs a newer Go toolchain than the
-// product module, and keeping it apart keeps the product binary lean. State persists to a SQLite
-// file (-db), so a restart keeps running cycles running; with -db "" it is in memory only.
+// product module, and keeping it apart keeps the product binary lean. State persists to PostgreSQL
+// (-postgres, two databases created when missing) or to a SQLite file (-db), so a restart keeps
+// running cycles running; with neither it is in memory only.
 package main
 
 import (
@@ -14,6 +15,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"syscall"
 	"time"
 
@@ -25,55 +27,75 @@ import (
 	sqliteplugin "go.temporal.io/server/common/persistence/sql/sqlplugin/sqlite"
 	"go.temporal.io/server/schema/sqlite"
 	"go.temporal.io/server/temporal"
+	sqltool "go.temporal.io/server/tools/sql"
 )
 
 const host = "127.0.0.1"
 
+type options struct {
+	dbPath, pgURL       string
+	port                int
+	namespace, logLevel string
+	shards, maxConns    int
+}
+
 func main() {
-	dbPath := flag.String("db", ".data/temporal.sqlite", "SQLite file to persist to; empty keeps everything in memory")
-	port := flag.Int("port", 7233, "frontend gRPC port")
-	namespace := flag.String("namespace", "default", "namespace to create on start")
-	logLevel := flag.String("log-level", "error", "server log level")
+	var o options
+	flag.StringVar(&o.dbPath, "db", ".data/temporal.sqlite", "SQLite file to persist to; empty keeps everything in memory (ignored with -postgres)")
+	flag.StringVar(&o.pgURL, "postgres", os.Getenv("TEMPORAL_DEV_POSTGRES_URL"),
+		"PostgreSQL URL whose database holds Temporal's state; visibility goes to <database>_visibility; both are created when missing (default $TEMPORAL_DEV_POSTGRES_URL)")
+	flag.IntVar(&o.port, "port", 7233, "frontend gRPC port")
+	flag.StringVar(&o.namespace, "namespace", "default", "namespace to create on start")
+	flag.StringVar(&o.logLevel, "log-level", "error", "server log level")
+	flag.IntVar(&o.shards, "shards", 1, "history shards; fixed when a store is first created, a different number later is ignored (the stored one wins)")
+	flag.IntVar(&o.maxConns, "max-conns", 4, "PostgreSQL connections per pool (each of the four services has one for state and one for visibility)")
 	flag.Parse()
 
-	if err := run(*dbPath, *port, *namespace, *logLevel); err != nil {
+	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "temporal-dev:", err)
 		os.Exit(1)
 	}
 }
 
-func run(dbPath string, port int, namespace, logLevel string) error {
+func run(o options) error {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
+	if o.shards < 1 {
+		return fmt.Errorf("-shards must be at least 1, got %d", o.shards)
+	}
+	if o.maxConns < 1 {
+		return fmt.Errorf("-max-conns must be at least 1, got %d", o.maxConns)
+	}
+	dbPath, port, namespace, logLevel := o.dbPath, o.port, o.namespace, o.logLevel
 
-	sqlCfg := config.SQL{PluginName: sqliteplugin.PluginName, ConnectAttributes: map[string]string{}}
-	if dbPath == "" {
-		sqlCfg.ConnectAttributes["mode"] = "memory"
-		sqlCfg.ConnectAttributes["cache"] = "shared"
-		sqlCfg.DatabaseName = fmt.Sprintf("mem%d", rand.IntN(1_000_000_000))
-	} else {
-		sqlCfg.ConnectAttributes["mode"] = "rwc"
-		sqlCfg.ConnectAttributes["_journal_mode"] = "wal"
-		sqlCfg.DatabaseName = dbPath
-		if err := os.MkdirAll(filepath.Dir(dbPath), 0o755); err != nil {
+	var stores map[string]config.DataStore
+	var visibility string
+	if o.pgURL != "" {
+		main, vis, err := preparePostgres(o.pgURL, o.maxConns)
+		if err != nil {
 			return err
 		}
-		if _, err := os.Stat(dbPath); os.IsNotExist(err) {
-			if err := sqlite.SetupSchema(&sqlCfg); err != nil {
-				return fmt.Errorf("set up schema: %w", err)
-			}
+		if err := createNamespace(main, namespace); err != nil {
+			return err
 		}
+		stores = map[string]config.DataStore{"default": {SQL: main}, "visibility": {SQL: vis}}
+		visibility = "visibility"
+	} else {
+		sqlCfg, err := prepareSQLite(dbPath)
+		if err != nil {
+			return err
+		}
+		if err := createNamespace(sqlCfg, namespace); err != nil {
+			return err
+		}
+		stores = map[string]config.DataStore{"default": {SQL: sqlCfg}}
+		visibility = "default"
 	}
 
-	nsCfg, err := sqlite.NewNamespaceConfig("active", namespace, false, nil)
-	if err != nil {
+	if err := forgetMembers(stores["default"].SQL, dbPath != "" || o.pgURL != ""); err != nil {
 		return err
 	}
-	if err := sqlite.CreateNamespaces(&sqlCfg, nsCfg); err != nil {
-		return fmt.Errorf("create namespace: %w", err)
-	}
-
-	cfg, err := serverConfig(sqlCfg, port)
+	cfg, err := serverConfig(stores, visibility, o.shards, port)
 	if err != nil {
 		return err
 	}
@@ -118,9 +140,64 @@ func run(dbPath string, port int, namespace, logLevel string) error {
 	}
 }
 
-func serverConfig(sqlCfg config.SQL, port int) (*config.Config, error) {
+// createNamespace registers the namespace in the store before the server starts, so it is usable
+// as soon as the ready line is printed. It works on any SQL plugin and does nothing when it exists.
+func createNamespace(sqlCfg *config.SQL, namespace string) error {
+	nsCfg, err := sqlite.NewNamespaceConfig("active", namespace, false, nil)
+	if err != nil {
+		return err
+	}
+	if err := sqlite.CreateNamespaces(sqlCfg, nsCfg); err != nil {
+		return fmt.Errorf("create namespace: %w", err)
+	}
+	return nil
+}
+
+// forgetMembers empties the membership table of a store that outlives the process. A dev server is
+// its store's only member; rows an earlier run left (a stop or a crash leaves them until they
+// expire) name ports nobody listens on any more, and the new server would spend about a minute
+// trying to join them before it serves.
+func forgetMembers(sqlCfg *config.SQL, persistent bool) error {
+	if !persistent {
+		return nil
+	}
+	conn, err := sqltool.NewConnection(sqlCfg, log.NewNoopLogger())
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if err := conn.Exec(`DELETE FROM cluster_membership`); err != nil {
+		return fmt.Errorf("forget earlier cluster members: %w", err)
+	}
+	return nil
+}
+
+func prepareSQLite(dbPath string) (*config.SQL, error) {
+	sqlCfg := &config.SQL{PluginName: sqliteplugin.PluginName, ConnectAttributes: map[string]string{}}
+	if dbPath == "" {
+		sqlCfg.ConnectAttributes["mode"] = "memory"
+		sqlCfg.ConnectAttributes["cache"] = "shared"
+		sqlCfg.DatabaseName = fmt.Sprintf("mem%d", rand.IntN(1_000_000_000))
+	} else {
+		sqlCfg.ConnectAttributes["mode"] = "rwc"
+		sqlCfg.ConnectAttributes["_journal_mode"] = "wal"
+		sqlCfg.DatabaseName = dbPath
+		if err := os.MkdirAll(filepath.Dir(dbPath), 0o755); err != nil {
+			return nil, err
+		}
+		if _, err := os.Stat(dbPath); os.IsNotExist(err) {
+			if err := sqlite.SetupSchema(sqlCfg); err != nil {
+				return nil, fmt.Errorf("set up schema: %w", err)
+			}
+		}
+	}
+	return sqlCfg, nil
+}
+
+func serverConfig(stores map[string]config.DataStore, visibility string, shards, port int) (*config.Config, error) {
 	svc := func(grpcPort int) (config.Service, error) {
-		membership, err := freePort()
+		// Membership ports land in a smallint column on PostgreSQL: keep them below 32768.
+		membership, err := lowPort()
 		if err != nil {
 			return config.Service{}, err
 		}
@@ -139,10 +216,6 @@ func serverConfig(sqlCfg config.SQL, port int) (*config.Config, error) {
 		}
 		services[name] = s
 	}
-	metricsPort, err := freePort()
-	if err != nil {
-		return nil, err
-	}
 	pprofPort, err := freePort()
 	if err != nil {
 		return nil, err
@@ -151,12 +224,11 @@ func serverConfig(sqlCfg config.SQL, port int) (*config.Config, error) {
 	cfg := &config.Config{}
 	cfg.Global.Membership = config.Membership{MaxJoinDuration: 30 * time.Second, BroadcastAddress: host}
 	cfg.Global.PProf = config.PProf{Port: pprofPort}
-	_ = metricsPort
 	cfg.Persistence = config.Persistence{
-		DefaultStore:     sqliteplugin.PluginName,
-		VisibilityStore:  sqliteplugin.PluginName,
-		NumHistoryShards: 1,
-		DataStores:       map[string]config.DataStore{sqliteplugin.PluginName: {SQL: &sqlCfg}},
+		DefaultStore:     "default",
+		VisibilityStore:  visibility,
+		NumHistoryShards: int32(shards),
+		DataStores:       stores,
 	}
 	cfg.ClusterMetadata = &cluster.Config{
 		FailoverVersionIncrement: 10,
@@ -187,4 +259,17 @@ func freePort() (int, error) {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// lowPort returns a free port below Linux's ephemeral range (32768 and up), which ":0" picks from.
+func lowPort() (int, error) {
+	for range 200 {
+		p := 20000 + rand.IntN(12000)
+		l, err := net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(p)))
+		if err == nil {
+			l.Close()
+			return p, nil
+		}
+	}
+	return 0, fmt.Errorf("no free port between 20000 and 32000")
 }

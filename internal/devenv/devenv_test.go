@@ -203,3 +203,70 @@ func TestRepoRootAndTemporalBinaryFromEnv(t *testing.T) {
 		t.Fatal("missing TEMPORAL_DEV_BIN accepted")
 	}
 }
+
+func TestTemporalPostgresURL(t *testing.T) {
+	got, err := TemporalPostgresURL("postgres://app:s3cret@db.local:5433/kinerja?sslmode=disable")
+	if err != nil || got != "postgres://app:s3cret@db.local:5433/kinerja_temporal?sslmode=disable" {
+		t.Fatalf("TemporalPostgresURL = %q, %v", got, err)
+	}
+	if _, err := TemporalPostgresURL("postgres://app@db.local:5433"); err == nil || !strings.Contains(err.Error(), "names no database") {
+		t.Fatalf("URL without a database: %v", err)
+	}
+}
+
+func TestDevTemporalOptions(t *testing.T) {
+	dbURL := "postgres://postgres@127.0.0.1:5432/kinerja?sslmode=disable"
+	t.Setenv(TemporalStoreEnv, "")
+	opt, where, err := DevTemporalOptions("/data", dbURL)
+	if err != nil || opt.PostgresURL != "postgres://postgres@127.0.0.1:5432/kinerja_temporal?sslmode=disable" ||
+		opt.SQLitePath != "" || opt.Port != 7233 || opt.Shards != 4 || opt.MaxConns != 4 || !strings.Contains(where, "kinerja_temporal_visibility") {
+		t.Fatalf("default: %+v %q %v", opt, where, err)
+	}
+	t.Setenv(TemporalStoreEnv, "sqlite")
+	opt, where, err = DevTemporalOptions("/data", dbURL)
+	if err != nil || opt.PostgresURL != "" || opt.SQLitePath != "/data/temporal.sqlite" || where != "/data/temporal.sqlite" {
+		t.Fatalf("sqlite: %+v %q %v", opt, where, err)
+	}
+	t.Setenv(TemporalStoreEnv, "mysql")
+	if _, _, err = DevTemporalOptions("/data", dbURL); err == nil || !strings.Contains(err.Error(), TemporalStoreEnv) {
+		t.Fatalf("unknown store: %v", err)
+	}
+}
+
+// TestStartTemporalPassesOptions checks the command line and environment the child gets: the
+// PostgreSQL URL travels in the environment (never in the process list), shards and pool size as flags.
+func TestStartTemporalPassesOptions(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "seen")
+	bin := fakeServer(t, `echo "args=$ARGS url=$TEMPORAL_DEV_POSTGRES_URL" > `+out+`; echo "temporal-dev ready on 127.0.0.1:$port namespace=default"; exec sleep 60`)
+	// fakeServer's loop consumed "$@"; record it before by wrapping.
+	wrapper := filepath.Join(t.TempDir(), "wrap")
+	if err := os.WriteFile(wrapper, []byte("#!/bin/sh\nARGS=\"$*\" exec "+bin+" \"$@\"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("TEMPORAL_DEV_POSTGRES_URL", "postgres://inherited@elsewhere/x")
+	_, stop, err := StartTemporalWith(context.Background(), wrapper,
+		TemporalOptions{PostgresURL: "postgres://u:pw@127.0.0.1:5432/k_temporal", Shards: 4, MaxConns: 3}, testLogger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop()
+	seen, _ := os.ReadFile(out)
+	got := strings.TrimSpace(string(seen))
+	if !strings.Contains(got, "-shards 4") || !strings.Contains(got, "-max-conns 3") ||
+		strings.Contains(got, "-db") || !strings.HasSuffix(got, "url=postgres://u:pw@127.0.0.1:5432/k_temporal") {
+		t.Fatalf("child saw %q", got)
+	}
+
+	// SQLite: the file goes as -db and an inherited PostgreSQL URL does not reach the child.
+	_, stop, err = StartTemporalWith(context.Background(), wrapper, TemporalOptions{SQLitePath: "state.sqlite"}, testLogger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop()
+	seen, _ = os.ReadFile(out)
+	got = strings.TrimSpace(string(seen))
+	abs, _ := filepath.Abs("state.sqlite")
+	if !strings.Contains(got, "-db "+abs) || strings.Contains(got, "-shards") || !strings.HasSuffix(got, "url=") {
+		t.Fatalf("child saw %q", got)
+	}
+}

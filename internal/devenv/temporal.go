@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -32,34 +33,87 @@ const (
 
 var readyLine = regexp.MustCompile(`^temporal-dev ready on (\S+) namespace=(\S+)`)
 
-// StartTemporal runs the temporal-dev binary as a child process in its own process group and waits
-// (up to 60 s, or until ctx ends) for it to report ready. dbPath "" keeps its state in memory;
-// port 0 picks a free port. The child's output goes to log. ctx bounds the start only; the server
-// runs until stop is called, which sends SIGTERM and waits, with SIGKILL after 15 s. Should this
-// process die first, the kernel sends the child SIGTERM.
+// TemporalOptions say where the dev server keeps its state and how it listens.
+type TemporalOptions struct {
+	// PostgresURL, when set, is the database for Temporal's state; visibility goes to
+	// <database>_visibility on the same server. Both are created when missing. See TemporalPostgresURL.
+	PostgresURL string
+	// SQLitePath is the state file when PostgresURL is empty; both empty keep state in memory.
+	SQLitePath string
+	// Port is the frontend port; 0 picks a free one.
+	Port int
+	// Shards is the number of history shards; 0 leaves the server's default (1). It is fixed
+	// when a store is first created: the server refuses to start on a store made with another.
+	Shards int
+	// MaxConns is the PostgreSQL connections per pool; 0 leaves the server's default. The server
+	// has eight pools (state and visibility for each of its four services).
+	MaxConns int
+}
+
+// TemporalPostgresURL returns the URL of the dev server's database next to the platform's
+// database at dbURL: same server and credentials, database <name>_temporal.
+func TemporalPostgresURL(dbURL string) (string, error) {
+	u, err := url.Parse(dbURL)
+	if err != nil {
+		return "", fmt.Errorf("devenv: database URL: %w", err)
+	}
+	name := strings.TrimPrefix(u.Path, "/")
+	if name == "" {
+		return "", fmt.Errorf("devenv: database URL %s names no database", redact(dbURL))
+	}
+	u.Path = "/" + name + "_temporal"
+	return u.String(), nil
+}
+
+// StartTemporal runs the temporal-dev binary with state in the SQLite file dbPath ("" in memory).
+// See StartTemporalWith.
 func StartTemporal(ctx context.Context, bin, dbPath string, port int, log *slog.Logger) (hostPort string, stop func() error, err error) {
+	return StartTemporalWith(ctx, bin, TemporalOptions{SQLitePath: dbPath, Port: port}, log)
+}
+
+// StartTemporalWith runs the temporal-dev binary as a child process in its own process group and
+// waits (up to 60 s, or until ctx ends) for it to report ready. The child's output goes to log.
+// ctx bounds the start only; the server runs until stop is called, which sends SIGTERM and waits,
+// with SIGKILL after 15 s. Should this process die first, the kernel sends the child SIGTERM.
+func StartTemporalWith(ctx context.Context, bin string, opt TemporalOptions, log *slog.Logger) (hostPort string, stop func() error, err error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	if dbPath != "" {
-		if dbPath, err = filepath.Abs(dbPath); err != nil {
+	if opt.SQLitePath != "" {
+		if opt.SQLitePath, err = filepath.Abs(opt.SQLitePath); err != nil {
 			return "", nil, err
 		}
 	}
 	// A port picked here could be taken before the child binds it; try again then.
 	for attempt := 1; ; attempt++ {
-		p := port
-		if p == 0 {
-			if p, err = FreePort(); err != nil {
+		o := opt
+		if o.Port == 0 {
+			if o.Port, err = FreePort(); err != nil {
 				return "", nil, err
 			}
 		}
-		hostPort, stop, err = startTemporal(ctx, bin, dbPath, p, log)
-		if err == nil || port != 0 || attempt == 3 || !strings.Contains(err.Error(), "address already in use") {
+		hostPort, stop, err = startTemporal(ctx, bin, o, log)
+		if err == nil || opt.Port != 0 || attempt == 3 || !strings.Contains(err.Error(), "address already in use") {
 			return hostPort, stop, err
 		}
-		log.Warn("temporal-dev: port taken, retrying", "port", p)
+		log.Warn("temporal-dev: port taken, retrying", "port", o.Port)
 	}
+}
+
+// args are the child's command line; the PostgreSQL URL goes through the environment so that
+// its password does not show in the process list.
+func (o TemporalOptions) args() (args, env []string) {
+	args = []string{"-port", strconv.Itoa(o.Port), "-namespace", "default"}
+	if o.Shards > 0 {
+		args = append(args, "-shards", strconv.Itoa(o.Shards))
+	}
+	if o.MaxConns > 0 {
+		args = append(args, "-max-conns", strconv.Itoa(o.MaxConns))
+	}
+	if o.PostgresURL != "" {
+		return args, []string{"TEMPORAL_DEV_POSTGRES_URL=" + o.PostgresURL}
+	}
+	return append(args, "-db", o.SQLitePath), []string{"TEMPORAL_DEV_POSTGRES_URL="}
 }
 
 type temporalProc struct {
@@ -93,12 +147,14 @@ func (p *temporalProc) tail() string {
 	return strings.Join(p.lines, "\n")
 }
 
-func startTemporal(ctx context.Context, bin, dbPath string, port int, log *slog.Logger) (string, func() error, error) {
+func startTemporal(ctx context.Context, bin string, opt TemporalOptions, log *slog.Logger) (string, func() error, error) {
 	r, w, err := os.Pipe()
 	if err != nil {
 		return "", nil, err
 	}
-	cmd := exec.Command(bin, "-db", dbPath, "-port", strconv.Itoa(port), "-namespace", "default")
+	args, env := opt.args()
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(withoutEnv(os.Environ(), "TEMPORAL_DEV_POSTGRES_URL"), env...)
 	cmd.Stdout = w
 	cmd.Stderr = w
 	cmd.SysProcAttr = &syscall.SysProcAttr{
@@ -237,4 +293,32 @@ func FreePort() (int, error) {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// TemporalStoreEnv chooses where `kinerja dev` keeps Temporal's state: "postgres" (the default)
+// or "sqlite" (the .data/temporal.sqlite file earlier versions used).
+const TemporalStoreEnv = "KINERJA_TEMPORAL_STORE"
+
+// DevTemporalOptions returns the dev server's options for `kinerja dev` on port 7233: state in
+// PostgreSQL next to the platform's database dbURL, with 4 history shards, unless $KINERJA_TEMPORAL_STORE says sqlite, in
+// which case it is the file dataDir/temporal.sqlite. where describes the choice for people.
+func DevTemporalOptions(dataDir, dbURL string) (opt TemporalOptions, where string, err error) {
+	opt.Port = 7233
+	switch store := os.Getenv(TemporalStoreEnv); store {
+	case "", "postgres":
+		if opt.PostgresURL, err = TemporalPostgresURL(dbURL); err != nil {
+			return opt, "", err
+		}
+		// Measured (BenchmarkDevServerStores, README): 4 shards run workflows 1.1-1.5x as fast as
+		// 1; pools past 4 connections gain under 10% for twice the connections.
+		opt.Shards, opt.MaxConns = 4, 4
+		u, _ := url.Parse(opt.PostgresURL)
+		db := strings.TrimPrefix(u.Path, "/")
+		return opt, fmt.Sprintf("PostgreSQL databases %s and %s_visibility on %s", db, db, u.Host), nil
+	case "sqlite":
+		opt.SQLitePath = filepath.Join(dataDir, "temporal.sqlite")
+		return opt, opt.SQLitePath, nil
+	default:
+		return opt, "", fmt.Errorf("devenv: %s=%q: want postgres or sqlite", TemporalStoreEnv, store)
+	}
 }
