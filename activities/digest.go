@@ -67,17 +67,15 @@ func (a *Activities) SendHRDigests(ctx context.Context, run DigestRun) (DigestRu
 		if err != nil {
 			return run, fmt.Errorf("digest of %s: %w", p.NIP, err)
 		}
-		err = forEachRow(rows, func(r pgx.CollectableRow) error {
-			var overdue bool
-			var it email.DigestItem
-			if err := r.Scan(&overdue, &it.Title, &it.SubjectName, &it.SubjectNIP, &it.DueAt); err != nil {
-				return err
-			}
+		var overdue bool
+		var it email.DigestItem
+		_, err = pgx.ForEachRow(rows, []any{&overdue, &it.Title, &it.SubjectName, &it.SubjectNIP, &it.DueAt}, func() error {
 			if overdue {
 				d.Overdue = append(d.Overdue, it)
 			} else {
 				d.New = append(d.New, it)
 			}
+			it.DueAt = nil // pgx reuses a non-nil pointer: each item keeps its own due date
 			return nil
 		})
 		if err != nil {
@@ -101,14 +99,4 @@ func (a *Activities) SendHRDigests(ctx context.Context, run DigestRun) (DigestRu
 		}
 	}
 	return run, nil
-}
-
-func forEachRow(rows pgx.Rows, fn func(pgx.CollectableRow) error) error {
-	defer rows.Close()
-	for rows.Next() {
-		if err := fn(rows); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
 }

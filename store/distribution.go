@@ -59,12 +59,9 @@ func (s *Store) Distribution(ctx context.Context, cycleID int64, unitID string) 
 		return d, err
 	}
 	counts := distribution.Counts{}
-	err = forEach(rows, func(r pgx.Rows) error {
-		var p string
-		var n int
-		if err := r.Scan(&p, &n); err != nil {
-			return err
-		}
+	var p string
+	var n int
+	_, err = pgx.ForEachRow(rows, []any{&p, &n}, func() error {
 		counts[appraisal.Predikat(p)] = n
 		d.Counts[p] = n
 		return nil
@@ -189,16 +186,6 @@ func auditUnit(ctx context.Context, tx pgx.Tx, cycleID int64, actor, action stri
 	_, err = tx.Exec(ctx, `INSERT INTO audit_log (actor_nip, action, cycle_id, before, after) VALUES ($1, $2, $3, $4, $5)`,
 		actor, action, cycleID, b, a)
 	return err
-}
-
-func forEach(rows pgx.Rows, fn func(pgx.Rows) error) error {
-	defer rows.Close()
-	for rows.Next() {
-		if err := fn(rows); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
 }
 
 // OrgPredikatUnits lists the units whose predikat is set for the cycle.

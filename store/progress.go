@@ -78,12 +78,9 @@ func (s *Store) Progress(ctx context.Context, q ProgressQuery) (Progress, error)
 		return p, err
 	}
 	byUnit := map[string]*UnitProgress{}
-	err = forEach(rows, func(r pgx.Rows) error {
-		var top, name, phase string
-		var n, final, blocked, overdue int
-		if err := r.Scan(&top, &name, &phase, &n, &final, &blocked, &overdue); err != nil {
-			return err
-		}
+	var top, name, phase string
+	var n, final, blocked, overdue int
+	_, err = pgx.ForEachRow(rows, []any{&top, &name, &phase, &n, &final, &blocked, &overdue}, func() error {
 		p.add(phase, n, final, blocked, overdue)
 		if top == q.Unit {
 			return nil // employees of the unit itself, not of a unit under it
