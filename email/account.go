@@ -1,9 +1,7 @@
 package email
 
 import (
-	"bytes"
 	"errors"
-	"fmt"
 	"net/url"
 	"time"
 )
@@ -24,7 +22,8 @@ func RenderPasswordReset(r PasswordReset) (subject, text, html string, err error
 		return "", "", "", errors.New("email: password reset link is not an absolute http(s) URL (is PUBLIC_URL set?)")
 	}
 	v := view{
-		Greeting: "Yth. Bapak/Ibu,",
+		Greeting: greeting(r.RecipientName),
+		Subject:  subjectOf(r.RecipientName, r.NIP),
 		Intro: "Dengan hormat, kami menerima permintaan untuk mengatur kata sandi akun e-Kinerja Bapak/Ibu. " +
 			"Tautan di bawah ini hanya dapat digunakan satu kali.",
 		Title:  "Atur ulang kata sandi e-Kinerja",
@@ -33,23 +32,5 @@ func RenderPasswordReset(r PasswordReset) (subject, text, html string, err error
 		Action: "Untuk membuat kata sandi baru, buka tautan berikut sebelum batas waktu di atas:",
 		Link:   r.Link,
 	}
-	if name := oneLine(r.RecipientName); name != "" {
-		v.Greeting = "Yth. Bapak/Ibu " + name + ","
-		v.Subject = name
-	}
-	if nip := oneLine(r.NIP); nip != "" {
-		if v.Subject == "" {
-			v.Subject = "NIP " + nip
-		} else {
-			v.Subject += " (NIP " + nip + ")"
-		}
-	}
-	var tb, hb bytes.Buffer
-	if err := textTmpl.Execute(&tb, v); err != nil {
-		return "", "", "", fmt.Errorf("email: render text: %w", err)
-	}
-	if err := htmlTmpl.Execute(&hb, v); err != nil {
-		return "", "", "", fmt.Errorf("email: render html: %w", err)
-	}
-	return "[e-Kinerja] Atur ulang kata sandi", tb.String(), hb.String(), nil
+	return render("[e-Kinerja] Atur ulang kata sandi", v)
 }

@@ -31,12 +31,9 @@ func RenderDigest(d Digest) (subject, text, html string, err error) {
 	}
 	day := d.Day.In(wibLocation)
 	v := digestView{
-		Greeting: "Yth. Bapak/Ibu,",
+		Greeting: greeting(d.RecipientName),
 		Day:      fmt.Sprintf("%d %s %d", day.Day(), monthName(day.Month()), day.Year()),
 		Link:     d.Link,
-	}
-	if name := oneLine(d.RecipientName); name != "" {
-		v.Greeting = "Yth. Bapak/Ibu " + name + ","
 	}
 	for _, it := range d.New {
 		v.New = append(v.New, digestLine(it))

@@ -1,8 +1,6 @@
 package email
 
 import (
-	"bytes"
-	"fmt"
 	"time"
 )
 
@@ -19,7 +17,8 @@ type EmailChanged struct {
 // RenderEmailChanged builds the subject and the text and HTML bodies of the notice.
 func RenderEmailChanged(r EmailChanged) (subject, text, html string, err error) {
 	v := view{
-		Greeting: "Yth. Bapak/Ibu,",
+		Greeting: greeting(r.RecipientName),
+		Subject:  subjectOf(r.RecipientName, r.NIP),
 		Intro: "Dengan hormat, alamat surel akun e-Kinerja Bapak/Ibu telah diubah melalui impor data organisasi. " +
 			"Surel ini dikirim ke alamat lama.",
 		Title: "Alamat surel akun e-Kinerja diubah",
@@ -28,23 +27,5 @@ func RenderEmailChanged(r EmailChanged) (subject, text, html string, err error) 
 			"Tautan atur ulang kata sandi berikutnya akan dikirim ke alamat baru. Jika perubahan ini tidak Bapak/Ibu " +
 			"kenali, segera hubungi admin e-Kinerja atau BKPSDM.",
 	}
-	if name := oneLine(r.RecipientName); name != "" {
-		v.Greeting = "Yth. Bapak/Ibu " + name + ","
-		v.Subject = name
-	}
-	if nip := oneLine(r.NIP); nip != "" {
-		if v.Subject == "" {
-			v.Subject = "NIP " + nip
-		} else {
-			v.Subject += " (NIP " + nip + ")"
-		}
-	}
-	var tb, hb bytes.Buffer
-	if err := textTmpl.Execute(&tb, v); err != nil {
-		return "", "", "", fmt.Errorf("email: render text: %w", err)
-	}
-	if err := htmlTmpl.Execute(&hb, v); err != nil {
-		return "", "", "", fmt.Errorf("email: render html: %w", err)
-	}
-	return "[e-Kinerja] Alamat surel akun Anda diubah", tb.String(), hb.String(), nil
+	return render("[e-Kinerja] Alamat surel akun Anda diubah", v)
 }

@@ -160,23 +160,13 @@ func Render(n Notice) (subject, text, html string, err error) {
 		}
 	}
 	v := view{
-		Greeting: "Yth. Bapak/Ibu,",
+		Greeting: greeting(n.RecipientName),
+		Subject:  subjectOf(n.SubjectName, n.SubjectNIP),
 		Title:    title,
 		Cycle:    oneLine(n.CycleName),
 		Detail:   strings.TrimSpace(n.Detail),
 		Action:   "Silakan menindaklanjuti melalui tautan berikut:",
 		Link:     n.Link,
-	}
-	if name := oneLine(n.RecipientName); name != "" {
-		v.Greeting = "Yth. Bapak/Ibu " + name + ","
-	}
-	v.Subject = oneLine(n.SubjectName)
-	if nip := oneLine(n.SubjectNIP); nip != "" {
-		if v.Subject == "" {
-			v.Subject = "NIP " + nip
-		} else {
-			v.Subject += " (NIP " + nip + ")"
-		}
 	}
 	if n.DueAt != nil {
 		v.Due = formatWIB(*n.DueAt)
@@ -206,6 +196,11 @@ func Render(n Notice) (subject, text, html string, err error) {
 		return "", "", "", fmt.Errorf("email: unknown notice kind %q", n.Kind)
 	}
 
+	return render(subject, v)
+}
+
+// render fills the notice layout with v.
+func render(subject string, v view) (string, string, string, error) {
 	var tb, hb bytes.Buffer
 	if err := textTmpl.Execute(&tb, v); err != nil {
 		return "", "", "", fmt.Errorf("email: render text: %w", err)
@@ -214,6 +209,26 @@ func Render(n Notice) (subject, text, html string, err error) {
 		return "", "", "", fmt.Errorf("email: render html: %w", err)
 	}
 	return subject, tb.String(), hb.String(), nil
+}
+
+// greeting addresses the recipient by name when known.
+func greeting(name string) string {
+	if name = oneLine(name); name != "" {
+		return "Yth. Bapak/Ibu " + name + ","
+	}
+	return "Yth. Bapak/Ibu,"
+}
+
+// subjectOf names whom a message is about: "Name (NIP n)", either part alone, or "".
+func subjectOf(name, nip string) string {
+	name, nip = oneLine(name), oneLine(nip)
+	switch {
+	case nip == "":
+		return name
+	case name == "":
+		return "NIP " + nip
+	}
+	return name + " (NIP " + nip + ")"
 }
 
 // oneLine collapses whitespace so names and titles cannot break the subject line or layout.
