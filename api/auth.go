@@ -296,7 +296,8 @@ func (s *Server) sendResetLink(ctx context.Context, base *url.URL, nip string, a
 			return err
 		}
 		if _, err := email.Enqueue(ctx, tx, email.Message{DedupeKey: r.Key(), ToEmail: r.Email, ToName: r.Name,
-			Subject: subject, Text: text, HTML: html, CustomArgs: map[string]string{"kind": "password_reset"}, Secret: true}); err != nil {
+			Subject: subject, Text: text, HTML: html, CustomArgs: map[string]string{"kind": "password_reset"}, Secret: true,
+			ExpiresAt: r.ExpiresAt}); err != nil {
 			return err
 		}
 		return nil

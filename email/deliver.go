@@ -195,6 +195,19 @@ func (d *Deliverer) Sweep(ctx context.Context) error {
 	if n := tag.RowsAffected(); n > 0 {
 		d.log().WarnContext(ctx, "email delivery: swept stranded claims", "rows", n)
 	}
+	tag, err = d.Pool.Exec(ctx, `
+		UPDATE notification_outbox
+		SET status = 'failed', failed_at = now(),
+		    last_error = 'expired before it could be delivered: its link no longer works',
+		    body_text = CASE WHEN secret THEN '' ELSE body_text END,
+		    body_html = CASE WHEN secret THEN '' ELSE body_html END
+		WHERE status = 'pending' AND expires_at <= now()`)
+	if err != nil {
+		return fmt.Errorf("email: sweep expired: %w", err)
+	}
+	if n := tag.RowsAffected(); n > 0 {
+		d.log().WarnContext(ctx, "email delivery: messages expired before delivery", "rows", n)
+	}
 	return nil
 }
 
@@ -216,7 +229,7 @@ func (d *Deliverer) deliverNext(ctx context.Context, keys []string) (ok bool, er
 		    attempts = attempts + 1, last_attempt_at = now()
 		WHERE id = (
 			SELECT id FROM notification_outbox
-			WHERE status = 'pending'
+			WHERE status = 'pending' AND (expires_at IS NULL OR expires_at > now())
 			  AND (($1::text[] IS NULL AND next_attempt_at <= now()) OR dedupe_key = ANY ($1))
 			ORDER BY next_attempt_at, id
 			LIMIT 1

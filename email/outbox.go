@@ -43,10 +43,10 @@ func Enqueue(ctx context.Context, db DB, m Message) (inserted bool, err error) {
 		return false, fmt.Errorf("email: enqueue %s: %w", m.DedupeKey, err)
 	}
 	tag, err := db.Exec(ctx, `
-		INSERT INTO notification_outbox (dedupe_key, to_email, to_name, subject, body_text, body_html, custom_args, secret)
-		VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8)
+		INSERT INTO notification_outbox (dedupe_key, to_email, to_name, subject, body_text, body_html, custom_args, secret, expires_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9)
 		ON CONFLICT (dedupe_key) DO NOTHING`,
-		m.DedupeKey, m.ToEmail, m.ToName, m.Subject, m.Text, m.HTML, string(raw), m.Secret)
+		m.DedupeKey, m.ToEmail, m.ToName, m.Subject, m.Text, m.HTML, string(raw), m.Secret, nullTime(m.ExpiresAt))
 	if err != nil {
 		return false, fmt.Errorf("email: enqueue %s: %w", m.DedupeKey, err)
 	}
@@ -147,4 +147,12 @@ func ListDeliveries(ctx context.Context, db DB, p DeliveryPage) ([]Delivery, err
 		return nil, fmt.Errorf("email: list deliveries: %w", err)
 	}
 	return out, nil
+}
+
+// nullTime stores a zero time as NULL.
+func nullTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
 }

@@ -476,3 +476,30 @@ func TestSweptClaimRecordsNothing(t *testing.T) {
 	assert.Equal(t, "msg-1", e.ProviderMessageID, "the late delivery did not overwrite the outcome")
 	assert.Equal(t, 2, e.Attempts)
 }
+
+// TestExpiredMessageIsNeverSent: a reset link whose sending failed until after it expired is not
+// sent late with a dead link; it fails, its secret body blanked, and a live one still goes out.
+func TestExpiredMessageIsNeverSent(t *testing.T) {
+	ctx := context.Background()
+	pool := newTestDB(t)
+	f := newFakeSendGrid(t)
+	expired := testMessage("password-reset/old")
+	expired.Text, expired.Secret = "https://kinerja.contoh.go.id/reset-password?token=mati", true
+	expired.ExpiresAt = time.Now().Add(-time.Minute)
+	live := testMessage("password-reset/new")
+	live.ExpiresAt = time.Now().Add(30 * time.Minute)
+	for _, m := range []Message{expired, live} {
+		_, err := Enqueue(ctx, pool, m)
+		require.NoError(t, err)
+	}
+	n, err := (&Deliverer{Pool: pool, Sender: f.sender()}).DeliverDue(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+	_, got, _, _ := f.snapshot()
+	require.Len(t, got, 1)
+	e := entry(t, pool, expired.DedupeKey)
+	assert.Equal(t, StatusFailed, e.Status)
+	assert.Contains(t, e.LastError, "expired")
+	assert.Empty(t, e.Text)
+	assert.Equal(t, StatusSent, entry(t, pool, live.DedupeKey).Status)
+}
