@@ -321,6 +321,13 @@ func (c *cycle) validateSchedule(in ScheduleDialogInput) error {
 	if in.At.IsZero() {
 		return reject(ErrInvalid, "at: waktu dialog wajib diisi")
 	}
+	// A dialog is held ahead, within the year: after followup_due the year is over.
+	if in.At.Before(c.now()) {
+		return reject(ErrInvalid, "at: waktu dialog %s sudah lewat", wib.Format(in.At))
+	}
+	if end := c.deadlines[DeadlineFollowUp]; !end.IsZero() && in.At.After(end) {
+		return reject(ErrInvalid, "at: dialog harus diadakan paling lambat %s", wib.Format(end))
+	}
 	if strings.TrimSpace(in.Place) == "" {
 		return reject(ErrInvalid, "place: tempat dialog wajib diisi")
 	}

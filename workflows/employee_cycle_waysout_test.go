@@ -332,6 +332,29 @@ func TestAppealAfterTheWindowNamesTheDate(t *testing.T) {
 	}
 }
 
+// TestDialogIsScheduledAheadWithinTheYear: a dialog date already past or after followup_due is
+// refused with the date, and a date in between is taken.
+func TestDialogIsScheduledAheadWithinTheYear(t *testing.T) {
+	h := newHarness(t)
+	h.planYear()
+	h.at(352*day, UpdateRate, penilai, "rate-1", &RateInput{Hasil: appraisal.Sesuai, Perilaku: appraisal.Sesuai})
+	h.at(353*day, UpdateScheduleDialog, penilai, "sched-past", &ScheduleDialogInput{At: t0.Add(352 * day), Place: "Ruang rapat"})
+	h.at(353*day, UpdateScheduleDialog, penilai, "sched-late", &ScheduleDialogInput{At: t0.Add(411 * day), Place: "Ruang rapat"})
+	h.at(353*day+time.Minute, UpdateScheduleDialog, penilai, "sched-1", &ScheduleDialogInput{At: t0.Add(354 * day), Place: "Ruang rapat"})
+	h.at(354*day, UpdateRecordDialog, penilai, "record-1", &RecordDialogInput{Notes: "Dibahas capaian dan rencana"})
+	h.at(355*day, UpdateAcknowledge, employee, "ack-1", &AcknowledgeInput{})
+	h.confirmFollowUp(371*day, appraisal.NoAction)
+	h.run(testInput())
+	for id, want := range map[string]string{"sched-past": "sudah lewat", "sched-late": "paling lambat"} {
+		if err := h.rejected[id]; !isCode(err, ErrInvalid) || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want %q", id, err, want)
+		}
+	}
+	if _, ok := h.accepted["sched-1"]; !ok {
+		t.Errorf("a dialog between now and followup_due was refused: %v", h.rejected["sched-1"])
+	}
+}
+
 // TestHRClosesTheYear: a closed year stops where it stands, closes its tasks, posts nothing and
 // refuses every later step.
 func TestHRClosesTheYear(t *testing.T) {

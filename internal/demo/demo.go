@@ -466,7 +466,7 @@ func (d *demoRun) evaluateOne(ctx context.Context, i int, log logFunc) error {
 	log("dinilai %s (hasil kerja %s, perilaku %s)", st.Predikat.Label(), p.hasil.Label(), p.perilaku.Label())
 
 	place := "Ruang Rapat " + strings.TrimPrefix(units[unitIndex(p.unit)].Name, "Bidang ")
-	if _, err := d.act(ctx, i, workflows.UpdateScheduleDialog, pen, map[string]any{"at": d.opts.Now(), "place": place}); err != nil {
+	if _, err := d.act(ctx, i, workflows.UpdateScheduleDialog, pen, map[string]any{"at": d.opts.Now().Add(time.Minute), "place": place}); err != nil {
 		return err
 	}
 	if _, err := d.act(ctx, i, workflows.UpdateRecordDialog, pen, map[string]any{"notes": p.work.dialogNotes}); err != nil {
