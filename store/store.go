@@ -4,6 +4,7 @@
 package store
 
 import (
+	"context"
 	"errors"
 	"strconv"
 
@@ -43,4 +44,16 @@ func (e *ImportError) Error() string {
 		msg += ": " + e.Rows[0].Error()
 	}
 	return msg
+}
+
+// Open connects a pool for the platform's short queries. PostgreSQL's JIT compiler is off: the
+// recursive unit-tree queries are estimated high enough to trigger it, and compiling took 0.4 s
+// of a 0.44 s progress read that runs in 5 ms without it (BenchmarkReadsAtRegionScale).
+func Open(ctx context.Context, url string) (*pgxpool.Pool, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, err
+	}
+	cfg.ConnConfig.RuntimeParams["jit"] = "off"
+	return pgxpool.NewWithConfig(ctx, cfg)
 }

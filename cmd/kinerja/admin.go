@@ -14,12 +14,12 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"golang.org/x/term"
 
 	"github.com/kinerja/platform/audit"
 	"github.com/kinerja/platform/auth"
 	"github.com/kinerja/platform/migrations"
+	"github.com/kinerja/platform/store"
 )
 
 const createAdminUsage = `usage: kinerja create-admin -nip NIP -name NAME -email EMAIL -unit-id ID -unit-name NAME [-status PNS]
@@ -86,7 +86,7 @@ func createAdminWith(ctx context.Context, args []string, stdin io.Reader, out io
 	if err != nil {
 		return fmt.Errorf("create-admin: %w", err)
 	}
-	pool, err := pgxpool.New(ctx, dbURL)
+	pool, err := store.Open(ctx, dbURL)
 	if err != nil {
 		return fmt.Errorf("create-admin: database: %w", err)
 	}

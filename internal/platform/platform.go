@@ -203,7 +203,7 @@ func connect(ctx context.Context, cfg Config, log *slog.Logger) (*pgxpool.Pool, 
 	if cfg.Payloads == nil {
 		return nil, nil, fmt.Errorf("no payload encryption key: %s must be set", payloadcrypt.EnvKeys)
 	}
-	pool, err := pgxpool.New(ctx, cfg.DatabaseURL)
+	pool, err := store.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return nil, nil, fmt.Errorf("database: %w", err)
 	}

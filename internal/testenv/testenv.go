@@ -26,6 +26,7 @@ import (
 	"github.com/kinerja/platform/internal/devenv"
 	"github.com/kinerja/platform/internal/payloadcrypt"
 	"github.com/kinerja/platform/migrations"
+	"github.com/kinerja/platform/store"
 )
 
 // Namespace is the Temporal namespace the shared dev server creates.
@@ -47,7 +48,7 @@ func AdminURL() string {
 // cannot be reached.
 func DB(t testing.TB) *pgxpool.Pool {
 	t.Helper()
-	pool, err := pgxpool.New(context.Background(), DBURL(t))
+	pool, err := store.Open(context.Background(), DBURL(t))
 	if err != nil {
 		t.Fatalf("testenv: connect: %v", err)
 	}
