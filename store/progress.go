@@ -49,51 +49,55 @@ type Progress struct {
 	NextAfter string `json:"next_after,omitempty"`
 }
 
-// progressYears selects the years of the cycle ($1) in the subtree of $2 ("" for all), each with
-// the top unit under $2 it falls in (top), and whether it has an overdue task at $3.
-const progressYears = `WITH RECURSIVE tree AS (
+// progressScope lists the units in the subtree of $2 ("" for all), each with the top unit under
+// $2 it falls in (top); $2 itself is its own top.
+const progressScope = `WITH RECURSIVE tree AS (
 		SELECT id, id AS top FROM org_units WHERE ($2::text = '' AND parent_id IS NULL) OR ($2::text <> '' AND parent_id = $2::text)
 		UNION -- not ALL: a loop in the unit data ends instead of running forever
 		SELECT c.id, tree.top FROM org_units c JOIN tree ON c.parent_id = tree.id
 	), scope AS (
 		SELECT id, top FROM tree
 		UNION ALL SELECT $2::text, $2::text WHERE $2::text <> ''
-	), years AS (
-		SELECT ec.*, e.unit_id, s.top,
-			EXISTS (SELECT 1 FROM tasks t WHERE t.cycle_id = ec.cycle_id AND t.subject_nip = ec.nip
-				AND t.done_at IS NULL AND t.due_at < $3) AS overdue
-		FROM employee_cycles ec JOIN employees e ON e.nip = ec.nip JOIN scope s ON s.id = e.unit_id
-		WHERE ec.cycle_id = $1
 	)`
 
-// Progress sums up a cycle's years in a subtree by SQL aggregates, never by loading every row.
+// Progress sums up a cycle's years in a subtree from the counts the database keeps per unit and
+// phase (migration 0025) and the years' earliest open due date, never by loading every year.
 func (s *Store) Progress(ctx context.Context, q ProgressQuery) (Progress, error) {
 	p := Progress{Counts: Counts{ByPhase: map[string]int{}}, Units: []UnitProgress{}, Employees: []Enrolment{}}
-	rows, err := s.Pool.Query(ctx, progressYears+`
-		SELECT top, coalesce(u.name, ''), phase, count(*), count(*) FILTER (WHERE result_final),
-			count(*) FILTER (WHERE blocked_reason IS NOT NULL), count(*) FILTER (WHERE overdue)
-		FROM years LEFT JOIN org_units u ON u.id = years.top
-		GROUP BY top, u.name, phase ORDER BY top, phase`, q.CycleID, q.Unit, q.Now)
+	// One row per (top, phase) with the counts, and one per top with its overdue years (phase '').
+	rows, err := s.Pool.Query(ctx, progressScope+`
+		SELECT s.top, pc.phase, sum(pc.enrolled)::int, sum(pc.final)::int, sum(pc.blocked)::int, 0
+		FROM progress_counts pc JOIN scope s ON s.id = pc.unit_id
+		WHERE pc.cycle_id = $1 AND pc.enrolled > 0
+		GROUP BY s.top, pc.phase
+		UNION ALL
+		SELECT s.top, '', 0, 0, 0, count(*)::int
+		FROM employee_cycles ec JOIN scope s ON s.id = ec.unit_id
+		WHERE ec.cycle_id = $1 AND ec.next_due_at < $3
+		GROUP BY s.top`, q.CycleID, q.Unit, q.Now)
 	if err != nil {
 		return p, err
 	}
 	byUnit := map[string]*UnitProgress{}
-	var top, name, phase string
+	var top, phase string
 	var n, final, blocked, overdue int
-	_, err = pgx.ForEachRow(rows, []any{&top, &name, &phase, &n, &final, &blocked, &overdue}, func() error {
+	_, err = pgx.ForEachRow(rows, []any{&top, &phase, &n, &final, &blocked, &overdue}, func() error {
 		p.add(phase, n, final, blocked, overdue)
 		if top == q.Unit {
 			return nil // employees of the unit itself, not of a unit under it
 		}
 		u, ok := byUnit[top]
 		if !ok {
-			u = &UnitProgress{UnitID: top, Name: name, Counts: Counts{ByPhase: map[string]int{}}}
+			u = &UnitProgress{UnitID: top, Counts: Counts{ByPhase: map[string]int{}}}
 			byUnit[top] = u
 		}
 		u.add(phase, n, final, blocked, overdue)
 		return nil
 	})
 	if err != nil {
+		return p, err
+	}
+	if err := s.nameUnits(ctx, byUnit); err != nil {
 		return p, err
 	}
 	for _, u := range byUnit {
@@ -105,10 +109,10 @@ func (s *Store) Progress(ctx context.Context, q ProgressQuery) (Progress, error)
 	if limit <= 0 || limit > 200 {
 		limit = 50
 	}
-	rows, err = s.Pool.Query(ctx, progressYears+`
-		SELECT `+enrolmentColumns+` FROM years ec JOIN employees e ON e.nip = ec.nip
-		WHERE ($4::text = '' OR ec.phase = $4::text) AND (NOT $5::bool OR ec.overdue) AND (NOT $6::bool OR ec.blocked_reason IS NOT NULL)
-			AND ec.nip > $7::text
+	rows, err = s.Pool.Query(ctx, progressScope+`
+		SELECT `+enrolmentColumns+` FROM employee_cycles ec JOIN employees e ON e.nip = ec.nip JOIN scope s ON s.id = ec.unit_id
+		WHERE ec.cycle_id = $1 AND ($4::text = '' OR ec.phase = $4::text) AND (NOT $5::bool OR ec.next_due_at < $3)
+			AND (NOT $6::bool OR ec.blocked_reason IS NOT NULL) AND ec.nip > $7::text
 		ORDER BY ec.nip LIMIT $8`, q.CycleID, q.Unit, q.Now, q.Phase, q.Overdue, q.Blocked, q.After, limit+1)
 	if err != nil {
 		return p, err
@@ -125,10 +129,31 @@ func (s *Store) Progress(ctx context.Context, q ProgressQuery) (Progress, error)
 	return p, nil
 }
 
+// add sums one row of counts in; a row without a phase carries only overdue years.
 func (c *Counts) add(phase string, n, final, blocked, overdue int) {
+	if phase != "" {
+		c.ByPhase[phase] += n
+	}
 	c.Enrolled += n
-	c.ByPhase[phase] += n
 	c.ResultsFinal += final
 	c.Blocked += blocked
 	c.Overdue += overdue
+}
+
+// nameUnits fills in the names of the units of a drill-down.
+func (s *Store) nameUnits(ctx context.Context, units map[string]*UnitProgress) error {
+	ids := make([]string, 0, len(units))
+	for id := range units {
+		ids = append(ids, id)
+	}
+	rows, err := s.Pool.Query(ctx, `SELECT id, name FROM org_units WHERE id = ANY($1)`, ids)
+	if err != nil {
+		return err
+	}
+	var id, name string
+	_, err = pgx.ForEachRow(rows, []any{&id, &name}, func() error {
+		units[id].Name = name
+		return nil
+	})
+	return err
 }

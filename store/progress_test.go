@@ -130,3 +130,48 @@ func TestProgressSumsBySubtreeAndPages(t *testing.T) {
 		t.Errorf("paged through %v", seen)
 	}
 }
+
+// TestProgressCountsFollowTheYears: the counts the database keeps (migration 0025) follow a
+// year's phase, result and block, a mutasi to another unit, and the closing or moving of its
+// tasks, and always equal a fresh aggregate over the years themselves.
+func TestProgressCountsFollowTheYears(t *testing.T) {
+	r := seedRegion(t)
+	ctx, pool, nip := context.Background(), r.pool, r.nip
+	exec := func(sql string, args ...any) {
+		t.Helper()
+		if _, err := pool.Exec(ctx, sql, args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	progress := func(unit string) store.Progress {
+		t.Helper()
+		p, err := r.st.Progress(ctx, store.ProgressQuery{CycleID: r.cycle, Unit: unit, Now: r.now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	exec(`UPDATE employee_cycles SET phase = 'evaluasi', result_final = true WHERE nip = $1`, nip(1)) // dinas-a
+	exec(`UPDATE employees SET unit_id = 'dinas-a' WHERE nip = $1`, nip(6))                           // blocked, from dinas-b
+	exec(`UPDATE tasks SET done_at = now() WHERE subject_nip = $1`, nip(3))                           // the overdue one is done
+	exec(`UPDATE tasks SET due_at = $2 WHERE subject_nip = $1`, nip(4), r.now.Add(-time.Minute))      // now overdue
+	exec(`UPDATE employee_cycles SET blocked_reason = NULL WHERE nip = $1`, nip(6))
+
+	p := progress("pemda")
+	if p.Enrolled != 12 || p.Blocked != 0 || p.Overdue != 1 || p.ResultsFinal != 1 || p.ByPhase["evaluasi"] != 1 {
+		t.Errorf("pemda = %+v", p.Counts)
+	}
+	if len(p.Units) != 2 || p.Units[0].UnitID != "dinas-a" || p.Units[0].Enrolled != 7 || p.Units[1].Enrolled != 4 ||
+		p.Units[0].Overdue != 1 || p.Units[0].Name != "Dinas A" {
+		t.Errorf("pemda drill-down = %+v", p.Units)
+	}
+	// The kept counts equal the aggregate over the years, unit by unit and phase by phase.
+	var diff int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM (
+		SELECT unit_id, phase, enrolled, final, blocked FROM progress_counts WHERE enrolled > 0
+		EXCEPT
+		SELECT e.unit_id, ec.phase, count(*), count(*) FILTER (WHERE result_final), count(*) FILTER (WHERE blocked_reason IS NOT NULL)
+		FROM employee_cycles ec JOIN employees e ON e.nip = ec.nip GROUP BY 1, 2) d`).Scan(&diff); err != nil || diff != 0 {
+		t.Errorf("%d kept counts differ from the years (%v)", diff, err)
+	}
+}

@@ -1,0 +1,12 @@
+DROP TRIGGER tasks_next_due_update ON tasks;
+DROP TRIGGER tasks_next_due_insert_delete ON tasks;
+DROP FUNCTION employee_cycles_next_due();
+DROP TRIGGER employees_unit_follow ON employees;
+DROP FUNCTION employees_unit_follow();
+DROP TRIGGER progress_counts_update ON employee_cycles;
+DROP TRIGGER progress_counts_insert_delete ON employee_cycles;
+DROP FUNCTION progress_counts_follow();
+DROP TRIGGER employee_cycles_unit ON employee_cycles;
+DROP FUNCTION employee_cycles_unit();
+DROP TABLE progress_counts;
+ALTER TABLE employee_cycles DROP COLUMN unit_id, DROP COLUMN next_due_at;
