@@ -76,6 +76,19 @@ func (s *Store) Inbox(ctx context.Context, q InboxQuery) (InboxPage, error) {
 	if q.After != nil {
 		afterDue, afterID = q.After.DueAt, q.After.ID
 	}
+	// One branch per way a task reaches the inbox, each walking its own index in page order and
+	// stopping at the page's length; the page is the first of their union.
+	branch := func(whose string) string {
+		return `(SELECT t.id, t.due_at FROM tasks t JOIN employee_cycles ec ON ec.cycle_id = t.cycle_id AND ec.nip = t.subject_nip
+			WHERE t.done_at IS NULL AND ` + whose + `
+			AND ($5 = '' OR t.kind = $5)
+			AND ($6 = '' OR ec.unit_id IN (SELECT id FROM filter_units))
+			AND ($7 = '' OR ec.phase = $7)
+			AND (NOT $8 OR t.due_at < $9)
+			AND ($11::bigint = 0 OR ($10::timestamptz IS NULL AND t.due_at IS NULL AND t.id > $11)
+				OR ($10::timestamptz IS NOT NULL AND (t.due_at IS NULL OR t.due_at > $10 OR (t.due_at = $10 AND t.id > $11))))
+			ORDER BY t.due_at NULLS LAST, t.id LIMIT $12)`
+	}
 	rows, err := s.Pool.Query(ctx, `WITH RECURSIVE hr_units AS (
 			SELECT id FROM org_units WHERE id = $4
 			UNION
@@ -84,17 +97,13 @@ func (s *Store) Inbox(ctx context.Context, q InboxQuery) (InboxPage, error) {
 			SELECT id FROM org_units WHERE id = $6
 			UNION
 			SELECT c.id FROM org_units c JOIN filter_units ON c.parent_id = filter_units.id
+		), page AS (`+
+		branch(`t.assignee_nip = $1`)+` UNION `+
+		branch(`t.assignee_nip = ANY($3)`)+` UNION `+
+		branch(`$2 AND t.assignee_role = 'hr' AND t.subject_nip <> $1 AND ($4 = '' OR ec.unit_id IN (SELECT id FROM hr_units))`)+`
 		)
 		SELECT `+taskColumns+`
-		WHERE t.done_at IS NULL
-		AND (t.assignee_nip = $1 OR t.assignee_nip = ANY($3)
-			OR ($2 AND t.assignee_role = 'hr' AND t.subject_nip <> $1 AND ($4 = '' OR e.unit_id IN (SELECT id FROM hr_units))))
-		AND ($5 = '' OR t.kind = $5)
-		AND ($6 = '' OR e.unit_id IN (SELECT id FROM filter_units))
-		AND ($7 = '' OR ec.phase = $7)
-		AND (NOT $8 OR t.due_at < $9)
-		AND ($11::bigint = 0 OR ($10::timestamptz IS NULL AND t.due_at IS NULL AND t.id > $11)
-			OR ($10::timestamptz IS NOT NULL AND (t.due_at IS NULL OR t.due_at > $10 OR (t.due_at = $10 AND t.id > $11))))
+		WHERE t.id IN (SELECT id FROM page)
 		ORDER BY t.due_at NULLS LAST, t.id
 		LIMIT $12`, q.NIP, q.HR, q.Principals, q.HRScope, q.Kind, q.Unit, q.Phase, q.Overdue, q.Now, afterDue, afterID, limit+1)
 	if err != nil {
