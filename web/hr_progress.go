@@ -66,7 +66,7 @@ func (p *pages) progress(c *gin.Context) {
 			q[k] = vs
 		}
 		v.Units = append(v.Units, unitRow{Name: u.Name, ID: u.UnitID, Link: progressLink(id, q),
-			Kurva: cyclePath(id) + "/kurva?unit=" + url.QueryEscape(u.UnitID),
+			Kurva:    cyclePath(id) + "/kurva?unit=" + url.QueryEscape(u.UnitID),
 			Enrolled: u.Enrolled, Final: u.ResultsFinal, Blocked: u.Blocked, Overdue: u.Overdue})
 	}
 	sort.SliceStable(v.Units, func(i, j int) bool { return v.Units[i].Name < v.Units[j].Name })
