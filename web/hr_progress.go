@@ -7,14 +7,16 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/kinerja/platform/internal/hrinput"
+	"github.com/kinerja/platform/store"
 	"github.com/kinerja/platform/workflows"
 )
 
 // progressView is HR's progress page: the subtree's counts, its units one level down to drill
 // into, the filters, and a page of years.
 type progressView struct {
-	hrinput.Progress
+	Cycle    store.Cycle
+	Unit     string // the unit looked at; "" the caller's whole scope
+	Progress store.Progress
 	Phases   []phaseCount
 	Filters  url.Values // ?phase=&overdue=&blocked= as given
 	Units    []unitRow
@@ -49,7 +51,7 @@ func (p *pages) progress(c *gin.Context) {
 			filters.Set(k, v)
 		}
 	}
-	v := progressView{Progress: pr, Filters: filters}
+	v := progressView{Cycle: pr.Cycle, Unit: pr.Unit, Progress: pr.Progress, Filters: filters}
 	for _, ph := range append(phases, struct {
 		Phase workflows.Phase
 		Label string
