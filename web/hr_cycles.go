@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -55,8 +56,21 @@ type cycleForm struct {
 	Deadlines []option
 }
 
+// deadlineWords puts HR's names of the deadlines in place of their codes in the messages
+// ("tidak boleh sebelum plan_due" reads "tidak boleh sebelum batas penyusunan ...").
+func deadlineWords(errs form.Errors) form.Errors {
+	for k, msg := range errs {
+		for _, d := range deadlineLabels {
+			msg = strings.ReplaceAll(msg, d.Value, strings.ToLower(d.Label[:1])+d.Label[1:])
+		}
+		errs[k] = msg
+	}
+	return errs
+}
+
 func (p *pages) showCycleForm(c *gin.Context, status int, f cycleForm) {
 	f.Deadlines = deadlineLabels
+	f.Errors = deadlineWords(f.Errors)
 	if f.Errors == nil {
 		f.Errors = form.Errors{}
 	}
@@ -132,6 +146,7 @@ func (p *pages) showCycle(c *gin.Context, status int, cy store.Cycle, v cycleVie
 	if v.Errors == nil {
 		v.Errors = form.Errors{}
 	}
+	v.Errors = deadlineWords(v.Errors)
 	if v.Typed == nil {
 		v.Typed = url.Values{"name": {deadlineLabels[0].Value}}
 	}

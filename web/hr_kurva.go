@@ -70,16 +70,16 @@ type bar struct {
 }
 
 type mark struct {
-	X1, X2, Y int
-	Text      string
-	TextY     int
+	X1, X2, Y    int
+	Text         string
+	TextX, TextY int
 }
 
 const (
 	chartW, chartH = 640, 280
 	chartLeft      = 16
 	chartTop       = 28
-	chartBottom    = 48
+	chartBottom    = 60 // the predikat's name, and under it the limit of its bound
 )
 
 // drawChart lays out a unit's bars and the limits of the bounds that name one predikat.
@@ -117,7 +117,7 @@ func drawChart(d store.UnitDistribution) chart {
 			if l.Max {
 				word = "maks"
 			}
-			ch.Marks = append(ch.Marks, mark{X1: x + 4, X2: x + slot - 4, Y: y(l.Limit), TextY: y(l.Limit) + 14,
+			ch.Marks = append(ch.Marks, mark{X1: x + 4, X2: x + slot - 4, Y: y(l.Limit), TextX: x + slot/2, TextY: ch.BaseY + 44,
 				Text: fmt.Sprintf("%s %d", word, l.Limit)})
 		}
 		ch.Bars = append(ch.Bars, b)
