@@ -67,9 +67,17 @@ const progressYears = `WITH RECURSIVE tree AS (
 	)`
 
 // Progress sums up a cycle's years in a subtree by SQL aggregates, never by loading every row.
-func (s *Store) Progress(ctx context.Context, q ProgressQuery) (Progress, error) {
+func (s *Store) Progress(ctx context.Context, q ProgressQuery) (p Progress, err error) {
+	err = readWithoutJIT(ctx, s.Pool, func(tx pgx.Tx) error {
+		p, err = progress(ctx, tx, q)
+		return err
+	})
+	return p, err
+}
+
+func progress(ctx context.Context, tx pgx.Tx, q ProgressQuery) (Progress, error) {
 	p := Progress{Counts: Counts{ByPhase: map[string]int{}}, Units: []UnitProgress{}, Employees: []Enrolment{}}
-	rows, err := s.Pool.Query(ctx, progressYears+`
+	rows, err := tx.Query(ctx, progressYears+`
 		SELECT top, coalesce(u.name, ''), phase, count(*), count(*) FILTER (WHERE result_final),
 			count(*) FILTER (WHERE blocked_reason IS NOT NULL), count(*) FILTER (WHERE overdue)
 		FROM years LEFT JOIN org_units u ON u.id = years.top
@@ -108,7 +116,7 @@ func (s *Store) Progress(ctx context.Context, q ProgressQuery) (Progress, error)
 	if limit <= 0 || limit > 200 {
 		limit = 50
 	}
-	rows, err = s.Pool.Query(ctx, progressYears+`
+	rows, err = tx.Query(ctx, progressYears+`
 		SELECT `+enrolmentColumns+` FROM years ec JOIN employees e ON e.nip = ec.nip
 		WHERE ($4::text = '' OR ec.phase = $4::text) AND (NOT $5::bool OR ec.overdue) AND (NOT $6::bool OR ec.blocked_reason IS NOT NULL)
 			AND ec.nip > $7::text
