@@ -880,6 +880,23 @@ func hrPageCases(add func(azCase), page func(func(azRole) azWant) func(azRole) a
 		}
 		return gate(redirect, rHRRegion, rHRScoped, rAdmin)(r)
 	})})
+	revoke := func(missing bool) func(*azEnv, azRole) azReq {
+		return func(e *azEnv, r azRole) azReq {
+			id := int64(999_999)
+			if !missing {
+				e.n++
+				from := e.now.Add(time.Duration(100+10*e.n) * 24 * time.Hour)
+				id = e.delegation(azPenilai, azAtasan, "plh", from, from.Add(24*time.Hour))
+			}
+			return azReq{method: "POST", path: fmt.Sprintf("%s/%d/cabut", web.PathDelegations, id), role: r, form: url.Values{}}
+		}
+	}
+	add(azCase{route: "POST " + web.PathDelegations + "/:id/cabut", req: revoke(false), twin: revoke(true), want: page(func(r azRole) azWant {
+		if r == rHROther {
+			return hidden
+		}
+		return gate(redirect, rHRRegion, rHRScoped, rAdmin)(r)
+	})})
 	add(azCase{route: "GET " + web.PathAudit, req: get(web.PathAudit), want: page(gate(ok(200), rHRRegion, rAdmin))})
 	add(azCase{route: "GET " + web.PathAudit + "/unduh", want: page(gate(ok(200), rHRRegion, rAdmin)), req: func(e *azEnv, r azRole) azReq {
 		d := e.now.Format(time.DateOnly)

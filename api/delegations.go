@@ -220,44 +220,51 @@ func (s *Server) Delegations(c *gin.Context) ([]hrinput.Delegation, error) {
 }
 
 func (s *Server) revokeDelegation(c *gin.Context) {
+	d, err := s.RevokeDelegation(c, c.Param("id"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, delegationJSON(d.Delegation, s.now()))
+}
+
+// RevokeDelegation ends delegation id from now on (HR whose scope covers the principal, or an
+// admin; one the caller may not see is missing): DELETE /api/delegations/:id and the page's button.
+func (s *Server) RevokeDelegation(c *gin.Context, idText string) (hrinput.Delegation, error) {
+	var none hrinput.Delegation
+	if err := hrOrAdmin(c); err != nil {
+		return none, err
+	}
 	ctx := c.Request.Context()
 	who, err := s.who(c)
 	if err != nil {
-		fail(c, err)
-		return
+		return none, err
 	}
 	notFound := errNotFound("delegasi tidak ditemukan")
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	id, err := strconv.ParseInt(idText, 10, 64)
 	if err != nil || id <= 0 {
-		fail(c, notFound)
-		return
+		return none, notFound
 	}
 	d, err := s.Store.GetDelegation(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
-		fail(c, notFound)
-		return
+		return none, notFound
 	}
 	if err != nil {
-		fail(c, err)
-		return
+		return none, err
 	}
 	units, err := s.Store.UnitAncestry(ctx, d.PrincipalUnitID)
 	if err != nil {
-		fail(c, err)
-		return
+		return none, err
 	}
 	if !access.CanManageDelegation(who, units) {
 		if access.CanSeeDelegation(who, delegationOf(d), units) {
-			fail(c, errForbidden("hanya pengelola kinerja yang membawahi unit pejabat ini, atau admin, yang dapat mencabut delegasi"))
-		} else {
-			fail(c, notFound) // one answer for "not there" and "not yours"
+			return none, errForbidden("hanya pengelola kinerja yang membawahi unit pejabat ini, atau admin, yang dapat mencabut delegasi")
 		}
-		return
+		return none, notFound // one answer for "not there" and "not yours"
 	}
 	d, err = s.Store.RevokeDelegation(ctx, id, who.NIP, who.Now)
 	if err != nil {
-		fail(c, err)
-		return
+		return none, err
 	}
-	c.JSON(http.StatusOK, delegationJSON(d, who.Now))
+	return hrinput.Delegation{Delegation: d, Active: delegationOf(d).ActiveAt(who.Now)}, nil
 }

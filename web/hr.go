@@ -29,6 +29,7 @@ type HRApp interface {
 	Justify(c *gin.Context, unit string, read func() (string, error)) (store.UnitDistribution, error)
 	Delegations(c *gin.Context) ([]hrinput.Delegation, error)
 	CreateDelegation(c *gin.Context, in hrinput.NewDelegation) (hrinput.Delegation, error)
+	RevokeDelegation(c *gin.Context, id string) (hrinput.Delegation, error)
 	ExportAudit(c *gin.Context) error
 	// FieldErrors maps a refusal of bad input to its fields; nil for any other error.
 	FieldErrors(ctx context.Context, err error) map[string]string
@@ -57,6 +58,7 @@ func (p *pages) hrRoutes(in *gin.RouterGroup) {
 	in.POST("/siklus/:cycle/kurva/justifikasi", p.justify)
 	in.GET(PathDelegations, p.delegations)
 	in.POST(PathDelegations, p.createDelegation)
+	in.POST(PathDelegations+"/:id/cabut", p.revokeDelegation)
 	in.GET(PathAudit, p.auditPage)
 	in.GET(PathAudit+"/unduh", p.auditExport)
 }
@@ -73,6 +75,7 @@ func init() {
 		"predikat-dicatat":    "Predikat organisasi telah dicatat.",
 		"justifikasi-dicatat": "Justifikasi telah dicatat.",
 		"delegasi-dibuat":     "Delegasi Plt/Plh telah dicatat.",
+		"delegasi-dicabut":    "Delegasi Plt/Plh telah dicabut.",
 	} {
 		flashText[k] = v
 	}

@@ -220,6 +220,14 @@ func TestHRInTheBrowser(t *testing.T) {
 		t.Errorf("delegation stored %s from %v; the page lists %q", kind, starts, e.text("#daftar-delegasi tbody"))
 	}
 	e.shot("delegasi")
+	var delegationID int64
+	e.row(`SELECT id FROM delegations WHERE delegate_nip = '`+testenv.NIPHead+`'`, &delegationID)
+	e.run("revoke it", chromedp.Click(fmt.Sprintf("#cabut-%d", delegationID), chromedp.ByID), chromedp.WaitVisible(`//p[@role="status"]`))
+	var revoked bool
+	e.row(fmt.Sprintf(`SELECT revoked_at IS NOT NULL FROM delegations WHERE id = %d`, delegationID), &revoked)
+	if !revoked || !strings.Contains(e.text("#daftar-delegasi tbody"), "dicabut") {
+		t.Errorf("after revoking: stored revoked %v, page %q", revoked, e.text("#daftar-delegasi tbody"))
+	}
 
 	// The audit export: the days in the wrong order come back on the form.
 	e.run("audit", chromedp.Click(`nav a[href="/audit"]`, chromedp.ByQuery), chromedp.WaitVisible("#unduh-audit", chromedp.ByID),

@@ -67,3 +67,12 @@ func (p *pages) createDelegation(c *gin.Context) {
 	}
 	p.showDelegations(c, status, v)
 }
+
+// revokeDelegation ends a delegation through the same function as DELETE /api/delegations/:id.
+func (p *pages) revokeDelegation(c *gin.Context) {
+	if _, err := p.app.RevokeDelegation(c, c.Param("id")); err != nil {
+		p.fail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, PathDelegations+"?ok=delegasi-dicabut")
+}
