@@ -819,6 +819,8 @@ func hrPageCases(add func(azCase), page func(func(azRole) azWant) func(azRole) a
 		return url.Values{"name": {"followup_due"}, "at": {at}}
 	})
 	add(azCase{route: "POST /siklus/:cycle/batas-waktu", req: req, twin: twin, want: page(gate(ok(200), rHRRegion, rAdmin))})
+	req, twin = inCyclePage("POST", "/distribusi", func(*azEnv) url.Values { return url.Values{"mode": {"block"}} })
+	add(azCase{route: "POST /siklus/:cycle/distribusi", req: req, twin: twin, want: page(gate(redirect, rHRRegion, rAdmin))})
 	req, twin = inCyclePage("GET", "/kemajuan", nil)
 	progress := func(lists bool) azWant {
 		return azWant{status: 200, check: func(t *testing.T, _ *azEnv, res azResp) {

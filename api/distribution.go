@@ -232,33 +232,49 @@ type distributionModeInput struct {
 
 // setDistributionMode sets whether a unit breaking the rule holds its results (block) or only shows (warn).
 func (s *Server) setDistributionMode(c *gin.Context) {
-	cy, ok := s.loadCycle(c)
-	if !ok {
-		return
-	}
-	var in distributionModeInput
-	if err := bind(c, &in); err != nil {
-		fail(c, err)
-		return
-	}
-	if in.Mode != "block" && in.Mode != "warn" {
-		fail(c, errInvalid("mode: harus block (hasil ditahan sampai ada justifikasi) atau warn (hanya peringatan)"))
-		return
-	}
-	ctx := c.Request.Context()
-	if err := s.Store.SetDistributionMode(ctx, cy.ID, in.Mode, caller(c).NIP); err != nil {
-		fail(c, err)
-		return
-	}
-	units, err := s.Store.OrgPredikatUnits(ctx, cy.ID)
+	cy, err := s.SetDistributionMode(c, func() (string, error) {
+		var in distributionModeInput
+		err := bind(c, &in)
+		return in.Mode, err
+	})
 	if err != nil {
 		fail(c, err)
 		return
 	}
+	c.JSON(http.StatusOK, gin.H{"cycle_id": cy.ID, "mode": cy.DistributionMode})
+}
+
+// SetDistributionMode sets the route's :cycle to block or warn (read by read once the caller may;
+// region-wide HR or admin) and has the held years of every unit check again: PUT
+// /api/cycles/:id/distribution-mode and the cycle page's form.
+func (s *Server) SetDistributionMode(c *gin.Context, read func() (string, error)) (store.Cycle, error) {
+	if err := s.orgWide(c); err != nil {
+		return store.Cycle{}, err
+	}
+	cy, err := s.cycleOf(c)
+	if err != nil {
+		return store.Cycle{}, err
+	}
+	mode, err := read()
+	if err != nil {
+		return store.Cycle{}, err
+	}
+	if mode != "block" && mode != "warn" {
+		return store.Cycle{}, errInvalid("mode: harus block (hasil ditahan sampai ada justifikasi) atau warn (hanya peringatan)")
+	}
+	ctx := c.Request.Context()
+	if err := s.Store.SetDistributionMode(ctx, cy.ID, mode, caller(c).NIP); err != nil {
+		return store.Cycle{}, err
+	}
+	units, err := s.Store.OrgPredikatUnits(ctx, cy.ID)
+	if err != nil {
+		return store.Cycle{}, err
+	}
 	for _, u := range units {
 		s.recheckHeld(ctx, cy.ID, u)
 	}
-	c.JSON(http.StatusOK, gin.H{"cycle_id": cy.ID, "mode": in.Mode})
+	cy.DistributionMode = mode
+	return cy, nil
 }
 
 // recheckHeld asks every year of the unit's subtree that the rule holds to check again. A year that

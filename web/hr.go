@@ -27,6 +27,7 @@ type HRApp interface {
 	Distribution(c *gin.Context) (hrinput.Distribution, error)
 	SetOrgPredikat(c *gin.Context, unit string, read func() (string, error)) (store.UnitDistribution, error)
 	Justify(c *gin.Context, unit string, read func() (string, error)) (store.UnitDistribution, error)
+	SetDistributionMode(c *gin.Context, read func() (string, error)) (store.Cycle, error)
 	Delegations(c *gin.Context) ([]hrinput.Delegation, error)
 	CreateDelegation(c *gin.Context, in hrinput.NewDelegation) (hrinput.Delegation, error)
 	RevokeDelegation(c *gin.Context, id string) (hrinput.Delegation, error)
@@ -52,6 +53,7 @@ func (p *pages) hrRoutes(in *gin.RouterGroup) {
 	in.POST(PathNewCycle, p.createCycle)
 	in.GET("/siklus/:cycle", p.cycle)
 	in.POST("/siklus/:cycle/batas-waktu", p.moveDeadline)
+	in.POST("/siklus/:cycle/distribusi", p.setDistributionMode)
 	in.GET("/siklus/:cycle/kemajuan", p.progress)
 	in.GET("/siklus/:cycle/kurva", p.kurva)
 	in.POST("/siklus/:cycle/kurva/predikat", p.setOrgPredikat)
@@ -76,6 +78,7 @@ func init() {
 		"justifikasi-dicatat": "Justifikasi telah dicatat.",
 		"delegasi-dibuat":     "Delegasi Plt/Plh telah dicatat.",
 		"delegasi-dicabut":    "Delegasi Plt/Plh telah dicabut.",
+		"mode-distribusi":     "Cara penerapan ketentuan distribusi telah diubah.",
 	} {
 		flashText[k] = v
 	}

@@ -104,6 +104,15 @@ func TestHRInTheBrowser(t *testing.T) {
 		t.Errorf("cycle page shows plan_due %q, the database holds %s", got, wib.Format(planDue))
 	}
 	e.shot("siklus-baru")
+	e.run("warn only", chromedp.Click("#mode-warn", chromedp.ByID), chromedp.Click("#simpan-mode", chromedp.ByID),
+		chromedp.WaitVisible(`//p[@role="status"]`))
+	var mode string
+	e.row(`SELECT distribution_mode FROM cycles WHERE name = '`+name+`'`, &mode)
+	var checked bool
+	e.run("read the mode", chromedp.Evaluate(`document.getElementById("mode-warn").checked`, &checked))
+	if mode != "warn" || !checked {
+		t.Errorf("distribution mode stored %q, warn checked on the page %v", mode, checked)
+	}
 
 	// Moving a deadline of the running cycle: first into the wrong order, then one day later.
 	e.run("running cycle", chromedp.Navigate(fmt.Sprintf("%s/siklus/%d", e.base, e.cycle)), chromedp.WaitVisible("#pindahkan", chromedp.ByID))

@@ -115,6 +115,7 @@ type cycleView struct {
 	Typed     url.Values
 	Errors    form.Errors
 	Moved     *movedView
+	Modes     []option
 }
 
 type deadlineRow struct {
@@ -139,7 +140,7 @@ func (p *pages) cycle(c *gin.Context) {
 }
 
 func (p *pages) showCycle(c *gin.Context, status int, cy store.Cycle, v cycleView) {
-	v.Cycle, v.CanMove = cy, orgWideHR(me(c))
+	v.Cycle, v.CanMove, v.Modes = cy, orgWideHR(me(c)), distributionModes
 	for _, d := range deadlineLabels {
 		v.Deadlines = append(v.Deadlines, deadlineRow{d.Value, d.Label, cy.Deadlines[d.Value]})
 	}
@@ -188,6 +189,32 @@ func (p *pages) moveDeadline(c *gin.Context) {
 		return
 	}
 	p.showCycle(c, status, cy, v)
+}
+
+// distributionModes are the cycle's choices when a unit breaks the distribution rule.
+var distributionModes = []option{{"block", "Tahan hasil pegawai sampai unit sesuai ketentuan atau ada justifikasi"},
+	{"warn", "Hanya tampilkan peringatan"}}
+
+// setDistributionMode sends the form to the same function as PUT /api/cycles/:id/distribution-mode.
+func (p *pages) setDistributionMode(c *gin.Context) {
+	if !p.parseForm(c) {
+		return
+	}
+	cy, err := p.app.SetDistributionMode(c, func() (string, error) { return c.Request.PostForm.Get("mode"), nil })
+	if err == nil {
+		c.Redirect(http.StatusSeeOther, cyclePath(cy.ID)+"?ok=mode-distribusi")
+		return
+	}
+	errs := p.app.FieldErrors(c.Request.Context(), err)
+	if errs == nil {
+		p.fail(c, err)
+		return
+	}
+	if cy, err = p.app.Cycle(c); err != nil {
+		p.fail(c, err)
+		return
+	}
+	p.showCycle(c, http.StatusUnprocessableEntity, cy, cycleView{Errors: errs})
 }
 
 // unitLink is the progress page of a unit, keeping the filters.
