@@ -70,6 +70,7 @@ func init() {
 	funcs["ambil"] = func(v url.Values, k string) string { return v.Get(k) }
 	funcs["waktuIsian"] = func(t time.Time) string { return dateTimeValue(t) }
 	funcs["hari"] = func(d time.Duration) string { return durationText(d) }
+	funcs["belumMulai"] = func(t time.Time) bool { return time.Now().Before(t) }
 	funcs["orgPredikat"] = func() []option { return orgPredikatOptions }
 	funcs["predikat"] = func(p string) string { return appraisal.Predikat(p).Label() }
 	for k, v := range map[string]string{

@@ -21,7 +21,7 @@ import (
 func (e *browserEnv) openBrowser() {
 	e.t.Helper()
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chromium(e.t)), chromedp.WindowSize(1280, 800),
-		chromedp.Flag("disable-gpu", true), chromedp.Flag("lang", "id-ID"))
+		chromedp.Flag("disable-gpu", true))
 	if os.Geteuid() == 0 {
 		opts = append(opts, chromedp.NoSandbox)
 	}
@@ -33,6 +33,11 @@ func (e *browserEnv) openBrowser() {
 	if err := chromedp.Run(e.ctx); err != nil {
 		e.t.Fatalf("start chromium: %v", err)
 	}
+}
+
+// status waits for the confirmation that names what was done (a page may show another before).
+func status(text string) chromedp.Action {
+	return chromedp.WaitVisible(`//p[@role="status"][contains(., "` + text + `")]`)
 }
 
 // byID finds an element whose id holds a dot (the form's field paths, "deadlines.plan_due").
@@ -93,7 +98,7 @@ func TestHRInTheBrowser(t *testing.T) {
 
 	e.run("fix and submit", chromedp.SetValue(byID("deadlines.monitoring_start"), "2027-02-01T00:00", chromedp.ByQuery),
 		chromedp.Clear("#appeal_window_days", chromedp.ByID), chromedp.SendKeys("#appeal_window_days", "14", chromedp.ByID),
-		chromedp.Click("#simpan-siklus", chromedp.ByID), chromedp.WaitVisible(`//p[@role="status"]`))
+		chromedp.Click("#simpan-siklus", chromedp.ByID), status("Siklus telah dibuat"))
 	var planDue time.Time
 	var appeal time.Duration
 	e.row(`SELECT plan_due, appeal_window FROM cycles WHERE name = '`+name+`'`, &planDue, &appeal)
@@ -105,7 +110,7 @@ func TestHRInTheBrowser(t *testing.T) {
 	}
 	e.shot("siklus-baru")
 	e.run("warn only", chromedp.Click("#mode-warn", chromedp.ByID), chromedp.Click("#simpan-mode", chromedp.ByID),
-		chromedp.WaitVisible(`//p[@role="status"]`))
+		status("ketentuan distribusi telah diubah"))
 	var mode string
 	e.row(`SELECT distribution_mode FROM cycles WHERE name = '`+name+`'`, &mode)
 	var checked bool
@@ -177,7 +182,7 @@ func TestHRInTheBrowser(t *testing.T) {
 	}
 	e.run("record without choosing", chromedp.Click("#simpan-predikat", chromedp.ByID), chromedp.WaitVisible("#predikat-galat", chromedp.ByID))
 	e.run("record butuh perbaikan", chromedp.SetValue("#predikat", "butuh_perbaikan", chromedp.ByID),
-		chromedp.Click("#simpan-predikat", chromedp.ByID), chromedp.WaitVisible(`//p[@role="status"]`))
+		chromedp.Click("#simpan-predikat", chromedp.ByID), status("Predikat organisasi telah dicatat"))
 	var org string
 	e.row(fmt.Sprintf(`SELECT predikat FROM org_predikat WHERE cycle_id = %d AND unit_id = 'diskominfo'`, e.cycle), &org)
 	if org != "butuh_perbaikan" || e.text("#predikat-org") != "Butuh Perbaikan" || e.text("#status-kurva") != "melanggar ketentuan" {
@@ -221,7 +226,7 @@ func TestHRInTheBrowser(t *testing.T) {
 	e.shot("delegasi-galat")
 	e.run("record a proper one", chromedp.Clear("#principal_nip", chromedp.ByID), chromedp.SendKeys("#principal_nip", nipPenilai, chromedp.ByID),
 		chromedp.SendKeys("#reason", "Surat Perintah Plt Nomor 800/21/BKPSDM", chromedp.ByID),
-		chromedp.Click("#simpan-delegasi", chromedp.ByID), chromedp.WaitVisible(`//p[@role="status"]`))
+		chromedp.Click("#simpan-delegasi", chromedp.ByID), status("Delegasi Plt/Plh telah dicatat"))
 	var kind string
 	var starts time.Time
 	e.row(`SELECT kind, starts_at FROM delegations WHERE principal_nip = '`+nipPenilai+`' AND delegate_nip = '`+testenv.NIPHead+`'`, &kind, &starts)
@@ -231,7 +236,7 @@ func TestHRInTheBrowser(t *testing.T) {
 	e.shot("delegasi")
 	var delegationID int64
 	e.row(`SELECT id FROM delegations WHERE delegate_nip = '`+testenv.NIPHead+`'`, &delegationID)
-	e.run("revoke it", chromedp.Click(fmt.Sprintf("#cabut-%d", delegationID), chromedp.ByID), chromedp.WaitVisible(`//p[@role="status"]`))
+	e.run("revoke it", chromedp.Click(fmt.Sprintf("#cabut-%d", delegationID), chromedp.ByID), status("telah dicabut"))
 	var revoked bool
 	e.row(fmt.Sprintf(`SELECT revoked_at IS NOT NULL FROM delegations WHERE id = %d`, delegationID), &revoked)
 	if !revoked || !strings.Contains(e.text("#daftar-delegasi tbody"), "dicabut") {
