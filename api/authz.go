@@ -58,13 +58,8 @@ func (s *Server) targetOf(ctx context.Context, en store.Enrolment) (access.Targe
 
 // requireOrgWide admits region-wide HR and admins: cycle-wide and organisation-wide work.
 func (s *Server) requireOrgWide(c *gin.Context) {
-	who, err := s.who(c)
-	if err != nil {
+	if err := s.orgWide(c); err != nil {
 		fail(c, err)
-		return
-	}
-	if !who.OrgWide() {
-		fail(c, errForbidden("hanya pengelola kinerja tingkat daerah (BKPSDM, tanpa batas unit) atau admin yang dapat melakukan ini"))
 		return
 	}
 	c.Next()
@@ -72,9 +67,8 @@ func (s *Server) requireOrgWide(c *gin.Context) {
 
 // requireHROrAdmin admits HR of any scope and admins; the handler then checks the scope.
 func (s *Server) requireHROrAdmin(c *gin.Context) {
-	me := caller(c)
-	if !me.IsHR && !me.IsAdmin {
-		fail(c, errForbidden("hanya pengelola kinerja (BKPSDM) atau admin yang dapat melakukan ini"))
+	if err := hrOrAdmin(c); err != nil {
+		fail(c, err)
 		return
 	}
 	c.Next()

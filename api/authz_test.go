@@ -781,6 +781,129 @@ func pageCases(add func(azCase), employee func(e *azEnv, missing bool) string) {
 		}
 		add(azCase{route: "POST /siklus/:cycle/pegawai/:nip" + route, req: mk(false), twin: mk(true), want: page(step(update))})
 	}
+	hrPageCases(add, page)
+}
+
+// hrPageCases are HR's pages (web/hr_*.go): each answers as the JSON route whose function it calls.
+func hrPageCases(add func(azCase), page func(func(azRole) azWant) func(azRole) azWant) {
+	// A page form's success is a redirect to the page that shows the result.
+	redirect := azWant{status: http.StatusSeeOther, check: func(t *testing.T, _ *azEnv, res azResp) {
+		if loc := res.header.Get("Location"); strings.HasPrefix(loc, web.PathLogin) || !strings.Contains(loc, "ok=") {
+			t.Errorf("a page form's success sends the browser to %q", loc)
+		}
+	}}
+	inCyclePage := func(method, suffix string, form func(e *azEnv) url.Values) (func(*azEnv, azRole) azReq, func(*azEnv, azRole) azReq) {
+		mk := func(missing bool) func(*azEnv, azRole) azReq {
+			return func(e *azEnv, r azRole) azReq {
+				q := azReq{method: method, path: pagePath(e.cyclePath(missing)) + suffix, role: r}
+				if form != nil {
+					q.form = form(e)
+				}
+				return q
+			}
+		}
+		return mk(false), mk(true)
+	}
+	hrOrAdmin := []azRole{rHRRegion, rHROther, rHRScoped, rAdmin}
+
+	add(azCase{route: "GET " + web.PathCycles, req: get(web.PathCycles), want: page(gate(ok(200), hrOrAdmin...))})
+	add(azCase{route: "GET " + web.PathNewCycle, req: get(web.PathNewCycle), want: page(gate(ok(200), rHRRegion, rAdmin))})
+	// An empty form: past the gate, every field's message comes back on the form.
+	add(azCase{route: "POST " + web.PathNewCycle, want: page(gate(ok(422), rHRRegion, rAdmin)), req: func(_ *azEnv, r azRole) azReq {
+		return azReq{method: "POST", path: web.PathNewCycle, role: r, form: url.Values{}}
+	}})
+	req, twin := inCyclePage("GET", "", nil)
+	add(azCase{route: "GET /siklus/:cycle", req: req, twin: twin, want: page(gate(ok(200), hrOrAdmin...))})
+	req, twin = inCyclePage("POST", "/batas-waktu", func(e *azEnv) url.Values {
+		at := e.deadlines["followup_due"].In(time.FixedZone("WIB", 7*3600)).Format("2006-01-02T15:04")
+		return url.Values{"name": {"followup_due"}, "at": {at}}
+	})
+	add(azCase{route: "POST /siklus/:cycle/batas-waktu", req: req, twin: twin, want: page(gate(ok(200), rHRRegion, rAdmin))})
+	req, twin = inCyclePage("POST", "/distribusi", func(*azEnv) url.Values { return url.Values{"mode": {"block"}} })
+	add(azCase{route: "POST /siklus/:cycle/distribusi", req: req, twin: twin, want: page(gate(redirect, rHRRegion, rAdmin))})
+	req, twin = inCyclePage("GET", "/kemajuan", nil)
+	progress := func(lists bool) azWant {
+		return azWant{status: 200, check: func(t *testing.T, _ *azEnv, res azResp) {
+			if got := strings.Contains(string(res.body), azPegawai); got != lists {
+				t.Errorf("progress page lists the pegawai: %v, want %v", got, lists)
+			}
+		}}
+	}
+	add(azCase{route: "GET /siklus/:cycle/kemajuan", req: req, twin: twin, want: page(func(r azRole) azWant {
+		switch r {
+		case rHRRegion, rHRScoped:
+			return progress(true)
+		case rHROther:
+			return progress(false)
+		}
+		return gate(pastAuthz)(r)
+	})})
+	inUnitPage := func(method, suffix string, form url.Values) (func(*azEnv, azRole) azReq, func(*azEnv, azRole) azReq) {
+		mk := func(unit string) func(*azEnv, azRole) azReq {
+			return func(e *azEnv, r azRole) azReq {
+				return azReq{method: method, path: pagePath(e.cyclePath(false)) + suffix + "?unit=" + unit, form: form, role: r}
+			}
+		}
+		return mk("bidang-a"), mk("unit-tidak-ada")
+	}
+	req, twin = inUnitPage("GET", "/kurva", nil)
+	add(azCase{route: "GET /siklus/:cycle/kurva", req: req, twin: twin, want: page(func(r azRole) azWant {
+		switch r {
+		case rAnon:
+			return noIdentity
+		case rHRRegion, rHRScoped, rPenilai, rAtasan:
+			return ok(200)
+		}
+		return hidden
+	})})
+	req, twin = inUnitPage("POST", "/kurva/predikat", url.Values{"predikat": {"baik"}})
+	add(azCase{route: "POST /siklus/:cycle/kurva/predikat", req: req, twin: twin, want: page(gate(redirect, rHRRegion, rAdmin, rAtasan))})
+	req, twin = inUnitPage("POST", "/kurva/justifikasi", url.Values{"justification": {"Unit menangani program prioritas daerah tahun ini"}})
+	add(azCase{route: "POST /siklus/:cycle/kurva/justifikasi", req: req, twin: twin, want: page(func(r azRole) azWant {
+		switch r {
+		case rHRRegion, rHRScoped:
+			return redirect
+		case rHROther:
+			return hidden
+		}
+		return gate(pastAuthz)(r)
+	})})
+	add(azCase{route: "GET " + web.PathDelegations, req: get(web.PathDelegations), want: page(everyone(ok(200)))})
+	add(azCase{route: "POST " + web.PathDelegations, req: func(e *azEnv, r azRole) azReq {
+		e.n++
+		from := e.now.Add(time.Duration(100+10*e.n) * 24 * time.Hour).In(time.FixedZone("WIB", 7*3600))
+		return azReq{method: "POST", path: web.PathDelegations, role: r, form: url.Values{
+			"principal_nip": {azPenilai}, "delegate_nip": {azStranger}, "kind": {"plh"},
+			"starts_at": {from.Format("2006-01-02T15:04")}, "ends_at": {from.Add(5 * 24 * time.Hour).Format("2006-01-02T15:04")},
+			"reason": {"Surat Perintah Plh Nomor 800/13/BKPSDM"}}}
+	}, want: page(func(r azRole) azWant {
+		if r == rHROther {
+			return ok(422) // outside the scope reads like an unknown principal, next to its field
+		}
+		return gate(redirect, rHRRegion, rHRScoped, rAdmin)(r)
+	})})
+	revoke := func(missing bool) func(*azEnv, azRole) azReq {
+		return func(e *azEnv, r azRole) azReq {
+			id := int64(999_999)
+			if !missing {
+				e.n++
+				from := e.now.Add(time.Duration(100+10*e.n) * 24 * time.Hour)
+				id = e.delegation(azPenilai, azAtasan, "plh", from, from.Add(24*time.Hour))
+			}
+			return azReq{method: "POST", path: fmt.Sprintf("%s/%d/cabut", web.PathDelegations, id), role: r, form: url.Values{}}
+		}
+	}
+	add(azCase{route: "POST " + web.PathDelegations + "/:id/cabut", req: revoke(false), twin: revoke(true), want: page(func(r azRole) azWant {
+		if r == rHROther {
+			return hidden
+		}
+		return gate(redirect, rHRRegion, rHRScoped, rAdmin)(r)
+	})})
+	add(azCase{route: "GET " + web.PathAudit, req: get(web.PathAudit), want: page(gate(ok(200), rHRRegion, rAdmin))})
+	add(azCase{route: "GET " + web.PathAudit + "/unduh", want: page(gate(ok(200), rHRRegion, rAdmin)), req: func(e *azEnv, r azRole) azReq {
+		d := e.now.Format(time.DateOnly)
+		return azReq{method: "GET", path: web.PathAudit + "/unduh?from=" + d + "&to=" + d, role: r}
+	}})
 }
 
 // pagePath turns /api/cycles/1/employees/X into the page /siklus/1/pegawai/X.

@@ -7,6 +7,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	dates "github.com/kinerja/platform/internal/wib" // as officials read them; wib below is the zone
 	"github.com/kinerja/platform/workflows"
 )
 
@@ -106,9 +107,9 @@ func checkMove(year int, current map[string]time.Time, name string, at, now time
 		return err
 	}
 	if at.Before(now.Add(-pastGrace)) {
-		msg := "at: tidak boleh di masa lalu (sebelum " + now.In(wib).Format("2006-01-02 15:04 MST") + ")"
+		msg := "at: tidak boleh di masa lalu (sebelum " + dates.Format(now) + ")"
 		if old, ok := current[name]; ok && old.Before(now) {
-			msg += "; batas waktu " + name + " sudah lewat pada " + old.In(wib).Format("2006-01-02 15:04 MST") +
+			msg += "; batas waktu " + name + " sudah lewat pada " + dates.Format(old) +
 				" dan hanya dapat dipindah ke masa depan"
 		}
 		return errInvalid(msg)

@@ -18,23 +18,13 @@ import (
 
 	"github.com/kinerja/platform/enrolment"
 	"github.com/kinerja/platform/internal/access"
+	"github.com/kinerja/platform/internal/hrinput"
 	"github.com/kinerja/platform/store"
 	"github.com/kinerja/platform/workflows"
 )
 
-type createCycleRequest struct {
-	Year      int                  `json:"year"`
-	Name      string               `json:"name"`
-	Deadlines map[string]time.Time `json:"deadlines"`
-	// Days are the usual unit; the duration fields (Go syntax, e.g. "30s") override them for
-	// rehearsal cycles compressed to minutes.
-	AppealWindowDays int    `json:"appeal_window_days"`
-	DecisionSLADays  int    `json:"decision_sla_days"`
-	ReminderDays     int    `json:"reminder_days"`
-	AppealWindow     string `json:"appeal_window"`
-	DecisionSLA      string `json:"decision_sla"`
-	ReminderLead     string `json:"reminder_lead"`
-}
+// createCycleRequest is the body of POST /api/cycles; the page's form fills the same (web/hr_cycles.go).
+type createCycleRequest = hrinput.NewCycle
 
 func (s *Server) createCycle(c *gin.Context) {
 	var req createCycleRequest
@@ -42,59 +32,66 @@ func (s *Server) createCycle(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	if req.Year < 2022 || req.Year > 2100 {
-		fail(c, errInvalid("year: harus tahun 2022 sampai 2100"))
-		return
-	}
-	var err error
-	if req.Name, err = cycleName(req.Name, req.Year); err != nil {
-		fail(c, err)
-		return
-	}
-	d := workflows.Deadlines{}
-	for _, name := range sortedKeys(req.Deadlines) {
-		at := req.Deadlines[name]
-		if !isDeadline(name) {
-			fail(c, errInvalid("deadlines."+name+": nama batas waktu tidak dikenal; gunakan "+strings.Join(store.DeadlineColumns, ", ")))
-			return
-		}
-		if err := checkDeadlineYear("deadlines."+name, req.Year, at); err != nil {
-			fail(c, err)
-			return
-		}
-		// Postgres keeps microseconds: compare and signal exactly what is stored.
-		at = at.Truncate(time.Microsecond)
-		req.Deadlines[name] = at
-		d[workflows.DeadlineName(name)] = at
-	}
-	if err := d.Validate(); err != nil {
-		fail(c, errInvalid("deadlines."+err.Error()))
-		return
-	}
-	cy := store.Cycle{Year: req.Year, Name: req.Name, Deadlines: req.Deadlines, CreatedBy: caller(c).NIP}
-	if cy.AppealWindow, err = appealWindowRule.duration(req.AppealWindow, req.AppealWindowDays); err != nil {
-		fail(c, err)
-		return
-	}
-	if cy.DecisionSLA, err = decisionSLARule.duration(req.DecisionSLA, req.DecisionSLADays); err != nil {
-		fail(c, err)
-		return
-	}
-	if cy.ReminderLead, err = reminderRule.duration(req.ReminderLead, req.ReminderDays); err != nil {
-		fail(c, err)
-		return
-	}
-	id, err := s.Store.CreateCycle(c.Request.Context(), cy)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	created, err := s.Store.Cycle(c.Request.Context(), id)
+	created, err := s.CreateCycle(c, req)
 	if err != nil {
 		fail(c, err)
 		return
 	}
 	c.JSON(http.StatusCreated, cycleJSON(created))
+}
+
+// CreateCycle checks a new cycle, naming every field at fault at once, and saves it (region-wide
+// HR or admin): POST /api/cycles and the page's form.
+func (s *Server) CreateCycle(c *gin.Context, req hrinput.NewCycle) (store.Cycle, error) {
+	if err := s.orgWide(c); err != nil {
+		return store.Cycle{}, err
+	}
+	var p fieldProblems
+	yearOK := req.Year >= 2022 && req.Year <= 2100
+	if !yearOK {
+		p.add("year", "harus tahun 2022 sampai 2100")
+	}
+	name, err := cycleName(req.Name, req.Year)
+	p.addErr(err)
+	d := workflows.Deadlines{}
+	deadlines := map[string]time.Time{}
+	for _, n := range sortedKeys(req.Deadlines) {
+		at := req.Deadlines[n]
+		if !isDeadline(n) {
+			p.add("deadlines."+n, "nama batas waktu tidak dikenal; gunakan "+strings.Join(store.DeadlineColumns, ", "))
+			continue
+		}
+		if yearOK {
+			if err := checkDeadlineYear("deadlines."+n, req.Year, at); err != nil {
+				p.addErr(err)
+				continue
+			}
+		}
+		// Postgres keeps microseconds: compare and signal exactly what is stored.
+		at = at.Truncate(time.Microsecond)
+		deadlines[n] = at
+		d[workflows.DeadlineName(n)] = at
+	}
+	if p.none() && yearOK {
+		if err := d.Validate(); err != nil {
+			p.addErr(errInvalid("deadlines." + err.Error()))
+		}
+	}
+	cy := store.Cycle{Year: req.Year, Name: name, Deadlines: deadlines, CreatedBy: caller(c).NIP}
+	cy.AppealWindow, err = appealWindowRule.duration(req.AppealWindow, req.AppealWindowDays)
+	p.addErr(err)
+	cy.DecisionSLA, err = decisionSLARule.duration(req.DecisionSLA, req.DecisionSLADays)
+	p.addErr(err)
+	cy.ReminderLead, err = reminderRule.duration(req.ReminderLead, req.ReminderDays)
+	p.addErr(err)
+	if err := p.err(); err != nil {
+		return store.Cycle{}, err
+	}
+	id, err := s.Store.CreateCycle(c.Request.Context(), cy)
+	if err != nil {
+		return store.Cycle{}, err
+	}
+	return s.Store.Cycle(c.Request.Context(), id)
 }
 
 func sortedKeys[V any](m map[string]V) []string {
@@ -130,17 +127,21 @@ func cycleParam(c *gin.Context) (int64, error) {
 }
 
 func (s *Server) loadCycle(c *gin.Context) (store.Cycle, bool) {
-	id, err := cycleParam(c)
-	if err != nil {
-		fail(c, err)
-		return store.Cycle{}, false
-	}
-	cy, err := s.Store.Cycle(c.Request.Context(), id)
+	cy, err := s.cycleOf(c)
 	if err != nil {
 		fail(c, err)
 		return store.Cycle{}, false
 	}
 	return cy, true
+}
+
+// cycleOf reads the route's :cycle.
+func (s *Server) cycleOf(c *gin.Context) (store.Cycle, error) {
+	id, err := cycleParam(c)
+	if err != nil {
+		return store.Cycle{}, err
+	}
+	return s.Store.Cycle(c.Request.Context(), id)
 }
 
 func (s *Server) getCycle(c *gin.Context) {
@@ -314,37 +315,47 @@ func (s *Server) moveDeadline(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	cy, ok := s.loadCycle(c)
-	if !ok {
-		return
-	}
-	name := c.Param("name")
-	if !isDeadline(name) {
-		fail(c, errNotFound("batas waktu "+name+" tidak dikenal; gunakan "+strings.Join(store.DeadlineColumns, ", ")))
-		return
-	}
-	req.At = req.At.Truncate(time.Microsecond) // as Postgres stores it
-	ctx := c.Request.Context()
-	now := s.now()
-	err := s.Store.MoveDeadline(ctx, cy.ID, name, req.At, caller(c).NIP, func(current store.Cycle) error {
-		return checkMove(current.Year, current.Deadlines, name, req.At, now)
-	})
+	moved, err := s.MoveDeadline(c, c.Param("name"), req.At)
 	if err != nil {
 		fail(c, err)
 		return
+	}
+	c.JSON(http.StatusOK, moved)
+}
+
+// MoveDeadline moves deadline name of the route's :cycle to at and tells every enrolled year
+// (region-wide HR or admin): PUT /api/cycles/:id/deadlines/:name and the cycle page's form.
+func (s *Server) MoveDeadline(c *gin.Context, name string, at time.Time) (hrinput.DeadlineMoved, error) {
+	var none hrinput.DeadlineMoved
+	if err := s.orgWide(c); err != nil {
+		return none, err
+	}
+	cy, err := s.cycleOf(c)
+	if err != nil {
+		return none, err
+	}
+	if !isDeadline(name) {
+		return none, errNotFound("batas waktu " + name + " tidak dikenal; gunakan " + strings.Join(store.DeadlineColumns, ", "))
+	}
+	at = at.Truncate(time.Microsecond) // as Postgres stores it
+	ctx := c.Request.Context()
+	now := s.now()
+	err = s.Store.MoveDeadline(ctx, cy.ID, name, at, caller(c).NIP, func(current store.Cycle) error {
+		return checkMove(current.Year, current.Deadlines, name, at, now)
+	})
+	if err != nil {
+		return none, err
 	}
 	ens, err := s.Store.Enrolments(ctx, cy.ID)
 	if err != nil {
-		fail(c, err)
-		return
+		return none, err
 	}
 	// Each year answers for itself: one that cannot be told does not hide the others. Synchronous
 	// for now; a batch workflow takes this over for a region at scale.
-	years := make([]movedYear, 0, len(ens))
-	signalled := 0
-	move := workflows.MoveDeadline{Name: workflows.DeadlineName(name), At: req.At}
+	out := hrinput.DeadlineMoved{Name: name, At: at, Years: make([]hrinput.MovedYear, 0, len(ens))}
+	move := workflows.MoveDeadline{Name: workflows.DeadlineName(name), At: at}
 	for _, en := range ens {
-		y := movedYear{NIP: en.NIP, Result: "signalled"}
+		y := hrinput.MovedYear{NIP: en.NIP, Result: "signalled"}
 		err := s.Temporal.SignalWorkflow(ctx, en.WorkflowID, "", workflows.SignalMoveDeadline, move)
 		var nf *serviceerror.NotFound
 		switch {
@@ -354,79 +365,79 @@ func (s *Server) moveDeadline(c *gin.Context) {
 			slog.ErrorContext(ctx, "deadline move not signalled", "cycle", cy.ID, "workflow", en.WorkflowID, "error", err)
 			y.Result, y.Message = "failed", "siklus pegawai ini tidak dapat diberi tahu; ulangi pemindahan batas waktu ini"
 		default:
-			signalled++
+			out.Signalled++
 		}
-		years = append(years, y)
+		out.Years = append(out.Years, y)
 	}
-	c.JSON(http.StatusOK, gin.H{"name": name, "at": req.At, "workflows_signalled": signalled, "years": years})
-}
-
-// movedYear is what a deadline move did to one enrolled year: signalled, finished (the year no
-// longer waits on dates) or failed (the date is stored; moving it again retries the signal).
-type movedYear struct {
-	NIP     string `json:"nip"`
-	Result  string `json:"result"`
-	Message string `json:"message,omitempty"`
+	return out, nil
 }
 
 // progress sums up a cycle's years in the caller's HR scope, or in a unit under it (?unit=), with
 // the same counts per unit one level down for drill-down and a page of the years themselves,
 // filtered by ?phase=, ?overdue=true, ?blocked=true and continued with ?after=<next_after>.
 func (s *Server) progress(c *gin.Context) {
-	cy, ok := s.loadCycle(c)
-	if !ok {
+	pr, err := s.Progress(c)
+	if err != nil {
+		fail(c, err)
 		return
+	}
+	p := pr.Progress
+	c.JSON(http.StatusOK, gin.H{"cycle": cycleJSON(pr.Cycle), "unit": pr.Unit, "progress": p,
+		// Kept at the top level for clients of the earlier answer.
+		"enrolled": p.Enrolled, "by_phase": p.ByPhase, "results_final": p.ResultsFinal, "blocked": p.Blocked,
+		"employees": p.Employees})
+}
+
+// Progress reads HR's progress view of the route's :cycle from the query (?unit=, ?phase=,
+// ?overdue=, ?blocked=, ?after=, ?limit=), inside the caller's HR scope: GET
+// /api/cycles/:id/progress and the progress page, which use the same parameters.
+func (s *Server) Progress(c *gin.Context) (hrinput.Progress, error) {
+	var none hrinput.Progress
+	if err := hrOnly(c); err != nil {
+		return none, err
+	}
+	cy, err := s.cycleOf(c)
+	if err != nil {
+		return none, err
 	}
 	ctx := c.Request.Context()
 	who, err := s.who(c)
 	if err != nil {
-		fail(c, err)
-		return
+		return none, err
 	}
 	q := store.ProgressQuery{CycleID: cy.ID, Unit: c.Query("unit"), Now: s.now(), Phase: c.Query("phase"), After: c.Query("after")}
 	if q.Limit, err = intParam(c, "limit", 50, 1, 200); err != nil {
-		fail(c, err)
-		return
+		return none, err
 	}
 	if q.Overdue, err = boolParam(c, "overdue"); err != nil {
-		fail(c, err)
-		return
+		return none, err
 	}
 	if q.Blocked, err = boolParam(c, "blocked"); err != nil {
-		fail(c, err)
-		return
+		return none, err
 	}
 	if q.Phase != "" && !slices.Contains(workflows.Phases, workflows.Phase(q.Phase)) {
-		fail(c, errBadRequest("phase: tidak dikenal; gunakan salah satu dari "+phaseList()))
-		return
+		return none, errBadRequest("phase: tidak dikenal; gunakan salah satu dari " + phaseList())
 	}
 	if q.After != "" && !nipOnly.MatchString(q.After) {
-		fail(c, errBadRequest("after: harus NIP 18 digit dari next_after"))
-		return
+		return none, errBadRequest("after: harus NIP 18 digit dari next_after")
 	}
 	parents, err := s.Store.UnitParents(ctx)
 	if err != nil {
-		fail(c, err)
-		return
+		return none, err
 	}
 	switch {
 	case q.Unit == "" && !who.RegionWideHR():
 		q.Unit = who.HRScope // scoped HR looks at its own subtree
 	case q.Unit != "":
 		if _, known := parents[q.Unit]; !known || !who.HRCovers(access.Ancestry(parents, q.Unit)) {
-			fail(c, errNotFound("unit tidak ditemukan"))
-			return
+			return none, errNotFound("unit tidak ditemukan")
 		}
 	}
 	p, err := s.Store.Progress(ctx, q)
 	if err != nil {
-		fail(c, err)
-		return
+		return none, err
 	}
-	c.JSON(http.StatusOK, gin.H{"cycle": cycleJSON(cy), "unit": q.Unit, "progress": p,
-		// Kept at the top level for clients of the earlier answer.
-		"enrolled": p.Enrolled, "by_phase": p.ByPhase, "results_final": p.ResultsFinal, "blocked": p.Blocked,
-		"employees": p.Employees})
+	return hrinput.Progress{Cycle: cy, Unit: q.Unit, Progress: p}, nil
 }
 
 func phaseList() string {

@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/kinerja/platform/internal/access"
+	"github.com/kinerja/platform/internal/hrinput"
 	"github.com/kinerja/platform/store"
 )
 
@@ -32,14 +33,8 @@ func (s *Server) delegationRoutes(a *gin.RouterGroup) {
 	a.DELETE("/delegations/:id", s.requireHROrAdmin, s.revokeDelegation)
 }
 
-type createDelegationRequest struct {
-	PrincipalNIP string `json:"principal_nip"`
-	DelegateNIP  string `json:"delegate_nip"`
-	Kind         string `json:"kind"`
-	StartsAt     string `json:"starts_at"`
-	EndsAt       string `json:"ends_at"`
-	Reason       string `json:"reason"`
-}
+// createDelegationRequest is the body of POST /api/delegations; the page's form fills the same.
+type createDelegationRequest = hrinput.NewDelegation
 
 // Bounds of a delegation: ours, not the law's. A Plt is commonly appointed for up to three months
 // and extended; a year covers any extension and forces a fresh decision after it.
@@ -65,16 +60,29 @@ func (s *Server) createDelegation(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	ctx := c.Request.Context()
-	who, err := s.who(c)
+	d, err := s.CreateDelegation(c, in)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	now := s.now()
-	var problems []string
-	problem := func(field, msg string) { problems = append(problems, field+": "+msg) }
+	c.JSON(http.StatusCreated, delegationJSON(d.Delegation, s.now()))
+}
 
+// CreateDelegation checks a Plt/Plh, naming every field at fault at once, and records it (HR
+// whose scope covers the principal, or an admin): POST /api/delegations and the page's form.
+func (s *Server) CreateDelegation(c *gin.Context, in hrinput.NewDelegation) (hrinput.Delegation, error) {
+	var none hrinput.Delegation
+	if err := hrOrAdmin(c); err != nil {
+		return none, err
+	}
+	ctx := c.Request.Context()
+	who, err := s.who(c)
+	if err != nil {
+		return none, err
+	}
+	now := s.now()
+	var problems fieldProblems
+	problem := problems.add
 	in.PrincipalNIP, in.DelegateNIP = strings.TrimSpace(in.PrincipalNIP), strings.TrimSpace(in.DelegateNIP)
 	switch {
 	case in.PrincipalNIP == "":
@@ -92,8 +100,7 @@ func (s *Server) createDelegation(c *gin.Context) {
 			// Outside the caller's scope reads exactly like unknown.
 			problem("principal_nip", "pegawai "+in.PrincipalNIP+" tidak ditemukan (atau di luar cakupan unit Anda)")
 		case err != nil:
-			fail(c, err)
-			return
+			return none, err
 		}
 	}
 	switch {
@@ -109,8 +116,7 @@ func (s *Server) createDelegation(c *gin.Context) {
 		case errors.Is(err, store.ErrNotFound):
 			problem("delegate_nip", "pegawai "+in.DelegateNIP+" tidak terdaftar")
 		case err != nil:
-			fail(c, err)
-			return
+			return none, err
 		}
 	}
 	if in.Kind != access.Plt && in.Kind != access.Plh {
@@ -146,36 +152,47 @@ func (s *Server) createDelegation(c *gin.Context) {
 	case utf8.RuneCountInString(in.Reason) > maxDelegationReason:
 		problem("reason", "paling banyak "+strconv.Itoa(maxDelegationReason)+" karakter")
 	}
-	if len(problems) > 0 {
-		fail(c, errInvalid(strings.Join(problems, "; ")))
-		return
+	if err := problems.err(); err != nil {
+		return none, err
 	}
 
 	id, err := s.Store.CreateDelegation(ctx, store.Delegation{PrincipalNIP: in.PrincipalNIP, DelegateNIP: in.DelegateNIP,
 		Kind: in.Kind, StartsAt: startsAt, EndsAt: endsAt, Reason: in.Reason, CreatedBy: who.NIP, CreatedAt: now})
 	var overlap *store.OverlapError
 	if errors.As(err, &overlap) {
-		fail(c, &apiError{Status: http.StatusConflict, Code: "overlap", Message: overlap.Error()})
-		return
+		return none, &apiError{Status: http.StatusConflict, Code: "overlap", Message: overlap.Error()}
 	}
 	if err != nil {
-		fail(c, err)
-		return
+		return none, err
 	}
 	d, err := s.Store.GetDelegation(ctx, id)
 	if err != nil {
-		fail(c, err)
-		return
+		return none, err
 	}
-	c.JSON(http.StatusCreated, delegationJSON(d, now))
+	return hrinput.Delegation{Delegation: d, Active: delegationOf(d).ActiveAt(now)}, nil
 }
 
 func (s *Server) listDelegations(c *gin.Context) {
-	ctx := c.Request.Context()
-	who, err := s.who(c)
+	ds, err := s.Delegations(c)
 	if err != nil {
 		fail(c, err)
 		return
+	}
+	out := []gin.H{}
+	now := s.now()
+	for _, d := range ds {
+		out = append(out, delegationJSON(d.Delegation, now))
+	}
+	c.JSON(http.StatusOK, gin.H{"delegations": out})
+}
+
+// Delegations lists the delegations the caller may see (?active=true: those in force now):
+// GET /api/delegations and the delegations page.
+func (s *Server) Delegations(c *gin.Context) ([]hrinput.Delegation, error) {
+	ctx := c.Request.Context()
+	who, err := s.who(c)
+	if err != nil {
+		return nil, err
 	}
 	var activeAt *time.Time
 	switch v := c.Query("active"); v {
@@ -183,67 +200,71 @@ func (s *Server) listDelegations(c *gin.Context) {
 	case "true":
 		activeAt = &who.Now
 	default:
-		fail(c, errInvalid("parameter active harus true atau false"))
-		return
+		return nil, errInvalid("parameter active harus true atau false")
 	}
 	ds, err := s.Store.Delegations(ctx, activeAt)
 	if err != nil {
-		fail(c, err)
-		return
+		return nil, err
 	}
 	parents, err := s.Store.UnitParents(ctx)
 	if err != nil {
-		fail(c, err)
-		return
+		return nil, err
 	}
-	out := []gin.H{}
+	out := []hrinput.Delegation{}
 	for _, d := range ds {
 		if access.CanSeeDelegation(who, delegationOf(d), access.Ancestry(parents, d.PrincipalUnitID)) {
-			out = append(out, delegationJSON(d, who.Now))
+			out = append(out, hrinput.Delegation{Delegation: d, Active: delegationOf(d).ActiveAt(who.Now)})
 		}
 	}
-	c.JSON(http.StatusOK, gin.H{"delegations": out})
+	return out, nil
 }
 
 func (s *Server) revokeDelegation(c *gin.Context) {
+	d, err := s.RevokeDelegation(c, c.Param("id"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, delegationJSON(d.Delegation, s.now()))
+}
+
+// RevokeDelegation ends delegation id from now on (HR whose scope covers the principal, or an
+// admin; one the caller may not see is missing): DELETE /api/delegations/:id and the page's button.
+func (s *Server) RevokeDelegation(c *gin.Context, idText string) (hrinput.Delegation, error) {
+	var none hrinput.Delegation
+	if err := hrOrAdmin(c); err != nil {
+		return none, err
+	}
 	ctx := c.Request.Context()
 	who, err := s.who(c)
 	if err != nil {
-		fail(c, err)
-		return
+		return none, err
 	}
 	notFound := errNotFound("delegasi tidak ditemukan")
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	id, err := strconv.ParseInt(idText, 10, 64)
 	if err != nil || id <= 0 {
-		fail(c, notFound)
-		return
+		return none, notFound
 	}
 	d, err := s.Store.GetDelegation(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
-		fail(c, notFound)
-		return
+		return none, notFound
 	}
 	if err != nil {
-		fail(c, err)
-		return
+		return none, err
 	}
 	units, err := s.Store.UnitAncestry(ctx, d.PrincipalUnitID)
 	if err != nil {
-		fail(c, err)
-		return
+		return none, err
 	}
 	if !access.CanManageDelegation(who, units) {
 		if access.CanSeeDelegation(who, delegationOf(d), units) {
-			fail(c, errForbidden("hanya pengelola kinerja yang membawahi unit pejabat ini, atau admin, yang dapat mencabut delegasi"))
-		} else {
-			fail(c, notFound) // one answer for "not there" and "not yours"
+			return none, errForbidden("hanya pengelola kinerja yang membawahi unit pejabat ini, atau admin, yang dapat mencabut delegasi")
 		}
-		return
+		return none, notFound // one answer for "not there" and "not yours"
 	}
 	d, err = s.Store.RevokeDelegation(ctx, id, who.NIP, who.Now)
 	if err != nil {
-		fail(c, err)
-		return
+		return none, err
 	}
-	c.JSON(http.StatusOK, delegationJSON(d, who.Now))
+	return hrinput.Delegation{Delegation: d, Active: delegationOf(d).ActiveAt(who.Now)}, nil
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/kinerja/platform/internal/access"
 	"github.com/kinerja/platform/internal/distribution"
+	"github.com/kinerja/platform/internal/hrinput"
 	"github.com/kinerja/platform/store"
 	"github.com/kinerja/platform/workflows"
 )
@@ -41,52 +42,58 @@ func (s *Server) canSeeUnit(ctx context.Context, who access.Caller, parents map[
 // distributionView answers every unit of the cycle whose predikat is set and the caller may see,
 // or with ?unit= that one unit (set or not).
 func (s *Server) distributionView(c *gin.Context) {
-	cy, ok := s.loadCycle(c)
-	if !ok {
+	d, err := s.Distribution(c)
+	if err != nil {
+		fail(c, err)
 		return
+	}
+	c.JSON(http.StatusOK, gin.H{"cycle_id": d.Cycle.ID, "mode": d.Cycle.DistributionMode, "rounding_rule": distribution.RoundingRule,
+		"units": d.Units})
+}
+
+// Distribution is Monitoring Kurva of the route's :cycle: every unit whose predikat is set and
+// the caller may see, or with ?unit= that one unit (set or not; 404 when the caller may not see it).
+func (s *Server) Distribution(c *gin.Context) (hrinput.Distribution, error) {
+	var none hrinput.Distribution
+	cy, err := s.cycleOf(c)
+	if err != nil {
+		return none, err
 	}
 	ctx := c.Request.Context()
 	who, err := s.who(c)
 	if err != nil {
-		fail(c, err)
-		return
+		return none, err
 	}
 	parents, err := s.Store.UnitParents(ctx)
 	if err != nil {
-		fail(c, err)
-		return
+		return none, err
 	}
 	units, err := s.Store.OrgPredikatUnits(ctx, cy.ID)
 	if err != nil {
-		fail(c, err)
-		return
+		return none, err
 	}
 	if u := c.Query("unit"); u != "" {
 		units = []string{u}
 	}
-	out := []store.UnitDistribution{}
+	out := hrinput.Distribution{Cycle: cy, Units: []store.UnitDistribution{}}
 	for _, u := range units {
 		visible, err := s.canSeeUnit(ctx, who, parents, cy.ID, u)
 		if err != nil {
-			fail(c, err)
-			return
+			return none, err
 		}
 		if !visible {
 			if c.Query("unit") != "" {
-				fail(c, errNotFound("unit tidak ditemukan"))
-				return
+				return none, errNotFound("unit tidak ditemukan")
 			}
 			continue
 		}
 		d, err := s.Store.Distribution(ctx, cy.ID, u)
 		if err != nil {
-			fail(c, err)
-			return
+			return none, err
 		}
-		out = append(out, d)
+		out.Units = append(out.Units, d)
 	}
-	c.JSON(http.StatusOK, gin.H{"cycle_id": cy.ID, "mode": cy.DistributionMode, "rounding_rule": distribution.RoundingRule,
-		"units": out})
+	return out, nil
 }
 
 type orgPredikatInput struct {
@@ -96,62 +103,64 @@ type orgPredikatInput struct {
 // setOrgPredikat records a unit's own predikat: the leadership one level up sets it (the head of
 // the parent unit), or region-wide HR records it on the leadership's decision.
 func (s *Server) setOrgPredikat(c *gin.Context) {
-	ctx := c.Request.Context()
-	who, err := s.who(c)
+	d, err := s.SetOrgPredikat(c, c.Param("unit"), func() (string, error) {
+		var in orgPredikatInput
+		err := bind(c, &in)
+		return in.Predikat, err
+	})
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	unit := c.Param("unit")
+	c.JSON(http.StatusOK, d)
+}
+
+// SetOrgPredikat records unit's own predikat in the route's :cycle, read by read once the caller
+// may set it: PUT .../units/:unit/org-predikat and the Monitoring Kurva page's form.
+func (s *Server) SetOrgPredikat(c *gin.Context, unit string, read func() (string, error)) (store.UnitDistribution, error) {
+	var none store.UnitDistribution
+	ctx := c.Request.Context()
+	who, err := s.who(c)
+	if err != nil {
+		return none, err
+	}
 	parents, err := s.Store.UnitParents(ctx)
 	if err != nil {
-		fail(c, err)
-		return
+		return none, err
 	}
 	parent, known := parents[unit]
 	allowed := who.OrgWide()
 	if !allowed && known && parent != "" {
 		head, err := s.Store.UnitHead(ctx, parent)
 		if err != nil {
-			fail(c, err)
-			return
+			return none, err
 		}
 		allowed = head != "" && head == who.NIP
 	}
 	if !allowed {
 		// Said before anything is looked up for the caller: an unknown unit answers the same.
-		fail(c, errForbidden("predikat organisasi ditetapkan oleh pimpinan satu tingkat di atas unit, atau dicatat oleh pengelola kinerja tingkat daerah"))
-		return
+		return none, errForbidden("predikat organisasi ditetapkan oleh pimpinan satu tingkat di atas unit, atau dicatat oleh pengelola kinerja tingkat daerah")
 	}
-	cy, ok := s.loadCycle(c)
-	if !ok {
-		return
+	cy, err := s.cycleOf(c)
+	if err != nil {
+		return none, err
 	}
 	if !known {
-		fail(c, errNotFound("unit tidak ditemukan"))
-		return
+		return none, errNotFound("unit tidak ditemukan")
 	}
-	var in orgPredikatInput
-	if err := bind(c, &in); err != nil {
-		fail(c, err)
-		return
-	}
-	p, err := distribution.ParseOrgPredikat(in.Predikat)
+	predikat, err := read()
 	if err != nil {
-		fail(c, errInvalid("predikat: "+err.Error()))
-		return
+		return none, err
+	}
+	p, err := distribution.ParseOrgPredikat(predikat)
+	if err != nil {
+		return none, errInvalid("predikat: " + err.Error())
 	}
 	if err := s.Store.SetOrgPredikat(ctx, cy.ID, unit, p, who.NIP, s.now()); err != nil {
-		fail(c, err)
-		return
+		return none, err
 	}
 	s.recheckHeld(ctx, cy.ID, unit)
-	d, err := s.Store.Distribution(ctx, cy.ID, unit)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, d)
+	return s.Store.Distribution(ctx, cy.ID, unit)
 }
 
 type justificationInput struct {
@@ -167,47 +176,54 @@ const (
 // justifyDistribution records HR's justification for a unit that breaks the rule, so the results
 // the rule held become final.
 func (s *Server) justifyDistribution(c *gin.Context) {
-	ctx := c.Request.Context()
-	who, err := s.who(c)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	cy, ok := s.loadCycle(c)
-	if !ok {
-		return
-	}
-	unit := c.Param("unit")
-	parents, err := s.Store.UnitParents(ctx)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	if _, known := parents[unit]; !known || !who.HRCovers(access.Ancestry(parents, unit)) {
-		fail(c, errNotFound("unit tidak ditemukan"))
-		return
-	}
-	var in justificationInput
-	if err := bind(c, &in); err != nil {
-		fail(c, err)
-		return
-	}
-	text := strings.TrimSpace(in.Justification)
-	if n := utf8.RuneCountInString(text); n < minJustification || n > maxJustification {
-		fail(c, errInvalid("justification: tuliskan alasan antara 20 dan 2000 karakter"))
-		return
-	}
-	if err := s.Store.Justify(ctx, cy.ID, unit, text, who.NIP, s.now()); err != nil {
-		fail(c, err)
-		return
-	}
-	s.recheckHeld(ctx, cy.ID, unit)
-	d, err := s.Store.Distribution(ctx, cy.ID, unit)
+	d, err := s.Justify(c, c.Param("unit"), func() (string, error) {
+		var in justificationInput
+		err := bind(c, &in)
+		return in.Justification, err
+	})
 	if err != nil {
 		fail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, d)
+}
+
+// Justify records HR's justification (read by read once the unit is known to be in the caller's
+// HR scope) for unit in the route's :cycle: PUT .../units/:unit/justification and the page's form.
+func (s *Server) Justify(c *gin.Context, unit string, read func() (string, error)) (store.UnitDistribution, error) {
+	var none store.UnitDistribution
+	if err := hrOnly(c); err != nil {
+		return none, err
+	}
+	ctx := c.Request.Context()
+	who, err := s.who(c)
+	if err != nil {
+		return none, err
+	}
+	cy, err := s.cycleOf(c)
+	if err != nil {
+		return none, err
+	}
+	parents, err := s.Store.UnitParents(ctx)
+	if err != nil {
+		return none, err
+	}
+	if _, known := parents[unit]; !known || !who.HRCovers(access.Ancestry(parents, unit)) {
+		return none, errNotFound("unit tidak ditemukan")
+	}
+	text, err := read()
+	if err != nil {
+		return none, err
+	}
+	text = strings.TrimSpace(text)
+	if n := utf8.RuneCountInString(text); n < minJustification || n > maxJustification {
+		return none, errInvalid("justification: tuliskan alasan antara 20 dan 2000 karakter")
+	}
+	if err := s.Store.Justify(ctx, cy.ID, unit, text, who.NIP, s.now()); err != nil {
+		return none, err
+	}
+	s.recheckHeld(ctx, cy.ID, unit)
+	return s.Store.Distribution(ctx, cy.ID, unit)
 }
 
 type distributionModeInput struct {
@@ -216,33 +232,49 @@ type distributionModeInput struct {
 
 // setDistributionMode sets whether a unit breaking the rule holds its results (block) or only shows (warn).
 func (s *Server) setDistributionMode(c *gin.Context) {
-	cy, ok := s.loadCycle(c)
-	if !ok {
-		return
-	}
-	var in distributionModeInput
-	if err := bind(c, &in); err != nil {
-		fail(c, err)
-		return
-	}
-	if in.Mode != "block" && in.Mode != "warn" {
-		fail(c, errInvalid("mode: harus block (hasil ditahan sampai ada justifikasi) atau warn (hanya peringatan)"))
-		return
-	}
-	ctx := c.Request.Context()
-	if err := s.Store.SetDistributionMode(ctx, cy.ID, in.Mode, caller(c).NIP); err != nil {
-		fail(c, err)
-		return
-	}
-	units, err := s.Store.OrgPredikatUnits(ctx, cy.ID)
+	cy, err := s.SetDistributionMode(c, func() (string, error) {
+		var in distributionModeInput
+		err := bind(c, &in)
+		return in.Mode, err
+	})
 	if err != nil {
 		fail(c, err)
 		return
 	}
+	c.JSON(http.StatusOK, gin.H{"cycle_id": cy.ID, "mode": cy.DistributionMode})
+}
+
+// SetDistributionMode sets the route's :cycle to block or warn (read by read once the caller may;
+// region-wide HR or admin) and has the held years of every unit check again: PUT
+// /api/cycles/:id/distribution-mode and the cycle page's form.
+func (s *Server) SetDistributionMode(c *gin.Context, read func() (string, error)) (store.Cycle, error) {
+	if err := s.orgWide(c); err != nil {
+		return store.Cycle{}, err
+	}
+	cy, err := s.cycleOf(c)
+	if err != nil {
+		return store.Cycle{}, err
+	}
+	mode, err := read()
+	if err != nil {
+		return store.Cycle{}, err
+	}
+	if mode != "block" && mode != "warn" {
+		return store.Cycle{}, errInvalid("mode: harus block (hasil ditahan sampai ada justifikasi) atau warn (hanya peringatan)")
+	}
+	ctx := c.Request.Context()
+	if err := s.Store.SetDistributionMode(ctx, cy.ID, mode, caller(c).NIP); err != nil {
+		return store.Cycle{}, err
+	}
+	units, err := s.Store.OrgPredikatUnits(ctx, cy.ID)
+	if err != nil {
+		return store.Cycle{}, err
+	}
 	for _, u := range units {
 		s.recheckHeld(ctx, cy.ID, u)
 	}
-	c.JSON(http.StatusOK, gin.H{"cycle_id": cy.ID, "mode": in.Mode})
+	cy.DistributionMode = mode
+	return cy, nil
 }
 
 // recheckHeld asks every year of the unit's subtree that the rule holds to check again. A year that

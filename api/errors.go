@@ -16,11 +16,13 @@ import (
 
 // apiError is an error with the status and code the caller sees; its message is Bahasa Indonesia.
 type apiError struct {
-	Status  int              `json:"-"`
-	Code    string           `json:"code"`
-	Message string           `json:"message"`
-	Field   string           `json:"field,omitempty"` // the input field at fault, when one is
-	Rows    []store.RowError `json:"rows,omitempty"`
+	Status  int    `json:"-"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Field   string `json:"field,omitempty"` // the input field at fault, when one is
+	// Fields names every field at fault with its message, when an answer checks them all at once.
+	Fields map[string]string `json:"fields,omitempty"`
+	Rows   []store.RowError  `json:"rows,omitempty"`
 }
 
 func (e *apiError) Error() string { return e.Message }

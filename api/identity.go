@@ -145,8 +145,8 @@ func (s *Server) importIdentity(c *gin.Context) {
 }
 
 func (s *Server) requireHR(c *gin.Context) {
-	if !caller(c).IsHR {
-		fail(c, errForbidden("hanya pengelola kinerja (BKPSDM) yang dapat melakukan ini"))
+	if err := hrOnly(c); err != nil {
+		fail(c, err)
 		return
 	}
 	c.Next()

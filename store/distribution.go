@@ -36,11 +36,19 @@ const subtreeOf = `WITH RECURSIVE sub AS (
 
 // Distribution checks one unit of a cycle: the predikat of the enrolled employees of its subtree
 // against the rule of its own predikat.
-func (s *Store) Distribution(ctx context.Context, cycleID int64, unitID string) (UnitDistribution, error) {
+func (s *Store) Distribution(ctx context.Context, cycleID int64, unitID string) (d UnitDistribution, err error) {
+	err = readWithoutJIT(ctx, s.Pool, func(tx pgx.Tx) error {
+		d, err = unitDistribution(ctx, tx, cycleID, unitID)
+		return err
+	})
+	return d, err
+}
+
+func unitDistribution(ctx context.Context, tx pgx.Tx, cycleID int64, unitID string) (UnitDistribution, error) {
 	d := UnitDistribution{UnitID: unitID, Counts: map[string]int{}}
 	var mode string
 	var org, justification *string
-	err := s.Pool.QueryRow(ctx, `SELECT u.name, c.distribution_mode, op.predikat, dj.justification
+	err := tx.QueryRow(ctx, `SELECT u.name, c.distribution_mode, op.predikat, dj.justification
 		FROM org_units u JOIN cycles c ON c.id = $1
 		LEFT JOIN org_predikat op ON op.cycle_id = c.id AND op.unit_id = u.id
 		LEFT JOIN distribution_justifications dj ON dj.cycle_id = c.id AND dj.unit_id = u.id
@@ -51,7 +59,7 @@ func (s *Store) Distribution(ctx context.Context, cycleID int64, unitID string) 
 	if err != nil {
 		return d, err
 	}
-	rows, err := s.Pool.Query(ctx, subtreeOf+`
+	rows, err := tx.Query(ctx, subtreeOf+`
 		SELECT ec.predikat, count(*) FROM employee_cycles ec JOIN employees e ON e.nip = ec.nip
 		WHERE ec.cycle_id = $1 AND ec.predikat IS NOT NULL AND ec.closed_reason IS NULL AND e.unit_id IN (SELECT id FROM sub)
 		GROUP BY ec.predikat`, cycleID, unitID)

@@ -32,6 +32,7 @@ type App interface {
 	Step(c *gin.Context, update string, fill func(in any) error) (workflows.Status, error)
 	Explain(ctx context.Context, err error) (status int, code, field, message string)
 	Name(ctx context.Context, nip string) string
+	HRApp // HR's pages: web/hr.go
 }
 
 //go:embed templates/*.html
@@ -84,6 +85,7 @@ func Routes(r *gin.Engine, app App) {
 	in.POST("/siklus/:cycle/pegawai/:nip/skp", p.submitPlan)
 	in.POST("/siklus/:cycle/pegawai/:nip/skp/setujui", p.approvePlan)
 	in.POST("/siklus/:cycle/pegawai/:nip/skp/kembalikan", p.returnPlan)
+	p.hrRoutes(in) // web/hr.go
 }
 
 func (p *pages) limitForm(c *gin.Context) {
