@@ -32,6 +32,13 @@ type App interface {
 	Step(c *gin.Context, update string, fill func(in any) error) (workflows.Status, error)
 	Explain(ctx context.Context, err error) (status int, code, field, message string)
 	Name(ctx context.Context, nip string) string
+
+	// The employee and supervisor pages (api/pages_team.go, api/auth.go).
+	MayAct(c *gin.Context, updates ...string) (map[string]string, error)
+	UnitDistribution(c *gin.Context) (*store.UnitDistribution, error)
+	Team(c *gin.Context) ([]store.TeamMember, error)
+	RequestPasswordReset(c *gin.Context, nip string) (string, error)
+	ConfirmPasswordReset(c *gin.Context, token, newPassword string) (string, error)
 }
 
 //go:embed templates/*.html
@@ -84,6 +91,7 @@ func Routes(r *gin.Engine, app App) {
 	in.POST("/siklus/:cycle/pegawai/:nip/skp", p.submitPlan)
 	in.POST("/siklus/:cycle/pegawai/:nip/skp/setujui", p.approvePlan)
 	in.POST("/siklus/:cycle/pegawai/:nip/skp/kembalikan", p.returnPlan)
+	p.teamRoutes(r, in) // employee and supervisor steps, team, password reset: steps.go
 }
 
 func (p *pages) limitForm(c *gin.Context) {
@@ -171,12 +179,13 @@ var flashText = map[string]string{
 }
 
 func parseTemplates() map[string]*template.Template {
-	layout := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html"))
+	// Files named _*.html hold sub-templates every page may use.
+	layout := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/_*.html"))
 	out := map[string]*template.Template{}
 	names, _ := fs.Glob(templateFS, "templates/*.html")
 	for _, n := range names {
 		base := strings.TrimPrefix(n, "templates/")
-		if base == "layout.html" {
+		if base == "layout.html" || strings.HasPrefix(base, "_") {
 			continue
 		}
 		out[base] = template.Must(template.Must(layout.Clone()).ParseFS(templateFS, n))

@@ -1,0 +1,2 @@
+DROP INDEX IF EXISTS employee_cycles_atasan_idx;
+DROP INDEX IF EXISTS employee_cycles_penilai_idx;
