@@ -781,6 +781,67 @@ func pageCases(add func(azCase), employee func(e *azEnv, missing bool) string) {
 		}
 		add(azCase{route: "POST /siklus/:cycle/pegawai/:nip" + route, req: mk(false), twin: mk(true), want: page(step(update))})
 	}
+	teamPageCases(add, employee, page, yearPage)
+}
+
+// teamPageCases are the employee and supervisor pages after the SKP (web/steps.go), the team page
+// and the password reset pages.
+func teamPageCases(add func(azCase), employee func(e *azEnv, missing bool) string,
+	page func(func(azRole) azWant) func(azRole) azWant,
+	yearPage func(string) (func(*azEnv, azRole) azReq, func(*azEnv, azRole) azReq)) {
+	add(azCase{route: "GET " + web.PathTeam, req: get(web.PathTeam), want: page(everyone(ok(200)))})
+	for _, suffix := range []string{"/realisasi", "/penilaian", "/dialog", "/keberatan"} {
+		req, twin := yearPage(suffix)
+		add(azCase{route: "GET /siklus/:cycle/pegawai/:nip" + suffix, req: req, twin: twin, want: page(year(ok(200)))})
+	}
+	for route, update := range map[string]string{"/realisasi": workflows.UpdateReportRealisasi,
+		"/umpan-balik": workflows.UpdateGiveFeedback, "/penilaian": workflows.UpdateRate,
+		"/dialog/jadwal": workflows.UpdateScheduleDialog, "/dialog/catatan": workflows.UpdateRecordDialog,
+		"/dialog/terima": workflows.UpdateAcknowledge, "/keberatan": workflows.UpdateFileAppeal,
+		"/keberatan/putusan": workflows.UpdateDecideAppeal} {
+		mk := func(missing bool) func(*azEnv, azRole) azReq {
+			return func(e *azEnv, r azRole) azReq {
+				// An empty form: past authorisation the form or the workflow refuses it.
+				return azReq{method: "POST", path: pagePath(employee(e, missing)) + route, role: r, form: url.Values{}}
+			}
+		}
+		add(azCase{route: "POST /siklus/:cycle/pegawai/:nip" + route, req: mk(false), twin: mk(true), want: page(step(update))})
+	}
+	// The reset pages need no identity; their forms carry a token matching the page's cookie.
+	formCookie := []*http.Cookie{{Name: "kinerja_login", Value: "token-halaman"}}
+	add(azCase{route: "GET " + web.PathForgot, req: get(web.PathForgot), want: public(ok(200))})
+	add(azCase{route: "POST " + web.PathForgot, want: public(azWant{status: 200, check: func(t *testing.T, _ *azEnv, res azResp) {
+		if !strings.Contains(string(res.body), "jika NIP tersebut terdaftar") {
+			t.Errorf("reset request page: %s", res.body)
+		}
+	}}), req: func(_ *azEnv, r azRole) azReq {
+		return azReq{method: "POST", path: web.PathForgot, role: r, cookies: formCookie,
+			form: url.Values{"nip": {azLogin}, "login_token": {"token-halaman"}}}
+	}})
+	add(azCase{route: "GET " + web.PathResetConfirm, req: get(web.PathResetConfirm + "?token=x"), want: public(ok(200))})
+	add(azCase{route: "POST " + web.PathResetConfirm, want: public(azWant{status: http.StatusSeeOther, check: func(t *testing.T, _ *azEnv, res azResp) {
+		if loc := res.header.Get("Location"); !strings.HasPrefix(loc, web.PathLogin) {
+			t.Errorf("after a reset the page sends the browser to %q", loc)
+		}
+	}}), req: func(e *azEnv, r azRole) azReq {
+		nip := r.nip
+		if nip == "" {
+			nip = azEnrolScoped
+		}
+		// Made two minutes on: the JSON row above made this NIP's link at e.now (one a minute).
+		later := &auth.Service{Pool: e.pool, Now: func() time.Time { return e.now.Add(2 * time.Minute) }}
+		var token string
+		if _, err := later.RequestReset(context.Background(), nip, func(_ pgx.Tx, rr auth.ResetRequest) error {
+			token = rr.Token
+			return nil
+		}); err != nil || token == "" {
+			e.t.Fatalf("reset link for %s: %v", nip, err)
+		}
+		pw := e.newPassword()
+		e.pw[nip] = pw
+		return azReq{method: "POST", path: web.PathResetConfirm, role: r, cookies: formCookie,
+			form: url.Values{"token": {token}, "new_password": {pw}, "repeat_password": {pw}, "login_token": {"token-halaman"}}}
+	}})
 }
 
 // pagePath turns /api/cycles/1/employees/X into the page /siklus/1/pegawai/X.

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/url"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -15,6 +16,7 @@ type dialogExtra struct {
 	Record      bool   // the penilai may record it
 	Acknowledge bool   // the employee may confirm receiving the result
 	At          string // the scheduled moment for the datetime-local field
+	Due         *time.Time
 }
 
 // dialogPage is the dialog kinerja: the result, when and where the dialog is, its record, and the
@@ -36,6 +38,11 @@ func (p *pages) showDialog(c *gin.Context, errs form.Errors, typed url.Values) {
 	}
 	if y.Dialog != nil {
 		ex.At = form.InputWIB(y.Dialog.ScheduledAt)
+	}
+	if v.Status != nil {
+		if d, ok := v.Status.Deadlines[workflows.DeadlineDialog]; ok {
+			ex.Due = &d
+		}
 	}
 	v.Extra, v.Errors = ex, errs
 	if typed != nil {
