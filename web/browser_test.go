@@ -86,7 +86,8 @@ func startWorld(t *testing.T) *browserEnv {
 	ctx := context.Background()
 	dbURL := testenv.DBURL(t)
 	p, err := platform.Start(ctx, platform.Config{DatabaseURL: dbURL, TemporalAddress: testenv.Temporal(t),
-		TemporalNamespace: "default", HTTPAddr: "127.0.0.1:0", Logger: testenv.Logger(), Payloads: testenv.Payloads(t)})
+		TemporalNamespace: "default", HTTPAddr: "127.0.0.1:0", Logger: testenv.Logger(), Payloads: testenv.Payloads(t),
+		PublicURL: "http://kinerja.contoh.go.id"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +114,7 @@ func startWorld(t *testing.T) *browserEnv {
 		t.Fatal(err)
 	}
 	acc := &auth.Service{Pool: p.Pool}
-	for _, nip := range []string{nipHR, nipPenilai, nipEmployee} {
+	for _, nip := range []string{nipHR, nipPenilai, nipEmployee, testenv.NIPHead} {
 		if _, err := acc.SetPassword(ctx, nip, password); err != nil {
 			t.Fatal(err)
 		}

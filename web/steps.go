@@ -52,6 +52,7 @@ func init() {
 	funcs["isian"] = func(v url.Values, name string) string { return v.Get(name) }
 	funcs["rating"] = func(r string) string { return appraisal.Rating(r).Label() }
 	funcs["predikat"] = func(p string) string { return appraisal.Predikat(p).Label() }
+	funcs["berakhlak"] = func(v string) string { return nilai[v] }
 	for k, v := range map[string]string{
 		"dilaporkan":   "Realisasi telah dilaporkan kepada pejabat penilai.",
 		"umpan-balik":  "Umpan balik telah disimpan dan dikirim kepada pegawai.",
