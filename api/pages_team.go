@@ -1,6 +1,8 @@
 package api
 
 import (
+	"errors"
+
 	"github.com/gin-gonic/gin"
 
 	"github.com/kinerja/platform/internal/access"
@@ -87,4 +89,18 @@ func (s *Server) MayAct(c *gin.Context, updates ...string) (map[string]string, e
 		}
 	}
 	return out, nil
+}
+
+// PlanVersion reads one earlier version of the route's year's SKP, for the review's "what changed
+// since the last version"; nil when there is no such version.
+func (s *Server) PlanVersion(c *gin.Context, version int) (*store.PlanVersion, error) {
+	v, err := s.findYear(c)
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.Store.PlanVersion(c.Request.Context(), v.en.CycleID, v.en.NIP, version)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	return p, err
 }

@@ -376,8 +376,15 @@ func TestSKPInTheBrowser(t *testing.T) {
 
 	// The supervisor approves.
 	e.login(nipPenilai)
-	e.run("approve", chromedp.Click(".tugas a", chromedp.ByQuery), chromedp.WaitVisible("#setujui", chromedp.ByID),
-		chromedp.Click("#setujui", chromedp.ByID), chromedp.WaitVisible(`//p[@role="status"]`))
+	e.run("open the second version", chromedp.Click(".tugas a", chromedp.ByQuery), chromedp.WaitVisible("#setujui", chromedp.ByID))
+	// What changed since version 1, as the two versions in the database differ: the target.
+	var before string
+	e.row(`SELECT i.target || ' ' || i.unit FROM skp s JOIN skp_items i ON i.skp_id = s.id AND i.seq = 0 WHERE s.version = 1`, &before)
+	if got := e.text("#perubahan tbody tr"); !strings.Contains(got, "Target") || !strings.Contains(got, before) || !strings.Contains(got, "6 modul") {
+		t.Errorf("changes since version 1: %q, the database holds %q then 6 modul", got, before)
+	}
+	e.shot("tinjau-perubahan")
+	e.run("approve", chromedp.Click("#setujui", chromedp.ByID), chromedp.WaitVisible(`//p[@role="status"]`))
 	_, status, _, _, _, _ = e.plan()
 	if status != "approved" {
 		t.Fatalf("database after approval: %s", status)

@@ -37,6 +37,7 @@ type App interface {
 	MayAct(c *gin.Context, updates ...string) (map[string]string, error)
 	UnitDistribution(c *gin.Context) (*store.UnitDistribution, error)
 	Team(c *gin.Context) ([]store.TeamMember, error)
+	PlanVersion(c *gin.Context, version int) (*store.PlanVersion, error)
 	RequestPasswordReset(c *gin.Context, nip string) (string, error)
 	ConfirmPasswordReset(c *gin.Context, token, newPassword string) (string, error)
 }
