@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
@@ -103,7 +105,8 @@ type azEnv struct {
 	pw        map[string]string // each account's password, as the table changes them
 	pltID     int64
 	pltEnds   time.Time
-	n         int // for unique names and periods
+	n         int    // for unique names and periods
+	evidence  string // the server's EvidenceDir
 }
 
 type azReq struct {
@@ -265,7 +268,8 @@ func newAzServer(t *testing.T, tc client.Client) *azEnv {
 		t.Fatal(err)
 	}
 	srv := &api.Server{Store: e.st, Temporal: tc, DevAuth: true, SecureCookies: true,
-		PublicURL: "https://kinerja.contoh.go.id", Now: func() time.Time { return e.now }}
+		PublicURL: "https://kinerja.contoh.go.id", Now: func() time.Time { return e.now }, EvidenceDir: t.TempDir()}
+	e.evidence = srv.EvidenceDir
 	if tc != nil {
 		w := worker.New(tc, &activities.Activities{Pool: pool, Policy: tpp.Balangan2025})
 		if err := w.Start(); err != nil {
@@ -807,6 +811,29 @@ func teamPageCases(add func(azCase), employee func(e *azEnv, missing bool) strin
 		}
 		add(azCase{route: "POST /siklus/:cycle/pegawai/:nip" + route, req: mk(false), twin: mk(true), want: page(step(update))})
 	}
+	// An uploaded bukti dukung, served to whoever sees the year.
+	file := func(missing bool) func(*azEnv, azRole) azReq {
+		return func(e *azEnv, r azRole) azReq {
+			e.n++
+			id := fmt.Sprintf("%032x", e.n)
+			if !missing {
+				if err := os.WriteFile(filepath.Join(e.evidence, id), []byte("%PDF-1.4 bukti"), 0o600); err != nil {
+					e.t.Fatal(err)
+				}
+				if err := e.st.AddEvidence(context.Background(), store.EvidenceFile{ID: id, CycleID: e.cycle, NIP: azPegawai,
+					FileName: "bukti.pdf", ContentType: "application/pdf", Size: 14, SHA256: "-", UploadedBy: azPegawai, UploadedAt: e.now}); err != nil {
+					e.t.Fatal(err)
+				}
+			}
+			return azReq{method: "GET", path: pagePath(employee(e, missing)) + "/bukti/" + id, role: r}
+		}
+	}
+	add(azCase{route: "GET /siklus/:cycle/pegawai/:nip/bukti/:id", req: file(false), twin: file(true), want: page(year(azWant{status: 200,
+		check: func(t *testing.T, _ *azEnv, res azResp) {
+			if string(res.body) != "%PDF-1.4 bukti" || res.header.Get("Content-Type") != "application/pdf" {
+				t.Errorf("bukti: %q %q", res.header.Get("Content-Type"), res.body)
+			}
+		}}))})
 	// The reset pages need no identity; their forms carry a token matching the page's cookie.
 	formCookie := []*http.Cookie{{Name: "kinerja_login", Value: "token-halaman"}}
 	add(azCase{route: "GET " + web.PathForgot, req: get(web.PathForgot), want: public(ok(200))})

@@ -87,7 +87,7 @@ func startWorld(t *testing.T) *browserEnv {
 	dbURL := testenv.DBURL(t)
 	p, err := platform.Start(ctx, platform.Config{DatabaseURL: dbURL, TemporalAddress: testenv.Temporal(t),
 		TemporalNamespace: "default", HTTPAddr: "127.0.0.1:0", Logger: testenv.Logger(), Payloads: testenv.Payloads(t),
-		PublicURL: "http://kinerja.contoh.go.id"})
+		PublicURL: "http://kinerja.contoh.go.id", EvidenceDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,11 +1,14 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -59,6 +62,7 @@ func (e *browserEnv) page(suffix, sel string) {
 // PostgreSQL holds, with screenshots at 360 and 1280 px.
 func TestRatingDialogAppealInTheBrowser(t *testing.T) {
 	e := startWorld(t)
+	var n int
 	hr, hrCSRF := e.session(nipHR)
 	emp, empCSRF := e.session(nipEmployee)
 	pen, penCSRF := e.session(nipPenilai)
@@ -92,9 +96,29 @@ func TestRatingDialogAppealInTheBrowser(t *testing.T) {
 	e.login(nipEmployee)
 	e.page("/realisasi", "#laporkan")
 	const evidence = "https://arsip.contoh.go.id/rilis-2"
+	files := t.TempDir()
+	text, png := filepath.Join(files, "catatan.txt"), filepath.Join(files, "foto pendampingan.png")
+	pngBytes := append([]byte("\x89PNG\r\n\x1a\n"), []byte("isi gambar uji")...)
+	if os.WriteFile(text, []byte("bukan gambar"), 0o600) != nil || os.WriteFile(png, pngBytes, 0o600) != nil {
+		t.Fatal("test files")
+	}
+	// A file of another type is refused next to its field, before anything is kept.
+	e.run("upload a text file",
+		chromedp.SendKeys(`[id="items[1].realisasi"]`, "Pendampingan 5 OPD", chromedp.ByQuery),
+		chromedp.SetUploadFiles(`[id="items[1].evidence_file"]`, []string{text}, chromedp.ByQuery),
+		chromedp.Click("#laporkan", chromedp.ByID), chromedp.WaitVisible(`[id="items[1].evidence_file-galat"]`, chromedp.ByQuery))
+	if got := e.text(`[id="items[1].evidence_file-galat"]`); got != "jenis berkas harus PDF, JPEG, atau PNG" {
+		t.Errorf("error next to the file: %q", got)
+	}
+	e.row(`SELECT count(*) FROM evidence_files`, &n)
+	if n != 0 {
+		t.Errorf("a refused file was kept: %d", n)
+	}
+	// The PNG is kept and its link stays in the form while a bad link in row 1 is refused.
 	e.run("report with a bad link",
 		chromedp.SendKeys(`[id="items[0].realisasi"]`, "2 modul dirilis", chromedp.ByQuery),
 		chromedp.SendKeys(`[id="items[0].evidence_url"]`, "arsip/rilis-2", chromedp.ByQuery),
+		chromedp.SetUploadFiles(`[id="items[1].evidence_file"]`, []string{png}, chromedp.ByQuery),
 		chromedp.Click("#laporkan", chromedp.ByID), chromedp.WaitVisible(`[id="items[0].evidence_url-galat"]`, chromedp.ByQuery))
 	if got := e.text(`[id="items[0].evidence_url-galat"]`); got != "harus tautan http(s) yang lengkap" {
 		t.Errorf("error next to the link: %q", got)
@@ -104,10 +128,14 @@ func TestRatingDialogAppealInTheBrowser(t *testing.T) {
 	if typed != "2 modul dirilis" {
 		t.Errorf("realisasi after the refusal: %q", typed)
 	}
-	var n int
 	e.row(`SELECT count(*) FROM evaluation_items`, &n)
 	if n != 0 {
 		t.Errorf("a refused report was stored: %d rows", n)
+	}
+	var fileLink string
+	e.run("read the kept file's link", chromedp.Value(`[id="items[1].evidence_url"]`, &fileLink, chromedp.ByQuery))
+	if !strings.Contains(fileLink, "/bukti/") {
+		t.Errorf("row 2's link after the refusal: %q", fileLink)
 	}
 	e.shot("realisasi-galat")
 	e.run("report", chromedp.Clear(`[id="items[0].evidence_url"]`, chromedp.ByQuery),
@@ -125,6 +153,26 @@ func TestRatingDialogAppealInTheBrowser(t *testing.T) {
 	e.run("evidence link", chromedp.AttributeValue("#realisasi-tengah a", "href", &href, nil, chromedp.ByQuery))
 	if href != link {
 		t.Errorf("evidence link %q, the database holds %q", href, link)
+	}
+	// The uploaded file: recorded with its type, linked from row 2, and served back its bytes
+	// through the year's own access check.
+	var fileID, ctype string
+	var size int64
+	e.row(`SELECT f.id, f.content_type, f.size_bytes, i.evidence_url FROM evidence_files f
+		JOIN evaluation_items i ON i.period = 'midyear' AND i.seq = 1`, &fileID, &ctype, &size, &link)
+	if ctype != "image/png" || size != int64(len(pngBytes)) || !strings.HasSuffix(link, "/bukti/"+fileID) {
+		t.Errorf("file in the database: %s %d bytes, row 2 links %q", ctype, size, link)
+	}
+	e.run("file link", chromedp.AttributeValue("#realisasi-tengah tbody tr:nth-child(2) a.berkas", "href", &href, nil, chromedp.ByQuery))
+	res, err := emp.Get(e.base + href)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || !bytes.Equal(got, pngBytes) || res.Header.Get("Content-Type") != "image/png" ||
+		!strings.HasPrefix(res.Header.Get("Content-Disposition"), "attachment") {
+		t.Errorf("download: %d %q %q, %d bytes", res.StatusCode, res.Header.Get("Content-Type"), res.Header.Get("Content-Disposition"), len(got))
 	}
 	e.logout()
 

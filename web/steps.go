@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -35,7 +36,9 @@ func (p *pages) teamRoutes(r *gin.Engine, in *gin.RouterGroup) {
 	in.GET(PathTeam, p.team)
 	y := "/siklus/:cycle/pegawai/:nip"
 	in.GET(y+"/realisasi", p.realisasiPage)
-	in.POST(y+"/realisasi", p.reportRealisasi)
+	// The realisasi form may carry files: its own body bound instead of limitForm's.
+	r.POST(y+"/realisasi", p.limitUpload, p.identify, p.reportRealisasi)
+	in.GET(y+"/bukti/:id", p.evidenceFile)
 	in.POST(y+"/umpan-balik", p.giveFeedback)
 	in.GET(y+"/penilaian", p.ratingPage)
 	in.POST(y+"/penilaian", p.rate)
@@ -53,6 +56,8 @@ func init() {
 	funcs["rating"] = func(r string) string { return appraisal.Rating(r).Label() }
 	funcs["predikat"] = func(p string) string { return appraisal.Predikat(p).Label() }
 	funcs["berakhlak"] = func(v string) string { return nilai[v] }
+	funcs["bukti"] = func(link string) string { l, _ := ownEvidence(link); return l }
+	funcs["berkas"] = func(link string) bool { _, own := ownEvidence(link); return own }
 	for k, v := range map[string]string{
 		"dilaporkan":   "Realisasi telah dilaporkan kepada pejabat penilai.",
 		"umpan-balik":  "Umpan balik telah disimpan dan dikirim kepada pegawai.",
@@ -82,6 +87,21 @@ type stepView struct {
 	Message   string     // the refusal at the top of a form
 	Typed     url.Values // what was typed in a refused form
 	Extra     any        // the page's own data
+}
+
+// Hasil and Perilaku are the year's annual ratings, "" before the rating.
+func (v stepView) Hasil() string {
+	if v.Year.Annual == nil {
+		return ""
+	}
+	return v.Year.Annual.RatingHasil
+}
+
+func (v stepView) Perilaku() string {
+	if v.Year.Annual == nil {
+		return ""
+	}
+	return v.Year.Annual.RatingPerilaku
 }
 
 // can tells whether the caller may take the step: {{if .Can "rate"}}.
@@ -223,7 +243,15 @@ func (p *pages) reportRealisasi(c *gin.Context) {
 	for i := range n {
 		fields = append(fields, form.Field(i, "seq"), form.Field(i, "realisasi"), form.Field(i, "evidence_url"))
 	}
-	p.stepForm(c, workflows.UpdateReportRealisasi, func(in any, _ form.Errors) error {
+	for i := range n {
+		fields = append(fields, form.Field(i, "evidence_file"))
+	}
+	p.stepForm(c, workflows.UpdateReportRealisasi, func(in any, errs form.Errors) error {
+		// After the step's authorisation: each uploaded file is kept and its link takes the row's
+		// link field, so a refused form comes back with the link and nothing is uploaded twice.
+		if err := p.keepUploads(c, n, errs); err != nil {
+			return err
+		}
 		r := in.(*workflows.ReportRealisasiInput)
 		r.Period = form.Text(c.Request.PostForm, "period")
 		r.Items, seqs = form.Realisasi(c.Request.PostForm, n)
@@ -257,3 +285,68 @@ func (p *pages) giveFeedback(c *gin.Context) {
 		return nil
 	}, []string{"feedback"}, "umpan-balik", func(errs form.Errors, typed url.Values) { p.showRealisasi(c, errs, typed) })
 }
+
+// maxUpload bounds the body of a form with files (each file is bounded by the application layer).
+const maxUpload = 24 << 20
+
+func (p *pages) limitUpload(c *gin.Context) {
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxUpload)
+	c.Next()
+}
+
+// keepUploads stores the file of each row that carries one (App.SaveEvidence checks who, type and
+// size) and puts its link in the row's evidence_url; a refusal goes next to the row's file field.
+func (p *pages) keepUploads(c *gin.Context, n int, errs form.Errors) error {
+	mf := c.Request.MultipartForm
+	if mf == nil {
+		return nil
+	}
+	for i := range n {
+		files := mf.File[form.Field(i, "evidence_file")]
+		if len(files) == 0 || files[0].Filename == "" {
+			continue
+		}
+		field := form.Field(i, "evidence_file")
+		if form.Text(c.Request.PostForm, form.Field(i, "evidence_url")) != "" {
+			errs[field] = "isi tautan atau unggah berkas, salah satu saja"
+			continue
+		}
+		link, err := p.app.SaveEvidence(c, files[0])
+		if err != nil {
+			status, code, _, msg := p.app.Explain(c.Request.Context(), err)
+			if status != http.StatusUnprocessableEntity || code != workflows.ErrInvalid {
+				return err
+			}
+			errs[field] = msg
+			continue
+		}
+		c.Request.PostForm.Set(form.Field(i, "evidence_url"), link)
+	}
+	return nil
+}
+
+// evidenceFile serves an uploaded bukti dukung to whoever may see the year, as a download that
+// nothing in the browser runs.
+func (p *pages) evidenceFile(c *gin.Context) {
+	f, path, err := p.app.Evidence(c, c.Param("id"))
+	if err != nil {
+		p.fail(c, err)
+		return
+	}
+	c.Header("Content-Type", f.ContentType)
+	c.Header("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(f.FileName))
+	c.Header("Content-Security-Policy", "default-src 'none'; sandbox")
+	c.File(path)
+}
+
+// ownEvidence is the path on this site of a link to an uploaded file (…/siklus/1/pegawai/X/bukti/ID),
+// so the page links it here whatever PUBLIC_URL says; other links are returned as they are.
+func ownEvidence(link string) (string, bool) {
+	u, err := url.Parse(link)
+	if err != nil || !evidencePath.MatchString(u.Path) {
+		return link, false
+	}
+	return u.Path, true
+}
+
+var evidencePath = regexp.MustCompile(`^/siklus/[0-9]+/pegawai/[0-9]+/bukti/[0-9a-f]{32}$`)

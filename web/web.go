@@ -10,6 +10,7 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
@@ -38,6 +39,8 @@ type App interface {
 	UnitDistribution(c *gin.Context) (*store.UnitDistribution, error)
 	Team(c *gin.Context) ([]store.TeamMember, error)
 	PlanVersion(c *gin.Context, version int) (*store.PlanVersion, error)
+	SaveEvidence(c *gin.Context, fh *multipart.FileHeader) (string, error)
+	Evidence(c *gin.Context, id string) (store.EvidenceFile, string, error)
 	RequestPasswordReset(c *gin.Context, nip string) (string, error)
 	ConfirmPasswordReset(c *gin.Context, token, newPassword string) (string, error)
 }

@@ -1,2 +1,3 @@
+DROP TABLE IF EXISTS evidence_files;
 DROP INDEX IF EXISTS employee_cycles_atasan_idx;
 DROP INDEX IF EXISTS employee_cycles_penilai_idx;
