@@ -40,7 +40,7 @@ const (
 )
 
 // chromium finds Debian's headless browser; the test fails without it (.ci/run installs it).
-func chromium(t *testing.T) string {
+func chromium(t testing.TB) string {
 	t.Helper()
 	for _, name := range []string{os.Getenv("KINERJA_CHROMIUM"), "chromium", "chromium-browser"} {
 		if name == "" {
@@ -55,7 +55,7 @@ func chromium(t *testing.T) string {
 }
 
 // artifacts is where screenshots go: $KINERJA_ARTIFACTS/<test>, else the test's temporary directory.
-func artifacts(t *testing.T) string {
+func artifacts(t testing.TB) string {
 	t.Helper()
 	dir := os.Getenv("KINERJA_ARTIFACTS")
 	if dir == "" {
@@ -69,7 +69,7 @@ func artifacts(t *testing.T) string {
 }
 
 type browserEnv struct {
-	t     *testing.T
+	t     testing.TB
 	base  string
 	p     *platform.Platform
 	ctx   context.Context
@@ -81,7 +81,7 @@ type browserEnv struct {
 // startWorld starts the whole platform (real PostgreSQL, Temporal, worker, HTTP), imports the
 // organisation, gives everyone a password, and has HR open a cycle and enrol the employee over the
 // JSON API.
-func startWorld(t *testing.T) *browserEnv {
+func startWorld(t testing.TB) *browserEnv {
 	t.Helper()
 	ctx := context.Background()
 	dbURL := testenv.DBURL(t)
@@ -404,7 +404,7 @@ func wibDate(t time.Time) string {
 }
 
 // endYears terminates the workflows the test left running on the shared Temporal server.
-func endYears(t *testing.T, p *platform.Platform) {
+func endYears(t testing.TB, p *platform.Platform) {
 	ctx := context.Background()
 	rows, err := p.Pool.Query(ctx, `SELECT workflow_id FROM employee_cycles`)
 	if err != nil {
