@@ -796,7 +796,20 @@ func teamPageCases(add func(azCase), employee func(e *azEnv, missing bool) strin
 	add(azCase{route: "GET " + web.PathTeam, req: get(web.PathTeam), want: page(everyone(ok(200)))})
 	for _, suffix := range []string{"/realisasi", "/penilaian", "/dialog", "/keberatan"} {
 		req, twin := yearPage(suffix)
-		add(azCase{route: "GET /siklus/:cycle/pegawai/:nip" + suffix, req: req, twin: twin, want: page(year(ok(200)))})
+		add(azCase{route: "GET /siklus/:cycle/pegawai/:nip" + suffix, req: req, twin: twin, want: page(func(r azRole) azWant {
+			w := year(ok(200))(r)
+			if w.status == 200 {
+				// The Plt acts for the penilai, and a page of the penilai's steps says so (the keberatan
+				// is the atasan's); nobody else sees the notice.
+				want := r == rPlt && suffix != "/keberatan"
+				w.check = func(t *testing.T, _ *azEnv, res azResp) {
+					if got := strings.Contains(string(res.body), "Anda bertindak atas nama"); got != want {
+						t.Errorf("%s sees the Plt notice: %v", r.name, got)
+					}
+				}
+			}
+			return w
+		})})
 	}
 	for route, update := range map[string]string{"/realisasi": workflows.UpdateReportRealisasi,
 		"/umpan-balik": workflows.UpdateGiveFeedback, "/penilaian": workflows.UpdateRate,
