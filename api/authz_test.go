@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -115,6 +116,7 @@ type azReq struct {
 	role         azRole
 	session      bool           // prove identity with a fresh login (cookie + CSRF) instead of X-Dev-NIP
 	form         url.Values     // a page's form, sent instead of body
+	file         []byte         // sent as the "file" of a multipart form instead of body
 	cookies      []*http.Cookie // sent as they are
 }
 
@@ -162,6 +164,14 @@ func (e *azEnv) do(r azReq) azResp {
 	ct := "application/json"
 	if r.form != nil {
 		rd, ct = strings.NewReader(r.form.Encode()), "application/x-www-form-urlencoded"
+	}
+	if r.file != nil {
+		var b bytes.Buffer
+		mw := multipart.NewWriter(&b)
+		fw, _ := mw.CreateFormFile("file", "bukti.pdf")
+		_, _ = fw.Write(r.file)
+		_ = mw.Close()
+		rd, ct = &b, mw.FormDataContentType()
 	}
 	hr := httptest.NewRequest(r.method, r.path, rd)
 	hr.Header.Set("Content-Type", ct)
@@ -825,7 +835,7 @@ func teamPageCases(add func(azCase), employee func(e *azEnv, missing bool) strin
 		add(azCase{route: "POST /siklus/:cycle/pegawai/:nip" + route, req: mk(false), twin: mk(true), want: page(step(update))})
 	}
 	// An uploaded bukti dukung, served to whoever sees the year.
-	file := func(missing bool) func(*azEnv, azRole) azReq {
+	file := func(missing, page bool) func(*azEnv, azRole) azReq {
 		return func(e *azEnv, r azRole) azReq {
 			e.n++
 			id := fmt.Sprintf("%032x", e.n)
@@ -838,15 +848,41 @@ func teamPageCases(add func(azCase), employee func(e *azEnv, missing bool) strin
 					e.t.Fatal(err)
 				}
 			}
+			if !page {
+				return azReq{method: "GET", path: employee(e, missing) + "/evidence/" + id, role: r}
+			}
 			return azReq{method: "GET", path: pagePath(employee(e, missing)) + "/bukti/" + id, role: r}
 		}
 	}
-	add(azCase{route: "GET /siklus/:cycle/pegawai/:nip/bukti/:id", req: file(false), twin: file(true), want: page(year(azWant{status: 200,
-		check: func(t *testing.T, _ *azEnv, res azResp) {
-			if string(res.body) != "%PDF-1.4 bukti" || res.header.Get("Content-Type") != "application/pdf" {
-				t.Errorf("bukti: %q %q", res.header.Get("Content-Type"), res.body)
-			}
-		}}))})
+	served := azWant{status: 200, check: func(t *testing.T, _ *azEnv, res azResp) {
+		if string(res.body) != "%PDF-1.4 bukti" || res.header.Get("Content-Type") != "application/pdf" {
+			t.Errorf("bukti: %q %q", res.header.Get("Content-Type"), res.body)
+		}
+	}}
+	add(azCase{route: "GET /siklus/:cycle/pegawai/:nip/bukti/:id", req: file(false, true), twin: file(true, true), want: page(year(served))})
+	add(azCase{route: "GET /api/cycles/:cycle/employees/:nip/evidence/:id", req: file(false, false), twin: file(true, false), want: year(served)})
+	upload := func(missing bool) func(*azEnv, azRole) azReq {
+		return func(e *azEnv, r azRole) azReq {
+			return azReq{method: "POST", path: employee(e, missing) + "/evidence", role: r, file: []byte("%PDF-1.4 bukti baru")}
+		}
+	}
+	add(azCase{route: "POST /api/cycles/:cycle/employees/:nip/evidence", req: upload(false), twin: upload(true), want: func(r azRole) azWant {
+		switch {
+		case r == rAnon:
+			return noIdentity
+		case !slices.Contains(yearVisible, r):
+			return hidden
+		case r == rPegawai:
+			return azWant{status: 201, check: func(t *testing.T, e *azEnv, res azResp) {
+				link, _ := res.json(t)["url"].(string)
+				var n int
+				if err := e.pool.QueryRow(context.Background(), `SELECT count(*) FROM evidence_files WHERE $1 LIKE '%/bukti/' || id`, link).Scan(&n); err != nil || n != 1 {
+					t.Errorf("uploaded %q: %d rows, %v", link, n, err)
+				}
+			}}
+		}
+		return azWant{status: 403, stepRefusal: true}
+	}})
 	// The reset pages need no identity; their forms carry a token matching the page's cookie.
 	formCookie := []*http.Cookie{{Name: "kinerja_login", Value: "token-halaman"}}
 	add(azCase{route: "GET " + web.PathForgot, req: get(web.PathForgot), want: public(ok(200))})

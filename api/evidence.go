@@ -27,6 +27,54 @@ import (
 // realisasi refers to a file by its link on this site, so the report's rules stay those of
 // skp.ValidateRealisasi.
 
+// evidenceRoutes: POST …/employees/:nip/evidence (multipart, one file in field "file") answers
+// 201 {url} for the realisasi's evidence_url; GET …/employees/:nip/evidence/:id downloads it.
+// The pages take the same functions (web/steps.go).
+func (s *Server) evidenceRoutes(a *gin.RouterGroup) {
+	a.POST("/cycles/:cycle/employees/:nip/evidence", s.uploadEvidence)
+	a.GET("/cycles/:cycle/employees/:nip/evidence/:id", s.downloadEvidence)
+}
+
+func (s *Server) uploadEvidence(c *gin.Context) {
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, MaxEvidenceBytes+1<<16)
+	fh, err := c.FormFile("file")
+	if err != nil {
+		fail(c, &apiError{Status: http.StatusBadRequest, Code: "bad_request", Field: "file",
+			Message: fmt.Sprintf("file: kirim satu berkas dalam formulir multipart, paling besar %d MiB", MaxEvidenceBytes>>20)})
+		return
+	}
+	link, err := s.SaveEvidence(c, fh)
+	if err != nil {
+		if ae, ok := err.(*apiError); ok && ae.Status == http.StatusUnprocessableEntity {
+			ae.Field = "file"
+		}
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, gin.H{"url": link})
+}
+
+func (s *Server) downloadEvidence(c *gin.Context) {
+	if err := s.SendEvidence(c, c.Param("id")); err != nil {
+		fail(c, err)
+	}
+}
+
+// SendEvidence answers one file of the route's year, to a caller who may see the year, as a
+// download that nothing in the browser runs (the JSON route and the page alike); on an error
+// nothing is written.
+func (s *Server) SendEvidence(c *gin.Context, id string) error {
+	f, path, err := s.evidence(c, id)
+	if err != nil {
+		return err
+	}
+	c.Header("Content-Type", f.ContentType)
+	c.Header("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(f.FileName))
+	c.Header("Content-Security-Policy", "default-src 'none'; sandbox")
+	c.File(path)
+	return nil
+}
+
 // MaxEvidenceBytes bounds one uploaded file.
 const MaxEvidenceBytes = 5 << 20
 
@@ -90,9 +138,9 @@ func (s *Server) SaveEvidence(c *gin.Context, fh *multipart.FileHeader) (string,
 	return base.JoinPath("siklus", strconv.FormatInt(ef.CycleID, 10), "pegawai", ef.NIP, "bukti", ef.ID).String(), nil
 }
 
-// Evidence finds one file of the route's year for a caller who may see the year, and where its
+// evidence finds one file of the route's year for a caller who may see the year, and where its
 // bytes are.
-func (s *Server) Evidence(c *gin.Context, id string) (store.EvidenceFile, string, error) {
+func (s *Server) evidence(c *gin.Context, id string) (store.EvidenceFile, string, error) {
 	v, err := s.findYear(c)
 	if err != nil {
 		return store.EvidenceFile{}, "", err

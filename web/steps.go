@@ -325,18 +325,11 @@ func (p *pages) keepUploads(c *gin.Context, n int, errs form.Errors) error {
 	return nil
 }
 
-// evidenceFile serves an uploaded bukti dukung to whoever may see the year, as a download that
-// nothing in the browser runs.
+// evidenceFile serves an uploaded bukti dukung to whoever may see the year (App.SendEvidence).
 func (p *pages) evidenceFile(c *gin.Context) {
-	f, path, err := p.app.Evidence(c, c.Param("id"))
-	if err != nil {
+	if err := p.app.SendEvidence(c, c.Param("id")); err != nil {
 		p.fail(c, err)
-		return
 	}
-	c.Header("Content-Type", f.ContentType)
-	c.Header("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(f.FileName))
-	c.Header("Content-Security-Policy", "default-src 'none'; sandbox")
-	c.File(path)
 }
 
 // ownEvidence is the path on this site of a link to an uploaded file (…/siklus/1/pegawai/X/bukti/ID),

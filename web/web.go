@@ -40,7 +40,7 @@ type App interface {
 	Team(c *gin.Context) ([]store.TeamMember, error)
 	PlanVersion(c *gin.Context, version int) (*store.PlanVersion, error)
 	SaveEvidence(c *gin.Context, fh *multipart.FileHeader) (string, error)
-	Evidence(c *gin.Context, id string) (store.EvidenceFile, string, error)
+	SendEvidence(c *gin.Context, id string) error
 	RequestPasswordReset(c *gin.Context, nip string) (string, error)
 	ConfirmPasswordReset(c *gin.Context, token, newPassword string) (string, error)
 }
