@@ -103,7 +103,7 @@ func (s *Server) Handler() http.Handler {
 	a.GET("/cycles/:cycle/employees/:nip/audit", s.employeeAudit)
 	a.POST("/cycles/:cycle/employees/:nip/:action", s.act)
 	s.evidenceRoutes(a) // bukti dukung files: api/evidence.go
-	web.Routes(r, s) // the pages, over the same functions: web/
+	web.Routes(r, s)    // the pages, over the same functions: web/
 	return r
 }
 
