@@ -44,6 +44,13 @@ type Evaluation struct {
 	Predikat       string          `json:"predikat,omitempty"`
 	RatedBy        string          `json:"rated_by,omitempty"`
 	RatedAt        *time.Time      `json:"rated_at,omitempty"`
+	// RowRatings are the penilai's optional ratings of single RHK (annual only), by plan index.
+	RowRatings []RowRating `json:"row_ratings,omitempty"`
+}
+
+type RowRating struct {
+	Seq    int    `json:"seq"`
+	Rating string `json:"rating"`
 }
 
 type Dialog struct {
@@ -175,9 +182,17 @@ func (s *Store) readEvaluations(ctx context.Context, y *Year) error {
 		}
 		if period == "midyear" {
 			y.Midyear = ev
-		} else {
-			y.Annual = ev
+			continue
 		}
+		rows, err = s.Pool.Query(ctx, `SELECT seq, rating FROM evaluation_row_ratings WHERE cycle_id = $1 AND nip = $2 ORDER BY seq`,
+			y.Enrolment.CycleID, y.Enrolment.NIP)
+		if err != nil {
+			return err
+		}
+		if ev.RowRatings, err = pgx.CollectRows(rows, pgx.RowToStructByPos[RowRating]); err != nil {
+			return err
+		}
+		y.Annual = ev
 	}
 	return nil
 }

@@ -243,8 +243,23 @@ func TestRatingDialogAppealInTheBrowser(t *testing.T) {
 		t.Errorf("a refused rating was stored")
 	}
 	e.shot("penilaian-galat")
+	// The JSON API takes the same step and refuses a rating of an RHK the plan does not have.
+	refused := e.json(pen, penCSRF, "POST", fmt.Sprintf("/api/cycles/%d/employees/%s/rate", e.cycle, nipEmployee), map[string]any{
+		"rating_hasil": "sesuai", "rating_perilaku": "sesuai", "row_ratings": []map[string]any{{"seq": 5, "rating": "sesuai"}}}, 422)
+	if msg := fmt.Sprint(refused["error"]); !strings.Contains(msg, "row_ratings[0].seq") {
+		t.Errorf("a rating of a missing RHK: %s", msg)
+	}
 	e.run("rate", chromedp.SetValue("#rating_hasil", "dibawah", chromedp.ByID), chromedp.SetValue("#rating_perilaku", "sesuai", chromedp.ByID),
+		chromedp.SetValue(`[id="items[0].rating"]`, "sesuai", chromedp.ByQuery), chromedp.SetValue(`[id="items[1].rating"]`, "dibawah", chromedp.ByQuery),
 		chromedp.Click("#simpan-penilaian", chromedp.ByID), chromedp.WaitVisible("#hasil-penilaian", chromedp.ByID))
+	var rowRating string
+	e.row(`SELECT string_agg(seq || ':' || rating, ',' ORDER BY seq) FROM evaluation_row_ratings`, &rowRating)
+	if rowRating != "0:sesuai,1:dibawah" {
+		t.Errorf("row ratings in the database: %q", rowRating)
+	}
+	if got := e.text("#baris-penilaian tbody tr:nth-child(2) .rating-rhk"); got != appraisal.DiBawah.Label() {
+		t.Errorf("page shows row 2 rated %q, the database holds dibawah", got)
+	}
 	var hasil, perilaku, predikat string
 	e.row(`SELECT rating_hasil, rating_perilaku, predikat FROM evaluations WHERE period = 'annual'`, &hasil, &perilaku, &predikat)
 	if hasil != "dibawah" || perilaku != "sesuai" || predikat != "butuh_perbaikan" {

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"fmt"
 	"net/url"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -60,6 +62,7 @@ type reportRow struct {
 	No                     int
 	RHK, IKI, Target, Unit string
 	Realisasi, Evidence    string
+	Rating                 string // the penilai's rating of this RHK, if given
 }
 
 // reportRows pairs the plan's items with a report's rows.
@@ -75,6 +78,11 @@ func reportRows(y store.Year, ev *store.Evaluation) []reportRow {
 		for _, r := range ev.Items {
 			if r.Seq >= 0 && r.Seq < len(out) {
 				out[r.Seq].Realisasi, out[r.Seq].Evidence = r.Realisasi, r.EvidenceURL
+			}
+		}
+		for _, r := range ev.RowRatings {
+			if r.Seq >= 0 && r.Seq < len(out) {
+				out[r.Seq].Rating = r.Rating
 			}
 		}
 	}
@@ -106,12 +114,28 @@ func (p *pages) showRating(c *gin.Context, errs form.Errors, typed url.Values) {
 	p.showStep(c, "rating.html", "Penilaian kinerja", v)
 }
 
-// rate takes the rate step: hasil kerja and perilaku kerja; the workflow derives the predikat.
+// rate takes the rate step: hasil kerja and perilaku kerja (the workflow derives the predikat),
+// and the ratings given to single RHK (items[i].rating, for the form's "rows" items).
 func (p *pages) rate(c *gin.Context) {
+	fields := []string{"rating_hasil", "rating_perilaku"}
+	n, _ := strconv.Atoi(c.PostForm("rows"))
+	n = max(0, min(n, form.MaxRows))
+	for i := range n {
+		fields = append(fields, fmt.Sprintf("row_ratings[%d].seq", i), fmt.Sprintf("row_ratings[%d].rating", i))
+	}
+	var seqs []int
 	p.stepForm(c, workflows.UpdateRate, func(in any, _ form.Errors) error {
+		f := c.Request.PostForm
 		r := in.(*workflows.RateInput)
-		r.Hasil = appraisal.Rating(form.Text(c.Request.PostForm, "rating_hasil"))
-		r.Perilaku = appraisal.Rating(form.Text(c.Request.PostForm, "rating_perilaku"))
+		r.Hasil = appraisal.Rating(form.Text(f, "rating_hasil"))
+		r.Perilaku = appraisal.Rating(form.Text(f, "rating_perilaku"))
+		for i := range n {
+			if v := form.Text(f, form.Field(i, "rating")); v != "" {
+				r.Rows, seqs = append(r.Rows, workflows.RowRating{Seq: i, Rating: appraisal.Rating(v)}), append(seqs, i)
+			}
+		}
 		return nil
-	}, []string{"rating_hasil", "rating_perilaku"}, "dinilai", func(errs form.Errors, typed url.Values) { p.showRating(c, errs, typed) })
+	}, fields, "dinilai", func(errs form.Errors, typed url.Values) {
+		p.showRating(c, itemErrors(errs, "row_ratings[", seqs), typed)
+	})
 }

@@ -257,16 +257,16 @@ func (p *pages) reportRealisasi(c *gin.Context) {
 		r.Items, seqs = form.Realisasi(c.Request.PostForm, n)
 		return nil
 	}, fields, "dilaporkan", func(errs form.Errors, typed url.Values) {
-		p.showRealisasi(c, itemErrors(errs, seqs), typed)
+		p.showRealisasi(c, itemErrors(errs, "items[", seqs), typed)
 	})
 }
 
-// itemErrors moves an error named by the report's row ("items[0].realisasi") to the plan item that
-// row reports (seqs[0]), where the form shows it.
-func itemErrors(errs form.Errors, seqs []int) form.Errors {
+// itemErrors moves an error named by the step's row (prefix "items[": "items[0].realisasi") to the
+// plan item that row is about (seqs[0]), where the form shows it ("items[3].realisasi").
+func itemErrors(errs form.Errors, prefix string, seqs []int) form.Errors {
 	out := form.Errors{}
 	for k, msg := range errs {
-		if rest, ok := strings.CutPrefix(k, "items["); ok {
+		if rest, ok := strings.CutPrefix(k, prefix); ok {
 			if i, name, ok := strings.Cut(rest, "]."); ok {
 				if n, err := strconv.Atoi(i); err == nil && n >= 0 && n < len(seqs) {
 					k = form.Field(seqs[n], name)

@@ -17,3 +17,13 @@ CREATE TABLE evidence_files (
     FOREIGN KEY (cycle_id, nip) REFERENCES employee_cycles (cycle_id, nip)
 );
 CREATE INDEX evidence_files_year_idx ON evidence_files (cycle_id, nip);
+
+-- The penilai's optional rating of single RHK (RateInput.Rows); the year's rating stays in evaluations.
+CREATE TABLE evaluation_row_ratings (
+    cycle_id bigint NOT NULL,
+    nip      text   NOT NULL,
+    seq      int    NOT NULL CHECK (seq >= 0),
+    rating   text   NOT NULL CHECK (rating IN ('diatas', 'sesuai', 'dibawah')),
+    PRIMARY KEY (cycle_id, nip, seq),
+    FOREIGN KEY (cycle_id, nip) REFERENCES employee_cycles (cycle_id, nip)
+);
