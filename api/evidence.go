@@ -99,9 +99,8 @@ func (s *Server) SaveEvidence(c *gin.Context, fh *multipart.FileHeader) (string,
 	if _, d := access.Act(v.who, v.target, access.Pegawai); d != access.Allow {
 		return "", forbiddenStep(access.Pegawai)
 	}
-	tooBig := errInvalid(fmt.Sprintf("berkas paling besar %d MiB", MaxEvidenceBytes>>20))
 	if fh.Size > MaxEvidenceBytes {
-		return "", tooBig
+		return "", errInvalid(fmt.Sprintf("berkas paling besar %d MiB", MaxEvidenceBytes>>20))
 	}
 	f, err := fh.Open()
 	if err != nil {
@@ -112,15 +111,9 @@ func (s *Server) SaveEvidence(c *gin.Context, fh *multipart.FileHeader) (string,
 	if err != nil {
 		return "", err
 	}
-	switch {
-	case len(data) == 0:
-		return "", errInvalid("berkas kosong")
-	case len(data) > MaxEvidenceBytes:
-		return "", tooBig
-	}
-	ctype := http.DetectContentType(data)
-	if !evidenceTypes[ctype] {
-		return "", errInvalid("jenis berkas harus PDF, JPEG, atau PNG")
+	ctype, err := evidenceType(data)
+	if err != nil {
+		return "", err
 	}
 	id := make([]byte, 16)
 	_, _ = rand.Read(id)
@@ -153,6 +146,21 @@ func (s *Server) evidence(c *gin.Context, id string) (store.EvidenceFile, string
 		return f, "", err
 	}
 	return f, filepath.Join(s.EvidenceDir, f.ID), nil
+}
+
+// evidenceType is the type of an upload's bytes when it is one accepted, within the size bound.
+func evidenceType(data []byte) (string, error) {
+	switch {
+	case len(data) == 0:
+		return "", errInvalid("berkas kosong")
+	case len(data) > MaxEvidenceBytes:
+		return "", errInvalid(fmt.Sprintf("berkas paling besar %d MiB", MaxEvidenceBytes>>20))
+	}
+	ctype := http.DetectContentType(data)
+	if !evidenceTypes[ctype] {
+		return "", errInvalid("jenis berkas harus PDF, JPEG, atau PNG")
+	}
+	return ctype, nil
 }
 
 // writeNew writes a file that must not exist yet, readable by this user only, and syncs it.
