@@ -40,6 +40,13 @@ func (w *stepWriter) writeRecord(ctx context.Context, policy tpp.Policy) error {
 			ON CONFLICT (cycle_id, nip, period) DO UPDATE SET rating_hasil = $3, rating_perilaku = $4,
 				predikat = $5, rated_by = $6, rated_at = $7`,
 			st.CycleID, st.NIP, r.Rating.Hasil, r.Rating.Perilaku, r.Rating.Predikat, w.actorNIP(), st.At)
+		for _, row := range r.Rating.Rows {
+			if err != nil {
+				break
+			}
+			_, err = tx.Exec(ctx, `INSERT INTO evaluation_row_ratings (cycle_id, nip, seq, rating) VALUES ($1, $2, $3, $4)
+				ON CONFLICT (cycle_id, nip, seq) DO UPDATE SET rating = $4`, st.CycleID, st.NIP, row.Seq, row.Rating)
+		}
 	case r.DialogScheduled != nil:
 		_, err = tx.Exec(ctx, `INSERT INTO feedback_sessions (cycle_id, nip, scheduled_at, place) VALUES ($1, $2, $3, $4)
 			ON CONFLICT (cycle_id, nip) DO UPDATE SET scheduled_at = $3, place = $4`,

@@ -134,9 +134,16 @@ type Feedback struct {
 }
 
 type Rating struct {
-	Hasil    string `json:"rating_hasil"`
-	Perilaku string `json:"rating_perilaku"`
-	Predikat string `json:"predikat"`
+	Hasil    string      `json:"rating_hasil"`
+	Perilaku string      `json:"rating_perilaku"`
+	Predikat string      `json:"predikat"`
+	Rows     []RowRating `json:"rows,omitempty"`
+}
+
+// RowRating rates the realisasi of one RHK (Seq: its index in the plan).
+type RowRating struct {
+	Seq    int    `json:"seq"`
+	Rating string `json:"rating"`
 }
 
 type DialogScheduled struct {

@@ -246,20 +246,28 @@ func (s *Server) requestPasswordReset(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	in.NIP = strings.TrimSpace(in.NIP)
-	if in.NIP == "" {
-		fail(c, errBadRequest("kolom nip wajib diisi"))
+	msg, err := s.RequestPasswordReset(c, in.NIP)
+	if err != nil {
+		fail(c, err)
 		return
+	}
+	c.JSON(http.StatusAccepted, gin.H{"message": msg})
+}
+
+// RequestPasswordReset starts a reset for nip, for the JSON route and the page alike, and answers
+// the one message every well-formed request gets. Everything that depends on the NIP happens in
+// the background, on the same path for every NIP: how long the answer takes tells nothing about
+// whether the NIP exists.
+func (s *Server) RequestPasswordReset(c *gin.Context, nip string) (string, error) {
+	nip = strings.TrimSpace(nip)
+	if nip == "" {
+		return "", &apiError{Status: http.StatusBadRequest, Code: "bad_request", Field: "nip", Message: "kolom nip wajib diisi"}
 	}
 	base, err := url.Parse(strings.TrimRight(s.PublicURL, "/"))
 	if err != nil || (base.Scheme != "https" && base.Scheme != "http") || base.Host == "" {
 		// Checked before anything depends on the NIP, so a misconfiguration reveals nothing.
-		fail(c, errors.New("api: PUBLIC_URL is not an absolute http(s) URL; password reset links cannot be made"))
-		return
+		return "", errors.New("api: PUBLIC_URL is not an absolute http(s) URL; password reset links cannot be made")
 	}
-	// Everything that depends on the NIP happens after the answer, on the same path for every
-	// NIP: how long the answer takes tells nothing about whether the NIP exists.
-	c.JSON(http.StatusAccepted, gin.H{"message": resetAccepted})
 	at := s.now()
 	ctx := context.WithoutCancel(c.Request.Context())
 	// A bounded number at once: a flood of requests waits here, whatever NIP each names.
@@ -268,10 +276,11 @@ func (s *Server) requestPasswordReset(c *gin.Context) {
 		defer func() { <-s.resetSlots }()
 		ctx, cancel := context.WithTimeout(ctx, time.Minute)
 		defer cancel()
-		if err := s.sendResetLink(ctx, base, in.NIP, at); err != nil {
+		if err := s.sendResetLink(ctx, base, nip, at); err != nil {
 			slog.ErrorContext(ctx, "password reset failed", "error", err)
 		}
 	})
+	return resetAccepted, nil
 }
 
 // background runs work that must not delay or shape the answer.
@@ -316,26 +325,35 @@ func (s *Server) confirmPasswordReset(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	if in.Token == "" {
-		fail(c, errBadRequest("kolom token wajib diisi (dari tautan di surel)"))
+	msg, err := s.ConfirmPasswordReset(c, in.Token, in.NewPassword)
+	if err != nil {
+		fail(c, err)
 		return
 	}
-	_, err := s.accounts().ConfirmReset(c.Request.Context(), in.Token, in.NewPassword)
+	c.JSON(http.StatusOK, gin.H{"message": msg})
+}
+
+// ConfirmPasswordReset uses up a reset link's token to set a new password (the JSON route and the
+// page), ends the account's sessions and clears this browser's session cookie.
+func (s *Server) ConfirmPasswordReset(c *gin.Context, token, newPassword string) (string, error) {
+	if token == "" {
+		return "", errBadRequest("kolom token wajib diisi (dari tautan di surel)")
+	}
+	_, err := s.accounts().ConfirmReset(c.Request.Context(), token, newPassword)
 	var re *auth.ResetError
 	var input *auth.InputError
 	switch {
 	case errors.As(err, &re):
-		fail(c, &apiError{Status: http.StatusBadRequest, Code: "invalid_token", Message: re.Message})
-		return
+		return "", &apiError{Status: http.StatusBadRequest, Code: "invalid_token", Message: re.Message}
 	case errors.As(err, &input):
-		fail(c, errInvalid(input.Message))
-		return
+		ae := errInvalid(input.Message)
+		ae.Field = "new_password"
+		return "", ae
 	case err != nil:
-		fail(c, err)
-		return
+		return "", err
 	}
 	s.clearSessionCookie(c)
-	c.JSON(http.StatusOK, gin.H{"message": "kata sandi berhasil diatur; silakan login dengan kata sandi baru"})
+	return "kata sandi berhasil diatur; silakan login dengan kata sandi baru", nil
 }
 
 type createTokenRequest struct {

@@ -7,9 +7,12 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
@@ -103,7 +106,8 @@ type azEnv struct {
 	pw        map[string]string // each account's password, as the table changes them
 	pltID     int64
 	pltEnds   time.Time
-	n         int // for unique names and periods
+	n         int    // for unique names and periods
+	evidence  string // the server's EvidenceDir
 }
 
 type azReq struct {
@@ -112,6 +116,7 @@ type azReq struct {
 	role         azRole
 	session      bool           // prove identity with a fresh login (cookie + CSRF) instead of X-Dev-NIP
 	form         url.Values     // a page's form, sent instead of body
+	file         []byte         // sent as the "file" of a multipart form instead of body
 	cookies      []*http.Cookie // sent as they are
 }
 
@@ -159,6 +164,14 @@ func (e *azEnv) do(r azReq) azResp {
 	ct := "application/json"
 	if r.form != nil {
 		rd, ct = strings.NewReader(r.form.Encode()), "application/x-www-form-urlencoded"
+	}
+	if r.file != nil {
+		var b bytes.Buffer
+		mw := multipart.NewWriter(&b)
+		fw, _ := mw.CreateFormFile("file", "bukti.pdf")
+		_, _ = fw.Write(r.file)
+		_ = mw.Close()
+		rd, ct = &b, mw.FormDataContentType()
 	}
 	hr := httptest.NewRequest(r.method, r.path, rd)
 	hr.Header.Set("Content-Type", ct)
@@ -265,7 +278,8 @@ func newAzServer(t *testing.T, tc client.Client) *azEnv {
 		t.Fatal(err)
 	}
 	srv := &api.Server{Store: e.st, Temporal: tc, DevAuth: true, SecureCookies: true,
-		PublicURL: "https://kinerja.contoh.go.id", Now: func() time.Time { return e.now }}
+		PublicURL: "https://kinerja.contoh.go.id", Now: func() time.Time { return e.now }, EvidenceDir: t.TempDir()}
+	e.evidence = srv.EvidenceDir
 	if tc != nil {
 		w := worker.New(tc, &activities.Activities{Pool: pool, Policy: tpp.Balangan2025})
 		if err := w.Start(); err != nil {
@@ -782,6 +796,129 @@ func pageCases(add func(azCase), employee func(e *azEnv, missing bool) string) {
 		add(azCase{route: "POST /siklus/:cycle/pegawai/:nip" + route, req: mk(false), twin: mk(true), want: page(step(update))})
 	}
 	hrPageCases(add, page)
+	teamPageCases(add, employee, page, yearPage)
+}
+
+// teamPageCases are the employee and supervisor pages after the SKP (web/steps.go), the team page
+// and the password reset pages.
+func teamPageCases(add func(azCase), employee func(e *azEnv, missing bool) string,
+	page func(func(azRole) azWant) func(azRole) azWant,
+	yearPage func(string) (func(*azEnv, azRole) azReq, func(*azEnv, azRole) azReq)) {
+	add(azCase{route: "GET " + web.PathTeam, req: get(web.PathTeam), want: page(everyone(ok(200)))})
+	for _, suffix := range []string{"/realisasi", "/penilaian", "/dialog", "/keberatan"} {
+		req, twin := yearPage(suffix)
+		add(azCase{route: "GET /siklus/:cycle/pegawai/:nip" + suffix, req: req, twin: twin, want: page(func(r azRole) azWant {
+			w := year(ok(200))(r)
+			if w.status == 200 {
+				// The Plt acts for the penilai, and a page of the penilai's steps says so (the keberatan
+				// is the atasan's); nobody else sees the notice.
+				want := r == rPlt && suffix != "/keberatan"
+				w.check = func(t *testing.T, _ *azEnv, res azResp) {
+					if got := strings.Contains(string(res.body), "Anda bertindak atas nama"); got != want {
+						t.Errorf("%s sees the Plt notice: %v", r.name, got)
+					}
+				}
+			}
+			return w
+		})})
+	}
+	for route, update := range map[string]string{"/realisasi": workflows.UpdateReportRealisasi,
+		"/umpan-balik": workflows.UpdateGiveFeedback, "/penilaian": workflows.UpdateRate,
+		"/dialog/jadwal": workflows.UpdateScheduleDialog, "/dialog/catatan": workflows.UpdateRecordDialog,
+		"/dialog/terima": workflows.UpdateAcknowledge, "/keberatan": workflows.UpdateFileAppeal,
+		"/keberatan/putusan": workflows.UpdateDecideAppeal} {
+		mk := func(missing bool) func(*azEnv, azRole) azReq {
+			return func(e *azEnv, r azRole) azReq {
+				// An empty form: past authorisation the form or the workflow refuses it.
+				return azReq{method: "POST", path: pagePath(employee(e, missing)) + route, role: r, form: url.Values{}}
+			}
+		}
+		add(azCase{route: "POST /siklus/:cycle/pegawai/:nip" + route, req: mk(false), twin: mk(true), want: page(step(update))})
+	}
+	// An uploaded bukti dukung, served to whoever sees the year.
+	file := func(missing, page bool) func(*azEnv, azRole) azReq {
+		return func(e *azEnv, r azRole) azReq {
+			e.n++
+			id := fmt.Sprintf("%032x", e.n)
+			if !missing {
+				if err := os.WriteFile(filepath.Join(e.evidence, id), []byte("%PDF-1.4 bukti"), 0o600); err != nil {
+					e.t.Fatal(err)
+				}
+				if err := e.st.AddEvidence(context.Background(), store.EvidenceFile{ID: id, CycleID: e.cycle, NIP: azPegawai,
+					FileName: "bukti.pdf", ContentType: "application/pdf", Size: 14, SHA256: "-", UploadedBy: azPegawai, UploadedAt: e.now}); err != nil {
+					e.t.Fatal(err)
+				}
+			}
+			if !page {
+				return azReq{method: "GET", path: employee(e, missing) + "/evidence/" + id, role: r}
+			}
+			return azReq{method: "GET", path: pagePath(employee(e, missing)) + "/bukti/" + id, role: r}
+		}
+	}
+	served := azWant{status: 200, check: func(t *testing.T, _ *azEnv, res azResp) {
+		if string(res.body) != "%PDF-1.4 bukti" || res.header.Get("Content-Type") != "application/pdf" {
+			t.Errorf("bukti: %q %q", res.header.Get("Content-Type"), res.body)
+		}
+	}}
+	add(azCase{route: "GET /siklus/:cycle/pegawai/:nip/bukti/:id", req: file(false, true), twin: file(true, true), want: page(year(served))})
+	add(azCase{route: "GET /api/cycles/:cycle/employees/:nip/evidence/:id", req: file(false, false), twin: file(true, false), want: year(served)})
+	upload := func(missing bool) func(*azEnv, azRole) azReq {
+		return func(e *azEnv, r azRole) azReq {
+			return azReq{method: "POST", path: employee(e, missing) + "/evidence", role: r, file: []byte("%PDF-1.4 bukti baru")}
+		}
+	}
+	add(azCase{route: "POST /api/cycles/:cycle/employees/:nip/evidence", req: upload(false), twin: upload(true), want: func(r azRole) azWant {
+		switch {
+		case r == rAnon:
+			return noIdentity
+		case !slices.Contains(yearVisible, r):
+			return hidden
+		case r == rPegawai:
+			return azWant{status: 201, check: func(t *testing.T, e *azEnv, res azResp) {
+				link, _ := res.json(t)["url"].(string)
+				var n int
+				if err := e.pool.QueryRow(context.Background(), `SELECT count(*) FROM evidence_files WHERE $1 LIKE '%/bukti/' || id`, link).Scan(&n); err != nil || n != 1 {
+					t.Errorf("uploaded %q: %d rows, %v", link, n, err)
+				}
+			}}
+		}
+		return azWant{status: 403, stepRefusal: true}
+	}})
+	// The reset pages need no identity; their forms carry a token matching the page's cookie.
+	formCookie := []*http.Cookie{{Name: "kinerja_login", Value: "token-halaman"}}
+	add(azCase{route: "GET " + web.PathForgot, req: get(web.PathForgot), want: public(ok(200))})
+	add(azCase{route: "POST " + web.PathForgot, want: public(azWant{status: 200, check: func(t *testing.T, _ *azEnv, res azResp) {
+		if !strings.Contains(string(res.body), "jika NIP tersebut terdaftar") {
+			t.Errorf("reset request page: %s", res.body)
+		}
+	}}), req: func(_ *azEnv, r azRole) azReq {
+		return azReq{method: "POST", path: web.PathForgot, role: r, cookies: formCookie,
+			form: url.Values{"nip": {azLogin}, "login_token": {"token-halaman"}}}
+	}})
+	add(azCase{route: "GET " + web.PathResetConfirm, req: get(web.PathResetConfirm + "?token=x"), want: public(ok(200))})
+	add(azCase{route: "POST " + web.PathResetConfirm, want: public(azWant{status: http.StatusSeeOther, check: func(t *testing.T, _ *azEnv, res azResp) {
+		if loc := res.header.Get("Location"); !strings.HasPrefix(loc, web.PathLogin) {
+			t.Errorf("after a reset the page sends the browser to %q", loc)
+		}
+	}}), req: func(e *azEnv, r azRole) azReq {
+		nip := r.nip
+		if nip == "" {
+			nip = azEnrolScoped
+		}
+		// Made two minutes on: the JSON row above made this NIP's link at e.now (one a minute).
+		later := &auth.Service{Pool: e.pool, Now: func() time.Time { return e.now.Add(2 * time.Minute) }}
+		var token string
+		if _, err := later.RequestReset(context.Background(), nip, func(_ pgx.Tx, rr auth.ResetRequest) error {
+			token = rr.Token
+			return nil
+		}); err != nil || token == "" {
+			e.t.Fatalf("reset link for %s: %v", nip, err)
+		}
+		pw := e.newPassword()
+		e.pw[nip] = pw
+		return azReq{method: "POST", path: web.PathResetConfirm, role: r, cookies: formCookie,
+			form: url.Values{"token": {token}, "new_password": {pw}, "repeat_password": {pw}, "login_token": {"token-halaman"}}}
+	}})
 }
 
 // hrPageCases are HR's pages (web/hr_*.go): each answers as the JSON route whose function it calls.

@@ -16,11 +16,18 @@ import (
 
 // Identify establishes the caller as every JSON request does (API token, session cookie with its
 // CSRF token on changes, or the dev header in dev mode) and answers their record.
-// A page form carries the CSRF token in its csrf_token field instead of the header.
+// A page form carries the CSRF token in its csrf_token field instead of the header; a form with
+// files (multipart, its size bounded by the page's route) is read the same way.
 func (s *Server) Identify(c *gin.Context) (store.Employee, error) {
-	if c.ContentType() == "application/x-www-form-urlencoded" {
-		if err := c.Request.ParseForm(); err != nil {
-			return store.Employee{}, errBadRequest("isi formulir tidak terbaca atau melebihi 1 MiB")
+	if ct := c.ContentType(); ct == "application/x-www-form-urlencoded" || ct == "multipart/form-data" {
+		var err error
+		if ct == "multipart/form-data" {
+			err = c.Request.ParseMultipartForm(1 << 20) // beyond 1 MiB the files wait on disk
+		} else {
+			err = c.Request.ParseForm()
+		}
+		if err != nil {
+			return store.Employee{}, errBadRequest("isi formulir tidak terbaca atau terlalu besar")
 		}
 		// A form's text passes the checks of text outside a JSON body (checkText), field by field.
 		keys := make([]string, 0, len(c.Request.PostForm))

@@ -46,6 +46,9 @@ type Server struct {
 	// TrustedProxies are the reverse proxies in front of the API: behind them, the client's
 	// address (for the login throttle) comes from X-Forwarded-For. See ParseTrustedProxies.
 	TrustedProxies []netip.Prefix
+	// EvidenceDir keeps uploaded bukti dukung (api/evidence.go), outside anything served; empty
+	// turns uploads off (links still work).
+	EvidenceDir string
 
 	logins     *throttle     // failed logins per client address: api/throttle.go
 	resetSlots chan struct{} // password resets being made at once
@@ -99,7 +102,8 @@ func (s *Server) Handler() http.Handler {
 	a.GET("/cycles/:cycle/employees/:nip", s.employeeYear)
 	a.GET("/cycles/:cycle/employees/:nip/audit", s.employeeAudit)
 	a.POST("/cycles/:cycle/employees/:nip/:action", s.act)
-	web.Routes(r, s) // the pages, over the same functions: web/
+	s.evidenceRoutes(a) // bukti dukung files: api/evidence.go
+	web.Routes(r, s)    // the pages, over the same functions: web/
 	return r
 }
 

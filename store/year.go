@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -43,6 +44,13 @@ type Evaluation struct {
 	Predikat       string          `json:"predikat,omitempty"`
 	RatedBy        string          `json:"rated_by,omitempty"`
 	RatedAt        *time.Time      `json:"rated_at,omitempty"`
+	// RowRatings are the penilai's optional ratings of single RHK (annual only), by plan index.
+	RowRatings []RowRating `json:"row_ratings,omitempty"`
+}
+
+type RowRating struct {
+	Seq    int    `json:"seq"`
+	Rating string `json:"rating"`
 }
 
 type Dialog struct {
@@ -108,32 +116,46 @@ func none(err error) error {
 }
 
 func (s *Store) readPlan(ctx context.Context, y *Year) error {
+	p, err := s.PlanVersion(ctx, y.Enrolment.CycleID, y.Enrolment.NIP, 0)
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	y.Plan = p
+	return err
+}
+
+// PlanVersion reads one submitted version of an employee's SKP (0: the latest); ErrNotFound when
+// there is none.
+func (s *Store) PlanVersion(ctx context.Context, cycleID int64, nip string, version int) (*PlanVersion, error) {
 	var id int64
 	p := &PlanVersion{}
 	err := s.Pool.QueryRow(ctx, `SELECT id, version, status, approach, submitted_at, decided_at, coalesce(decided_by, ''),
-		coalesce(return_notes, '') FROM skp WHERE cycle_id = $1 AND nip = $2 ORDER BY version DESC LIMIT 1`,
-		y.Enrolment.CycleID, y.Enrolment.NIP).Scan(&id, &p.Version, &p.Status, &p.Approach, &p.SubmittedAt,
+		coalesce(return_notes, '') FROM skp WHERE cycle_id = $1 AND nip = $2 AND ($3 = 0 OR version = $3)
+		ORDER BY version DESC LIMIT 1`,
+		cycleID, nip, version).Scan(&id, &p.Version, &p.Status, &p.Approach, &p.SubmittedAt,
 		&p.DecidedAt, &p.DecidedBy, &p.ReturnNotes)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, fmt.Errorf("SKP versi %d pegawai %s di siklus %d: %w", version, nip, cycleID, ErrNotFound)
+	}
 	if err != nil {
-		return none(err)
+		return nil, err
 	}
 	rows, err := s.Pool.Query(ctx, `SELECT kind, superior_rhk, rhk, aspect, iki, target, unit FROM skp_items
 		WHERE skp_id = $1 ORDER BY seq`, id)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if p.Items, err = pgx.CollectRows(rows, pgx.RowToStructByPos[skp.Item]); err != nil {
-		return err
+		return nil, err
 	}
 	rows, err = s.Pool.Query(ctx, `SELECT value, expectation FROM skp_behaviours WHERE skp_id = $1 ORDER BY value`, id)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if p.Behaviours, err = pgx.CollectRows(rows, pgx.RowToStructByPos[skp.Behaviour]); err != nil {
-		return err
+		return nil, err
 	}
-	y.Plan = p
-	return nil
+	return p, nil
 }
 
 func (s *Store) readEvaluations(ctx context.Context, y *Year) error {
@@ -160,9 +182,17 @@ func (s *Store) readEvaluations(ctx context.Context, y *Year) error {
 		}
 		if period == "midyear" {
 			y.Midyear = ev
-		} else {
-			y.Annual = ev
+			continue
 		}
+		rows, err = s.Pool.Query(ctx, `SELECT seq, rating FROM evaluation_row_ratings WHERE cycle_id = $1 AND nip = $2 ORDER BY seq`,
+			y.Enrolment.CycleID, y.Enrolment.NIP)
+		if err != nil {
+			return err
+		}
+		if ev.RowRatings, err = pgx.CollectRows(rows, pgx.RowToStructByPos[RowRating]); err != nil {
+			return err
+		}
+		y.Annual = ev
 	}
 	return nil
 }

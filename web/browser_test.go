@@ -40,7 +40,7 @@ const (
 )
 
 // chromium finds Debian's headless browser; the test fails without it (.ci/run installs it).
-func chromium(t *testing.T) string {
+func chromium(t testing.TB) string {
 	t.Helper()
 	for _, name := range []string{os.Getenv("KINERJA_CHROMIUM"), "chromium", "chromium-browser"} {
 		if name == "" {
@@ -55,7 +55,7 @@ func chromium(t *testing.T) string {
 }
 
 // artifacts is where screenshots go: $KINERJA_ARTIFACTS/<test>, else the test's temporary directory.
-func artifacts(t *testing.T) string {
+func artifacts(t testing.TB) string {
 	t.Helper()
 	dir := os.Getenv("KINERJA_ARTIFACTS")
 	if dir == "" {
@@ -69,7 +69,7 @@ func artifacts(t *testing.T) string {
 }
 
 type browserEnv struct {
-	t     *testing.T
+	t     testing.TB
 	base  string
 	p     *platform.Platform
 	ctx   context.Context
@@ -81,12 +81,13 @@ type browserEnv struct {
 // startWorld starts the whole platform (real PostgreSQL, Temporal, worker, HTTP), imports the
 // organisation, gives everyone a password, and has HR open a cycle and enrol the employee over the
 // JSON API.
-func startWorld(t *testing.T) *browserEnv {
+func startWorld(t testing.TB) *browserEnv {
 	t.Helper()
 	ctx := context.Background()
 	dbURL := testenv.DBURL(t)
 	p, err := platform.Start(ctx, platform.Config{DatabaseURL: dbURL, TemporalAddress: testenv.Temporal(t),
-		TemporalNamespace: "default", HTTPAddr: "127.0.0.1:0", Logger: testenv.Logger(), Payloads: testenv.Payloads(t)})
+		TemporalNamespace: "default", HTTPAddr: "127.0.0.1:0", Logger: testenv.Logger(), Payloads: testenv.Payloads(t),
+		PublicURL: "http://kinerja.contoh.go.id", EvidenceDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +114,7 @@ func startWorld(t *testing.T) *browserEnv {
 		t.Fatal(err)
 	}
 	acc := &auth.Service{Pool: p.Pool}
-	for _, nip := range []string{nipHR, nipPenilai, nipEmployee} {
+	for _, nip := range []string{nipHR, nipPenilai, nipEmployee, testenv.NIPHead} {
 		if _, err := acc.SetPassword(ctx, nip, password); err != nil {
 			t.Fatal(err)
 		}
@@ -375,8 +376,15 @@ func TestSKPInTheBrowser(t *testing.T) {
 
 	// The supervisor approves.
 	e.login(nipPenilai)
-	e.run("approve", chromedp.Click(".tugas a", chromedp.ByQuery), chromedp.WaitVisible("#setujui", chromedp.ByID),
-		chromedp.Click("#setujui", chromedp.ByID), chromedp.WaitVisible(`//p[@role="status"]`))
+	e.run("open the second version", chromedp.Click(".tugas a", chromedp.ByQuery), chromedp.WaitVisible("#setujui", chromedp.ByID))
+	// What changed since version 1, as the two versions in the database differ: the target.
+	var before string
+	e.row(`SELECT i.target || ' ' || i.unit FROM skp s JOIN skp_items i ON i.skp_id = s.id AND i.seq = 0 WHERE s.version = 1`, &before)
+	if got := e.text("#perubahan tbody tr"); !strings.Contains(got, "Target") || !strings.Contains(got, before) || !strings.Contains(got, "6 modul") {
+		t.Errorf("changes since version 1: %q, the database holds %q then 6 modul", got, before)
+	}
+	e.shot("tinjau-perubahan")
+	e.run("approve", chromedp.Click("#setujui", chromedp.ByID), chromedp.WaitVisible(`//p[@role="status"]`))
 	_, status, _, _, _, _ = e.plan()
 	if status != "approved" {
 		t.Fatalf("database after approval: %s", status)
@@ -396,7 +404,7 @@ func wibDate(t time.Time) string {
 }
 
 // endYears terminates the workflows the test left running on the shared Temporal server.
-func endYears(t *testing.T, p *platform.Platform) {
+func endYears(t testing.TB, p *platform.Platform) {
 	ctx := context.Background()
 	rows, err := p.Pool.Query(ctx, `SELECT workflow_id FROM employee_cycles`)
 	if err != nil {

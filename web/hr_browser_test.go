@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/cookiejar"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -16,24 +15,6 @@ import (
 	"github.com/kinerja/platform/internal/testenv"
 	"github.com/kinerja/platform/internal/wib"
 )
-
-// openBrowser starts headless Chromium on e.ctx for the whole test.
-func (e *browserEnv) openBrowser() {
-	e.t.Helper()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chromium(e.t)), chromedp.WindowSize(1280, 800),
-		chromedp.Flag("disable-gpu", true))
-	if os.Geteuid() == 0 {
-		opts = append(opts, chromedp.NoSandbox)
-	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	e.t.Cleanup(cancelAlloc)
-	var cancel context.CancelFunc
-	e.ctx, cancel = chromedp.NewContext(actx)
-	e.t.Cleanup(cancel)
-	if err := chromedp.Run(e.ctx); err != nil {
-		e.t.Fatalf("start chromium: %v", err)
-	}
-}
 
 // status waits for the confirmation that names what was done (a page may show another before).
 func status(text string) chromedp.Action {

@@ -20,19 +20,31 @@ type loginView struct {
 }
 
 func (p *pages) loginForm(c *gin.Context) {
+	v := loginView{Next: safeNext(c.Query("ke")), Token: issueFormToken(c, PathLogin)}
+	p.render(c, http.StatusOK, "login.html", view{Title: "Masuk", Data: v})
+}
+
+// issueFormToken sets the cookie guarding a form posted without a session (login, password reset)
+// for the form's path, and answers the token the form carries in its login_token field.
+func issueFormToken(c *gin.Context, path string) string {
 	tok := make([]byte, 16)
 	_, _ = rand.Read(tok)
-	v := loginView{Next: safeNext(c.Query("ke")), Token: hex.EncodeToString(tok)}
-	http.SetCookie(c.Writer, &http.Cookie{Name: loginCookie, Value: v.Token, Path: PathLogin, HttpOnly: true,
+	t := hex.EncodeToString(tok)
+	http.SetCookie(c.Writer, &http.Cookie{Name: loginCookie, Value: t, Path: path, HttpOnly: true,
 		Secure: c.Request.TLS != nil, SameSite: http.SameSiteStrictMode, MaxAge: 3600})
-	p.render(c, http.StatusOK, "login.html", view{Title: "Masuk", Data: v})
+	return t
+}
+
+// formTokenOK tells whether a posted form's token matches the cookie issueFormToken set.
+func formTokenOK(c *gin.Context, token string) bool {
+	cookie, _ := c.Cookie(loginCookie)
+	return cookie != "" && subtle.ConstantTimeCompare([]byte(cookie), []byte(token)) == 1
 }
 
 // login posts the NIP and password to the same auth service as POST /api/auth/login.
 func (p *pages) login(c *gin.Context) {
 	v := loginView{NIP: strings.TrimSpace(c.PostForm("nip")), Next: safeNext(c.PostForm("ke")), Token: c.PostForm("login_token")}
-	cookie, _ := c.Cookie(loginCookie)
-	if cookie == "" || subtle.ConstantTimeCompare([]byte(cookie), []byte(v.Token)) != 1 {
+	if !formTokenOK(c, v.Token) {
 		v.Error = "formulir masuk sudah kedaluwarsa; muat ulang halaman lalu coba lagi"
 		p.render(c, http.StatusForbidden, "login.html", view{Title: "Masuk", Data: v})
 		return

@@ -53,8 +53,8 @@ func TestTasksPageOverdueFirstAndActingFor(t *testing.T) {
 	for _, want := range []string{
 		"<strong>Terlambat</strong> · Batas waktu: 31 Januari 2026 pukul 23.59 WIB",
 		"Anda bertindak atas nama Sri Rahayu",
-		`href="/siklus/7/pegawai/199203152018011103/skp"`, // the review is done on the SKP page
-		`href="/siklus/7/pegawai/199203152018011104"`,
+		`href="/siklus/7/pegawai/199203152018011103/skp"`,       // the review is done on the SKP page
+		`href="/siklus/7/pegawai/199203152018011104/penilaian"`, // the rating is done on the rating page
 		`<html lang="id">`,
 	} {
 		if !strings.Contains(body, want) {

@@ -30,6 +30,8 @@ type skpView struct {
 	Approaches []option
 	Aspects    []option
 	Values     map[string]string // BerAKHLAK values, for the expectations shown
+	Changes    []planChange      // what changed since the version before, for the review
+	Prev       int               // that version's number; 0 on the first
 }
 
 type option struct{ Value, Label string }
@@ -73,9 +75,16 @@ func (p *pages) skpView(c *gin.Context, y store.Year, st *workflows.Status) skpV
 		state = y.Plan.Status
 	}
 	mine := y.Enrolment.NIP == me(c).NIP
-	return skpView{Year: y, Plan: planStateLabel(state), Errors: form.Errors{}, Mine: mine,
+	v := skpView{Year: y, Plan: planStateLabel(state), Errors: form.Errors{}, Mine: mine,
 		Editable: mine && y.Enrolment.Phase == string(workflows.PhasePlanning) && (state == "" || state == "none" || state == "returned"),
 		Review:   !mine && state == "submitted", Action: c.Request.URL.Path, Kinds: kinds, Approaches: approaches, Aspects: aspects, Values: nilai}
+	if y.Plan != nil && y.Plan.Version > 1 && !v.Editable {
+		// A missing earlier version only hides the comparison; the page still shows the plan.
+		if prev, err := p.app.PlanVersion(c, y.Plan.Version-1); err == nil && prev != nil {
+			v.Prev, v.Changes = prev.Version, planChanges(prev, y.Plan)
+		}
+	}
+	return v
 }
 
 // submitPlan handles the SKP form: add or remove a row, or submit through the same step as

@@ -47,6 +47,14 @@ func taskLink(t store.Task) string {
 	switch t.Kind {
 	case workflows.TaskDraftPlan, workflows.TaskReviewPlan:
 		return y + "/skp"
+	case workflows.TaskReportMidyear, workflows.TaskReportAnnual, workflows.TaskGiveFeedback:
+		return y + "/realisasi"
+	case workflows.TaskRate, workflows.TaskEvalOverdue:
+		return y + "/penilaian"
+	case workflows.TaskScheduleDialog, workflows.TaskRecordDialog, workflows.TaskAcknowledge, workflows.TaskDialogOverdue:
+		return y + "/dialog"
+	case workflows.TaskDecideAppeal, workflows.TaskAppealOverdue:
+		return y + "/keberatan"
 	}
 	return y
 }

@@ -10,6 +10,7 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
@@ -33,6 +34,16 @@ type App interface {
 	Explain(ctx context.Context, err error) (status int, code, field, message string)
 	Name(ctx context.Context, nip string) string
 	HRApp // HR's pages: web/hr.go
+
+	// The employee and supervisor pages (api/pages_team.go, api/auth.go).
+	MayAct(c *gin.Context, updates ...string) (map[string]string, error)
+	UnitDistribution(c *gin.Context) (*store.UnitDistribution, error)
+	Team(c *gin.Context) ([]store.TeamMember, error)
+	PlanVersion(c *gin.Context, version int) (*store.PlanVersion, error)
+	SaveEvidence(c *gin.Context, fh *multipart.FileHeader) (string, error)
+	SendEvidence(c *gin.Context, id string) error
+	RequestPasswordReset(c *gin.Context, nip string) (string, error)
+	ConfirmPasswordReset(c *gin.Context, token, newPassword string) (string, error)
 }
 
 //go:embed templates/*.html
@@ -85,7 +96,8 @@ func Routes(r *gin.Engine, app App) {
 	in.POST("/siklus/:cycle/pegawai/:nip/skp", p.submitPlan)
 	in.POST("/siklus/:cycle/pegawai/:nip/skp/setujui", p.approvePlan)
 	in.POST("/siklus/:cycle/pegawai/:nip/skp/kembalikan", p.returnPlan)
-	p.hrRoutes(in) // web/hr.go
+	p.hrRoutes(in)      // web/hr.go
+	p.teamRoutes(r, in) // employee and supervisor steps, team, password reset: steps.go
 }
 
 func (p *pages) limitForm(c *gin.Context) {
@@ -173,12 +185,13 @@ var flashText = map[string]string{
 }
 
 func parseTemplates() map[string]*template.Template {
-	layout := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html"))
+	// Files named _*.html hold sub-templates every page may use.
+	layout := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/_*.html"))
 	out := map[string]*template.Template{}
 	names, _ := fs.Glob(templateFS, "templates/*.html")
 	for _, n := range names {
 		base := strings.TrimPrefix(n, "templates/")
-		if base == "layout.html" {
+		if base == "layout.html" || strings.HasPrefix(base, "_") {
 			continue
 		}
 		out[base] = template.Must(template.Must(layout.Clone()).ParseFS(templateFS, n))

@@ -42,6 +42,7 @@ type yearView struct {
 	Next    []store.Task // open tasks: what is next, and for whom
 	Mine    bool         // the caller's own year
 	SKPLink string
+	Path    string // the year page; its step pages live under it
 	Plan    string // the SKP's state in words
 }
 
@@ -54,7 +55,8 @@ func (p *pages) year(c *gin.Context) {
 		return
 	}
 	v := yearView{Year: y, Status: st, Mine: y.Enrolment.NIP == me(c).NIP,
-		SKPLink: yearPath(y.Enrolment.CycleID, y.Enrolment.NIP) + "/skp", Plan: planState(y, st)}
+		SKPLink: yearPath(y.Enrolment.CycleID, y.Enrolment.NIP) + "/skp", Plan: planState(y, st),
+		Path: yearPath(y.Enrolment.CycleID, y.Enrolment.NIP)}
 	for _, t := range tasks {
 		if t.DoneAt == nil {
 			v.Next = append(v.Next, t)

@@ -196,6 +196,15 @@ type RateInput struct {
 	Request
 	Hasil    appraisal.Rating `json:"rating_hasil"`
 	Perilaku appraisal.Rating `json:"rating_perilaku"`
+	// Rows optionally rate the realisasi of single RHK, as the penilai weighs them; the year's
+	// rating of hasil kerja is Hasil.
+	Rows []RowRating `json:"row_ratings,omitempty"`
+}
+
+// RowRating is the penilai's rating of the realisasi of one RHK (Seq: its index in the plan).
+type RowRating struct {
+	Seq    int              `json:"seq"`
+	Rating appraisal.Rating `json:"rating"`
 }
 
 type ScheduleDialogInput struct {

@@ -93,8 +93,11 @@ func (c *cycle) handlers() []updateHandler {
 			if in.Actor.OnBehalfOf != "" {
 				c.raters = append(c.raters, in.Actor.OnBehalfOf)
 			}
-			return c.done(ctx, before, in.Request, "evaluation.rated", activities.Record{Rating: &activities.Rating{
-				Hasil: string(in.Hasil), Perilaku: string(in.Perilaku), Predikat: string(p)}},
+			rating := &activities.Rating{Hasil: string(in.Hasil), Perilaku: string(in.Perilaku), Predikat: string(p)}
+			for _, r := range in.Rows {
+				rating.Rows = append(rating.Rows, activities.RowRating{Seq: r.Seq, Rating: string(r.Rating)})
+			}
+			return c.done(ctx, before, in.Request, "evaluation.rated", activities.Record{Rating: rating},
 				[]string{TaskRate, TaskReportAnnual, TaskEvalOverdue},
 				c.task(TaskScheduleDialog, activities.RolePenilai, c.in.Penilai.NIP, "Jadwalkan dialog kinerja dengan "+emp.Name, DeadlineDialog))
 		}},
@@ -307,6 +310,16 @@ func (c *cycle) validateRate(in RateInput) error {
 	}
 	if _, err := appraisal.ParseRating(string(in.Perilaku)); err != nil {
 		return reject(ErrInvalid, "rating_perilaku: %s", err.Error())
+	}
+	seen := map[int]bool{}
+	for i, r := range in.Rows {
+		if r.Seq < 0 || r.Seq >= len(c.plan.Items) || seen[r.Seq] {
+			return reject(ErrInvalid, "row_ratings[%d].seq: tidak ada hasil kerja nomor %d di SKP, atau dinilai dua kali", i, r.Seq)
+		}
+		seen[r.Seq] = true
+		if _, err := appraisal.ParseRating(string(r.Rating)); err != nil {
+			return reject(ErrInvalid, "row_ratings[%d].rating: %s", i, err.Error())
+		}
 	}
 	return nil
 }

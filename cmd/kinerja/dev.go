@@ -60,6 +60,9 @@ func dev(ctx context.Context, log *slog.Logger) error {
 	if cfg.PublicURL == "" {
 		cfg.PublicURL = "http://localhost:8080"
 	}
+	if cfg.EvidenceDir == "" {
+		cfg.EvidenceDir = filepath.Join(data, "bukti")
+	}
 	p, err := platform.Start(ctx, cfg)
 	if err != nil {
 		return err

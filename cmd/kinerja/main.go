@@ -77,6 +77,7 @@ func configFromEnv(log *slog.Logger) platform.Config {
 		TLSKeyFile:        os.Getenv("TLS_KEY_FILE"),
 		TrustedProxies:    os.Getenv("TRUSTED_PROXIES"),
 		PublicURL:         os.Getenv("PUBLIC_URL"),
+		EvidenceDir:       os.Getenv("KINERJA_EVIDENCE_DIR"),
 		DevAuth:           os.Getenv("KINERJA_DEV_AUTH") == "1",
 		Logger:            log,
 	}

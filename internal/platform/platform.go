@@ -56,6 +56,9 @@ type Config struct {
 	// TrustedProxies lists the reverse proxies in front of the API (TRUSTED_PROXIES: addresses or
 	// CIDR prefixes); behind them the client's address comes from X-Forwarded-For.
 	TrustedProxies string
+
+	// EvidenceDir keeps uploaded bukti dukung (KINERJA_EVIDENCE_DIR); empty turns uploads off.
+	EvidenceDir string
 }
 
 // Platform is a started platform.
@@ -110,7 +113,7 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 		return nil, err
 	}
 	srv := &api.Server{Store: &store.Store{Pool: pool}, Temporal: tc, DevAuth: cfg.DevAuth,
-		SecureCookies: !cfg.DevAuth, PublicURL: cfg.PublicURL}
+		SecureCookies: !cfg.DevAuth, PublicURL: cfg.PublicURL, EvidenceDir: cfg.EvidenceDir}
 	if srv.TrustedProxies, err = api.ParseTrustedProxies(cfg.TrustedProxies); err != nil {
 		stopWorker()
 		tc.Close()

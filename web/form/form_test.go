@@ -53,3 +53,22 @@ func TestParseSKPRefusesBadShapes(t *testing.T) {
 		t.Errorf("unknown button: no error")
 	}
 }
+
+func TestRealisasiKeepsItemNumbers(t *testing.T) {
+	rows, seqs := Realisasi(url.Values{
+		"items[0].realisasi": {" 4 modul "}, "items[2].evidence_url": {"https://arsip.contoh.go.id/x"},
+	}, 3)
+	if len(rows) != 2 || rows[0].Realisasi != "4 modul" || rows[1].Seq != 2 || seqs[1] != 2 {
+		t.Errorf("rows %+v seqs %v", rows, seqs)
+	}
+}
+
+func TestMomentWIB(t *testing.T) {
+	at, ok := MomentWIB(url.Values{"at": {"2026-12-05T09:00"}}, "at")
+	if !ok || at.UTC().Hour() != 2 || InputWIB(at) != "2026-12-05T09:00" {
+		t.Errorf("moment %v %v", at, ok)
+	}
+	if _, ok := MomentWIB(url.Values{"at": {"besok pagi"}}, "at"); ok {
+		t.Errorf("a non-date was read")
+	}
+}
