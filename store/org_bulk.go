@@ -60,7 +60,10 @@ func (s *Store) ImportFile(ctx context.Context, f *OrgFile, by Importer, apply b
 	finish := func() (FileImportResult, error) {
 		problems = sortRowErrors(problems)
 		res.ErrorCount = len(problems)
-		res.Errors = problems[:min(len(problems), MaxListedErrors)]
+		res.Errors = append([]RowError{}, problems[:min(len(problems), MaxListedErrors)]...)
+		if res.SupervisorsDiffer == nil {
+			res.SupervisorsDiffer = []CycleCount{}
+		}
 		return res, nil
 	}
 	tx, err := s.Pool.Begin(ctx)
