@@ -114,9 +114,11 @@ type azReq struct {
 	method, path string
 	body         any
 	role         azRole
-	session      bool           // prove identity with a fresh login (cookie + CSRF) instead of X-Dev-NIP
-	form         url.Values     // a page's form, sent instead of body
-	file         []byte         // sent as the "file" of a multipart form instead of body
+	session      bool       // prove identity with a fresh login (cookie + CSRF) instead of X-Dev-NIP
+	form         url.Values // a page's form, sent instead of body
+	file         []byte     // sent as the "file" of a multipart form instead of body
+	raw          []byte     // sent as is with Content-Type rawType, instead of body (uploads)
+	rawType      string
 	cookies      []*http.Cookie // sent as they are
 }
 
@@ -172,6 +174,9 @@ func (e *azEnv) do(r azReq) azResp {
 		_, _ = fw.Write(r.file)
 		_ = mw.Close()
 		rd, ct = &b, mw.FormDataContentType()
+	}
+	if r.rawType != "" {
+		rd, ct = bytes.NewReader(r.raw), r.rawType
 	}
 	hr := httptest.NewRequest(r.method, r.path, rd)
 	hr.Header.Set("Content-Type", ct)
@@ -452,6 +457,15 @@ func azCases() []azCase {
 		return azReq{method: "POST", path: "/api/org/import", role: r,
 			body: map[string]any{"units": []map[string]any{{"id": "pemda", "name": "Pemerintah Daerah Contoh"}}}}
 	}})
+	add(azCase{route: "POST /api/org/import/file", want: gate(azWant{status: 200, check: func(t *testing.T, _ *azEnv, res azResp) {
+		if m := res.json(t); m["error_count"] != 0.0 || m["applied"] != false {
+			t.Errorf("dry run of an unchanged row: %s", res.body)
+		}
+	}}, rHRRegion, rAdmin), req: func(_ *azEnv, r azRole) azReq {
+		body, ct := orgUpload("org.csv", "dry_run", "NIP,NAMA,EMAIL,STATUS,UNOR_ID,JABATAN_ID,NIP_ATASAN\n"+
+			azAtasan+",Hadi,"+azAtasan+"@contoh.go.id,PNS,dinas-x,kadis,\n")
+		return azReq{method: "POST", path: "/api/org/import/file", role: r, raw: body, rawType: ct}
+	}})
 	add(azCase{route: "GET /api/me", req: get("/api/me"), want: everyone(ok(200))})
 	add(azCase{route: "GET /api/me/tasks", req: get("/api/me/tasks"), want: everyone(ok(200))})
 	add(azCase{route: "GET /api/me/cycles", req: get("/api/me/cycles"), want: everyone(ok(200))})
@@ -618,6 +632,19 @@ func azCases() []azCase {
 			return azWant{status: 200, check: func(t *testing.T, _ *azEnv, res azResp) {
 				if got := fmt.Sprint(res.json(t)["reassigned"]); got != "[]" {
 					t.Errorf("reassigned %s: %s", got, res.body)
+				}
+			}}
+		}
+		return gate(pastAuthz)(r)
+	}})
+	// Nothing differs from the org data here: every HR scope sees an empty list.
+	req, twin = inCycle("GET", "/supervisor-changes", nil)
+	add(azCase{route: "GET /api/cycles/:cycle/supervisor-changes", req: req, twin: twin, want: func(r azRole) azWant {
+		switch r {
+		case rHRRegion, rHROther, rHRScoped:
+			return azWant{status: 200, check: func(t *testing.T, _ *azEnv, res azResp) {
+				if m := res.json(t); m["total"] != 0.0 || fmt.Sprint(m["years"]) != "[]" {
+					t.Errorf("supervisor changes: %s", res.body)
 				}
 			}}
 		}

@@ -91,13 +91,15 @@ func (s *Server) Handler() http.Handler {
 		// The dev inbox shows whole emails, reset links included: it exists only in dev mode.
 		org.GET("/dev/outbox", s.outbox)
 	}
-	org.GET("/audit/export", s.exportAudit) // api/audit.go
+	org.GET("/audit/export", s.exportAudit)       // api/audit.go
+	org.POST("/org/import/file", s.importOrgFile) // CSV or XLSX, dry run or apply: api/org_file.go
 	hr := a.Group("", s.requireHR)
-	hr.POST("/cycles/:cycle/enrol", s.enrol)            // employees in scope only
-	hr.GET("/cycles/:cycle/progress", s.progress)       // employees in scope only
-	hr.POST("/cycles/:cycle/reassign", s.reassignCycle) // after a mutasi: running years in scope follow the org data
-	s.delegationRoutes(a)                               // Plt/Plh: api/delegations.go
-	s.distributionRoutes(a)                             // SE MenPANRB 03/2023: api/distribution.go
+	hr.POST("/cycles/:cycle/enrol", s.enrol)                         // employees in scope only
+	hr.GET("/cycles/:cycle/progress", s.progress)                    // employees in scope only
+	hr.POST("/cycles/:cycle/reassign", s.reassignCycle)              // after a mutasi: running years in scope follow the org data
+	hr.GET("/cycles/:cycle/supervisor-changes", s.supervisorChanges) // what reassign would move: api/org_file.go
+	s.delegationRoutes(a)                                            // Plt/Plh: api/delegations.go
+	s.distributionRoutes(a)                                          // SE MenPANRB 03/2023: api/distribution.go
 
 	a.GET("/cycles/:cycle/employees/:nip", s.employeeYear)
 	a.GET("/cycles/:cycle/employees/:nip/audit", s.employeeAudit)

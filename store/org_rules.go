@@ -188,20 +188,43 @@ func boolText(b bool) string {
 // summary row, and tells account holders at their old address that their email changed.
 func auditImport(ctx context.Context, tx pgx.Tx, in OrgImport, by Importer, old map[string]existing) (ImportSummary, error) {
 	sum := ImportSummary{Units: len(in.Units), Positions: len(in.Positions), Employees: len(in.Employees)}
-	actor, changedBy := by.NIP, by.Name+" (NIP "+by.NIP+")"
+	actor := importActor(by)
 	if by.Bootstrap != nil {
-		actor, changedBy = audit.ActorBootstrap, "impor awal dengan token bootstrap"
 		if err := audit.Append(ctx, tx, audit.Entry{Actor: actor, Action: "auth.bootstrap_token_used"}); err != nil {
 			return sum, err
 		}
 	}
 	for _, e := range in.Employees {
-		x, found := old[e.NIP]
-		if found {
+		if _, found := old[e.NIP]; found {
 			sum.Updated++
 		} else {
 			sum.Created++
 		}
+	}
+	var err error
+	if sum.Changes, sum.Notified, err = auditEmployeeChanges(ctx, tx, in.Employees, by, old); err != nil {
+		return sum, err
+	}
+	return sum, audit.Append(ctx, tx, audit.Entry{Actor: actor, Action: "org.import", After: sum})
+}
+
+func importActor(by Importer) string {
+	if by.Bootstrap != nil {
+		return audit.ActorBootstrap
+	}
+	return by.NIP
+}
+
+// auditEmployeeChanges writes one audit row per changed right or email of the employees (old
+// holds them as saved before the import) and queues the notice to the old address of an account
+// holder whose email changed; it returns how many rows and notices it wrote.
+func auditEmployeeChanges(ctx context.Context, tx pgx.Tx, es []Employee, by Importer, old map[string]existing) (changes, notified int, err error) {
+	actor, changedBy := importActor(by), by.Name+" (NIP "+by.NIP+")"
+	if by.Bootstrap != nil {
+		changedBy = "impor awal dengan token bootstrap"
+	}
+	for _, e := range es {
+		x, found := old[e.NIP]
 		for _, f := range auditedFields {
 			var before any
 			if found {
@@ -218,19 +241,19 @@ func auditImport(ctx context.Context, tx pgx.Tx, in OrgImport, by Importer, old 
 			}
 			if err := audit.Append(ctx, tx, audit.Entry{Actor: actor, Action: "org." + f.name + "_changed", Subject: e.NIP,
 				Before: b, After: map[string]any{f.name: f.get(e)}}); err != nil {
-				return sum, err
+				return changes, notified, err
 			}
-			sum.Changes++
+			changes++
 			if f.name == "email" && x.HasAccount {
 				if by.TellOldAddress == nil {
-					return sum, errors.New("store: import changes an account holder's email but Importer.TellOldAddress is nil")
+					return changes, notified, errors.New("store: import changes an account holder's email but Importer.TellOldAddress is nil")
 				}
 				if err := by.TellOldAddress(ctx, tx, EmailChange{Old: x.Employee, NewEmail: e.Email, ChangedBy: changedBy, At: by.Now}); err != nil {
-					return sum, err
+					return changes, notified, err
 				}
-				sum.Notified++
+				notified++
 			}
 		}
 	}
-	return sum, audit.Append(ctx, tx, audit.Entry{Actor: actor, Action: "org.import", After: sum})
+	return changes, notified, nil
 }
