@@ -91,8 +91,10 @@ func (s *Server) Handler() http.Handler {
 	org.GET("/audit/export", s.exportAudit) // api/audit.go
 	hr := a.Group("", s.requireHR)
 	hr.POST("/cycles/:cycle/enrol", s.enrol)            // employees in scope only
+	hr.POST("/cycles/:cycle/launch", s.launch)          // a batch: api/batches.go
 	hr.GET("/cycles/:cycle/progress", s.progress)       // employees in scope only
 	hr.POST("/cycles/:cycle/reassign", s.reassignCycle) // after a mutasi: running years in scope follow the org data
+	s.batchRoutes(a)                                    // progress and steering of batches: api/batches.go
 	s.delegationRoutes(a)                               // Plt/Plh: api/delegations.go
 	s.distributionRoutes(a)                             // SE MenPANRB 03/2023: api/distribution.go
 

@@ -13,6 +13,8 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/kinerja/platform/activities"
+	"github.com/kinerja/platform/batch"
+	"github.com/kinerja/platform/store"
 	"github.com/kinerja/platform/workflows"
 )
 
@@ -21,7 +23,9 @@ func New(c client.Client, acts *activities.Activities) worker.Worker {
 	w := worker.New(c, workflows.TaskQueue, worker.Options{})
 	w.RegisterWorkflowWithOptions(workflows.EmployeeCycle, workflow.RegisterOptions{Name: workflows.EmployeeCycleWorkflow})
 	w.RegisterWorkflowWithOptions(workflows.HRDigest, workflow.RegisterOptions{Name: workflows.HRDigestWorkflow})
+	w.RegisterWorkflowWithOptions(workflows.Batch, workflow.RegisterOptions{Name: workflows.BatchWorkflow})
 	w.RegisterActivity(acts)
+	w.RegisterActivity(&batch.Activities{Store: &store.Store{Pool: acts.Pool}, Temporal: c})
 	return w
 }
 

@@ -23,6 +23,7 @@ import (
 	"github.com/kinerja/platform/activities"
 	"github.com/kinerja/platform/api"
 	"github.com/kinerja/platform/auth"
+	"github.com/kinerja/platform/batch"
 	"github.com/kinerja/platform/email"
 	"github.com/kinerja/platform/enrolment"
 	"github.com/kinerja/platform/internal/payloadcrypt"
@@ -108,6 +109,10 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 		tc.Close()
 		pool.Close()
 		return nil, err
+	}
+	// Batches whose workflow a crash kept from starting get it now.
+	if err := batch.EnsureWorkflows(ctx, &store.Store{Pool: pool}, tc); err != nil {
+		log.ErrorContext(ctx, "batches left without a workflow", "error", err)
 	}
 	srv := &api.Server{Store: &store.Store{Pool: pool}, Temporal: tc, DevAuth: cfg.DevAuth,
 		SecureCookies: !cfg.DevAuth, PublicURL: cfg.PublicURL}
