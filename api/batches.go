@@ -84,7 +84,7 @@ func (s *Server) scopeUnit(c *gin.Context, unit string) (string, error) {
 func batchParam(c *gin.Context) (int64, error) {
 	id, err := strconv.ParseInt(c.Param("batch"), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, errNotFound("batch " + c.Param("batch") + " tidak ditemukan")
+		return 0, errNotFound("batch tidak ditemukan")
 	}
 	return id, nil
 }
@@ -99,7 +99,7 @@ func (s *Server) loadBatch(c *gin.Context) (store.Batch, bool) {
 	}
 	b, err := s.Store.Batch(c.Request.Context(), id)
 	if errors.Is(err, store.ErrNotFound) {
-		err = errNotFound("batch " + c.Param("batch") + " tidak ditemukan")
+		err = errNotFound("batch tidak ditemukan")
 	}
 	if err != nil {
 		fail(c, err)
@@ -120,7 +120,7 @@ func (s *Server) loadBatch(c *gin.Context) (store.Batch, bool) {
 		visible = who.HRCovers(units)
 	}
 	if !visible {
-		fail(c, errNotFound("batch "+c.Param("batch")+" tidak ditemukan"))
+		fail(c, errNotFound("batch tidak ditemukan"))
 		return store.Batch{}, false
 	}
 	return b, true

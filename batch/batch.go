@@ -126,11 +126,11 @@ func (a *Activities) ProcessBatchPage(ctx context.Context, batchID int64, limit 
 		t := time.NewTicker(5 * time.Second)
 		defer t.Stop()
 		for {
-			activity.RecordHeartbeat(ctx)
 			select {
 			case <-beat.Done():
 				return
 			case <-t.C:
+				activity.RecordHeartbeat(ctx)
 			}
 		}
 	}()
