@@ -344,7 +344,8 @@ func (e *azEnv) waitBatch(r azRole, started azResp) (map[string]any, map[string]
 func (e *azEnv) newBatch(state string) int64 {
 	e.t.Helper()
 	ctx := context.Background()
-	id, err := e.st.CreateBatch(ctx, store.NewBatch{CycleID: e.cycle, Kind: store.BatchReassign, ScopeUnit: "dinas-x", CreatedBy: azHRScoped})
+	id, err := e.st.CreateBatch(ctx, store.NewBatch{CycleID: e.cycle, Kind: store.BatchReassign, ScopeUnit: "dinas-x", CreatedBy: azHRScoped,
+		WorkflowID: fmt.Sprintf("batch/az-%d", rand.Int64())})
 	if err == nil && state != store.BatchRunning {
 		_, err = e.st.SetBatchState(ctx, id, []string{store.BatchRunning}, state)
 	}

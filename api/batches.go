@@ -193,7 +193,7 @@ func (s *Server) steerBatch(to string, from ...string) gin.HandlerFunc {
 			fail(c, err)
 			return
 		}
-		if err := batch.Wake(ctx, s.Temporal, b.ID); err != nil {
+		if err := batch.Wake(ctx, s.Temporal, b); err != nil {
 			// The state is stored; the workflow reads it within minutes anyway.
 			slog.ErrorContext(ctx, "batch not woken", "batch", b.ID, "error", err)
 		}

@@ -9,6 +9,7 @@ package batch
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -40,43 +41,49 @@ type MoveDeadline struct {
 // Start writes the batch with its selection and starts its workflow. A batch whose workflow
 // could not be started stays running in the database; EnsureWorkflows starts it later.
 func Start(ctx context.Context, st *store.Store, tc client.Client, nb store.NewBatch) (store.Batch, error) {
+	nb.WorkflowID = workflows.BatchIDPrefix + rand.Text()
 	id, err := st.CreateBatch(ctx, nb)
 	if err != nil {
 		return store.Batch{}, err
 	}
-	if err := startWorkflow(ctx, tc, id); err != nil {
+	b, err := st.Batch(ctx, id)
+	if err != nil {
+		return b, err
+	}
+	if err := startWorkflow(ctx, tc, b); err != nil {
 		slog.ErrorContext(ctx, "batch workflow not started; the next platform start retries", "batch", id, "error", err)
 	}
-	return st.Batch(ctx, id)
+	return b, nil
 }
 
-func startWorkflow(ctx context.Context, tc client.Client, id int64) error {
+func startWorkflow(ctx context.Context, tc client.Client, b store.Batch) error {
 	_, err := tc.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID: workflows.BatchWorkflowID(id), TaskQueue: workflows.TaskQueue,
+		ID: b.WorkflowID, TaskQueue: workflows.TaskQueue,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-	}, workflows.BatchWorkflow, workflows.BatchInput{BatchID: id})
+		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+	}, workflows.BatchWorkflow, workflows.BatchInput{BatchID: b.ID})
 	return err
 }
 
 // EnsureWorkflows starts the workflow of every running or paused batch that has none (its
 // start failed after the batch was written). Starting one that runs is a no-op.
 func EnsureWorkflows(ctx context.Context, st *store.Store, tc client.Client) error {
-	ids, err := st.UnfinishedBatches(ctx)
+	bs, err := st.UnfinishedBatches(ctx)
 	if err != nil {
 		return err
 	}
 	var errs []error
-	for _, id := range ids {
-		if err := startWorkflow(ctx, tc, id); err != nil {
-			errs = append(errs, fmt.Errorf("batch %d: %w", id, err))
+	for _, b := range bs {
+		if err := startWorkflow(ctx, tc, b); err != nil {
+			errs = append(errs, fmt.Errorf("batch %d: %w", b.ID, err))
 		}
 	}
 	return errors.Join(errs...)
 }
 
 // Wake tells a batch's workflow that its state changed; a batch whose workflow ended needs none.
-func Wake(ctx context.Context, tc client.Client, id int64) error {
-	err := tc.SignalWorkflow(ctx, workflows.BatchWorkflowID(id), "", workflows.SignalBatchWake, nil)
+func Wake(ctx context.Context, tc client.Client, b store.Batch) error {
+	err := tc.SignalWorkflow(ctx, b.WorkflowID, "", workflows.SignalBatchWake, nil)
 	var nf *serviceerror.NotFound
 	if errors.As(err, &nf) {
 		return nil

@@ -12,6 +12,8 @@ CREATE TABLE batches (
     params       jsonb  NOT NULL DEFAULT '{}',
     state        text   NOT NULL DEFAULT 'running' CHECK (state IN ('running', 'paused', 'cancelled', 'finished')),
     created_by   text   NOT NULL REFERENCES employees (nip),
+    -- Random, like an enrolment's: test databases (and restored backups) count ids from 1 again.
+    workflow_id  text   NOT NULL UNIQUE,
     started_at   timestamptz NOT NULL DEFAULT now(),
     finished_at  timestamptz,
     CHECK ((finished_at IS NULL) = (state IN ('running', 'paused')))

@@ -41,6 +41,8 @@ type NewBatch struct {
 	ScopeUnit string // "" is the whole region
 	Params    any    // the kind's parameters, kept as JSON
 	CreatedBy string
+	// WorkflowID is the batch's workflow (package batch makes it).
+	WorkflowID string
 	// NIPs are an enrol batch's items, in HR's order; Refused of them start failed with the reason.
 	NIPs    []string
 	Refused map[string]string
@@ -55,6 +57,7 @@ type Batch struct {
 	Params     json.RawMessage `json:"params"`
 	State      string          `json:"state"`
 	CreatedBy  string          `json:"created_by"`
+	WorkflowID string          `json:"-"`
 	StartedAt  time.Time       `json:"started_at"`
 	FinishedAt *time.Time      `json:"finished_at"`
 	Total      int             `json:"total"`
@@ -97,8 +100,8 @@ func (s *Store) CreateBatch(ctx context.Context, nb NewBatch) (int64, error) {
 	}
 	var id int64
 	err = pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
-		if err := tx.QueryRow(ctx, `INSERT INTO batches (cycle_id, kind, scope_unit, params, created_by)
-			VALUES ($1, $2, $3, $4, $5) RETURNING id`, nb.CycleID, nb.Kind, scope, params, nb.CreatedBy).Scan(&id); err != nil {
+		if err := tx.QueryRow(ctx, `INSERT INTO batches (cycle_id, kind, scope_unit, params, created_by, workflow_id)
+			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, nb.CycleID, nb.Kind, scope, params, nb.CreatedBy, nb.WorkflowID).Scan(&id); err != nil {
 			return err
 		}
 		var sel string
@@ -138,12 +141,12 @@ func (s *Store) CreateBatch(ctx context.Context, nb NewBatch) (int64, error) {
 // Batch reads a batch and its counts.
 func (s *Store) Batch(ctx context.Context, id int64) (Batch, error) {
 	var b Batch
-	err := s.Pool.QueryRow(ctx, `SELECT b.id, b.cycle_id, b.kind, coalesce(b.scope_unit, ''), b.params, b.state, b.created_by,
+	err := s.Pool.QueryRow(ctx, `SELECT b.id, b.cycle_id, b.kind, coalesce(b.scope_unit, ''), b.params, b.state, b.created_by, b.workflow_id,
 			b.started_at, b.finished_at, count(i.nip), count(*) FILTER (WHERE i.status = 'pending'),
 			count(*) FILTER (WHERE i.status = 'done'), count(*) FILTER (WHERE i.status = 'failed'),
 			count(*) FILTER (WHERE i.status = 'skipped'), max(i.done_at)
 		FROM batches b LEFT JOIN batch_items i ON i.batch_id = b.id WHERE b.id = $1 GROUP BY b.id`, id).Scan(
-		&b.ID, &b.CycleID, &b.Kind, &b.ScopeUnit, &b.Params, &b.State, &b.CreatedBy, &b.StartedAt, &b.FinishedAt,
+		&b.ID, &b.CycleID, &b.Kind, &b.ScopeUnit, &b.Params, &b.State, &b.CreatedBy, &b.WorkflowID, &b.StartedAt, &b.FinishedAt,
 		&b.Total, &b.Pending, &b.Done, &b.Failed, &b.Skipped, &b.LastDoneAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return b, fmt.Errorf("batch %d: %w", id, ErrNotFound)
@@ -235,11 +238,23 @@ func (s *Store) FinishBatch(ctx context.Context, id int64) (bool, error) {
 	return tag.RowsAffected() == 1, err
 }
 
-// UnfinishedBatches lists the batches still running or paused.
-func (s *Store) UnfinishedBatches(ctx context.Context) ([]int64, error) {
+// UnfinishedBatches lists the batches still running or paused, oldest first.
+func (s *Store) UnfinishedBatches(ctx context.Context) ([]Batch, error) {
 	rows, err := s.Pool.Query(ctx, `SELECT id FROM batches WHERE state IN ('running', 'paused') ORDER BY id`)
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, pgx.RowTo[int64])
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Batch, 0, len(ids))
+	for _, id := range ids {
+		b, err := s.Batch(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	return out, nil
 }

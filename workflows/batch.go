@@ -1,7 +1,6 @@
 package workflows
 
 import (
-	"fmt"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
@@ -22,8 +21,8 @@ const ActivityProcessBatchPage = "ProcessBatchPage"
 // database decides, the signal only spares the wait.
 const SignalBatchWake = "batch-wake"
 
-// BatchWorkflowID is the workflow ID of a batch: one workflow per batch row.
-func BatchWorkflowID(batchID int64) string { return fmt.Sprintf("batch/%d", batchID) }
+// BatchIDPrefix starts the workflow ID of every batch; the rest is random (batches.workflow_id).
+const BatchIDPrefix = "batch/"
 
 // BatchInput is where a batch's workflow (or its continuation) starts.
 type BatchInput struct {
