@@ -159,11 +159,10 @@ func TestEnrolmentStartedButNotMarkedIsNotStartedTwice(t *testing.T) {
 		t.Fatalf("re-enrolment started run %s beside %s", again, run)
 	}
 	// Once marked, enrolling again is answered per row and is no error for the batch.
-	res = e.call("POST", path, nipHR, map[string]any{"nips": []string{nipEmployee}}, 200)
-	already := res["already_enrolled"].([]any)
-	if len(res["enrolled"].([]any)) != 0 || len(res["errors"].([]any)) != 0 || len(already) != 1 ||
-		already[0].(map[string]any)["message"] != "sudah terdaftar di siklus ini" {
-		t.Fatalf("enrolling an enrolled employee = %v", res)
+	res, items = e.batch("POST", path, nipHR, map[string]any{"nips": []string{nipEmployee}})
+	if res["skipped"] != 1.0 || res["done"] != 0.0 || res["failed"] != 0.0 || res["state"] != "finished" ||
+		items[nipEmployee]["message"] != "sudah terdaftar di siklus ini" {
+		t.Fatalf("enrolling an enrolled employee = %v %v", res, items)
 	}
 	if again := runID(t, p, en.WorkflowID); again != run {
 		t.Fatalf("enrolling again started run %s beside %s", again, run)
