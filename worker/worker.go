@@ -19,7 +19,9 @@ import (
 )
 
 // Options are the worker's options; the launch benchmark's no-op baseline runs with the same.
-func Options() worker.Options { return worker.Options{} }
+func Options() worker.Options {
+	return worker.Options{MaxConcurrentWorkflowTaskPollers: 8, MaxConcurrentActivityTaskPollers: 8}
+}
 
 // New returns a worker (not yet started) with every workflow and activity registered.
 func New(c client.Client, acts *activities.Activities) worker.Worker {
