@@ -236,7 +236,7 @@ func newWorker(tc client.Client, pool *pgxpool.Pool, cfg Config) sdkworker.Worke
 // Bounds on how long a client may hold a connection: a request's headers must arrive within
 // 10 s and the whole request, body included (1 MiB at most), within 30 s, so a client sending a
 // byte every few seconds is cut off; an idle keep-alive connection closes after 2 minutes. No
-// write timeout: enrolling a whole region answers only when every year has started.
+// write timeout (none of the answers is long: work for many employees runs as a batch).
 const (
 	readHeaderTimeout = 10 * time.Second
 	readTimeout       = 30 * time.Second
