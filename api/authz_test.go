@@ -332,8 +332,46 @@ func newAzEnv(t *testing.T) *azEnv {
 	}
 	cy := e.must(azReq{method: "POST", path: "/api/cycles", role: rHRRegion, body: map[string]any{"year": time.Now().Year(), "deadlines": e.deadlines}}, 201).json(t)
 	e.cycle = int64(cy["id"].(float64))
-	e.must(azReq{method: "POST", path: e.cyclePath(false) + "/enrol", role: rHRRegion, body: map[string]any{"nips": []string{azPegawai}}}, 200)
+	res := e.must(azReq{method: "POST", path: e.cyclePath(false) + "/enrol", role: rHRRegion, body: map[string]any{"nips": []string{azPegawai}}}, 202)
+	if b, items := e.waitBatch(rHRRegion, res); b["done"] != 1.0 {
+		t.Fatalf("enrolment of the pegawai: %v %v", b, items)
+	}
 	return e
+}
+
+// waitBatch polls the batch a 202 answer named, as the role, until it is no longer running, and
+// returns it with its items by NIP.
+func (e *azEnv) waitBatch(r azRole, started azResp) (map[string]any, map[string]map[string]any) {
+	e.t.Helper()
+	path := fmt.Sprintf("/api/batches/%d", int64(started.json(e.t)["batch_id"].(float64)))
+	for end := time.Now().Add(time.Minute); time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
+		b := e.must(azReq{method: "GET", path: path, role: r}, 200).json(e.t)
+		if b["state"] == "running" {
+			continue
+		}
+		items := map[string]map[string]any{}
+		for _, it := range e.must(azReq{method: "GET", path: path + "/items", role: r}, 200).json(e.t)["items"].([]any) {
+			items[it.(map[string]any)["nip"].(string)] = it.(map[string]any)
+		}
+		return b, items
+	}
+	e.t.Fatalf("batch %s still running after a minute", path)
+	return nil, nil
+}
+
+// newBatch writes a running batch of HR scoped to dinas-x, without a workflow: something to steer.
+func (e *azEnv) newBatch(state string) int64 {
+	e.t.Helper()
+	ctx := context.Background()
+	id, err := e.st.CreateBatch(ctx, store.NewBatch{CycleID: e.cycle, Kind: store.BatchReassign, ScopeUnit: "dinas-x", CreatedBy: azHRScoped,
+		WorkflowID: fmt.Sprintf("batch/az-%d", rand.Int64())})
+	if err == nil && state != store.BatchRunning {
+		_, err = e.st.SetBatchState(ctx, id, []string{store.BatchRunning}, state)
+	}
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return id
 }
 
 func (e *azEnv) delegation(principal, delegate, kind string, from, to time.Time) int64 {
@@ -536,40 +574,54 @@ func azCases() []azCase {
 		}
 		return map[string]any{"nips": []string{azEnrolScoped}}
 	})
-	outOfScope := azWant{status: 422, check: func(t *testing.T, e *azEnv, res azResp) {
-		const msg = "pegawai tidak terdaftar atau di luar cakupan unit Anda"
-		rows := res.json(t)["errors"].([]any)
-		if len(rows) != 1 || rows[0].(map[string]any)["message"] != msg {
-			t.Errorf("enrol outside the scope: %s", res.body)
-		}
-		// An unknown NIP reads the same: the answer tells nothing about who exists elsewhere.
-		unknown := e.must(azReq{method: "POST", path: e.cyclePath(false) + "/enrol", role: rHROther,
-			body: map[string]any{"nips": []string{azNobody}}}, 422)
-		if !bytes.Equal(unknown.body, bytes.ReplaceAll(res.body, []byte(azEnrolScoped), []byte(azNobody))) {
-			t.Errorf("an unknown NIP answers %s, one outside the scope %s", unknown.body, res.body)
-		}
-	}}
-	enrolled := func(nip string) azWant {
-		return azWant{status: 200, check: func(t *testing.T, _ *azEnv, res azResp) {
-			if got := fmt.Sprint(res.json(t)["enrolled"]); got != "["+nip+"]" {
-				t.Errorf("enrolled %s, want [%s]: %s", got, nip, res.body)
+	// Enrolment is a batch (202); each employee's outcome is its item.
+	enrolled := func(r azRole, nip, status, msg string) azWant {
+		return azWant{status: 202, check: func(t *testing.T, e *azEnv, res azResp) {
+			_, items := e.waitBatch(r, res)
+			if it := items[nip]; len(items) != 1 || it["status"] != status || fmt.Sprint(it["message"]) != fmt.Sprint(map[bool]any{true: nil, false: msg}[msg == ""]) {
+				t.Errorf("enrolment of %s by %s: %v, want %s %q", nip, r.name, items, status, msg)
+			}
+			if status != "failed" {
+				return
+			}
+			// An unknown NIP reads the same: the answer tells nothing about who exists elsewhere.
+			unknown := e.must(azReq{method: "POST", path: e.cyclePath(false) + "/enrol", role: r,
+				body: map[string]any{"nips": []string{azNobody}}}, 202)
+			if _, other := e.waitBatch(r, unknown); other[azNobody]["message"] != msg {
+				t.Errorf("an unknown NIP answers %v, one outside the scope %v", other, items)
 			}
 		}}
 	}
 	add(azCase{route: "POST /api/cycles/:cycle/enrol", req: req, twin: twin, want: func(r azRole) azWant {
 		switch r {
 		case rHRRegion:
-			return enrolled(azEnrolRegion)
+			return enrolled(r, azEnrolRegion, "done", "")
 		case rHRScoped:
-			return enrolled(azEnrolScoped)
+			return enrolled(r, azEnrolScoped, "done", "")
 		case rHROther:
-			return outOfScope
+			return enrolled(r, azEnrolScoped, "failed", "pegawai tidak terdaftar atau di luar cakupan unit Anda")
 		}
 		return gate(pastAuthz)(r) // nobody else: 403, anonymous 401
 	}})
+	// A launch of dinas-y: its people have no penilai in the org data, so each is skipped with the reason.
+	req, twin = inCycle("POST", "/launch", func(*azEnv, azRole) any { return map[string]any{"unit": "dinas-y"} })
+	add(azCase{route: "POST /api/cycles/:cycle/launch", req: req, twin: twin, want: func(r azRole) azWant {
+		switch r {
+		case rHRRegion, rHROther:
+			return azWant{status: 202, check: func(t *testing.T, e *azEnv, res azResp) {
+				b, items := e.waitBatch(r, res)
+				if b["state"] != "finished" || b["skipped"] != 3.0 || items[azPlt]["message"] != "pegawai belum punya pejabat penilai (superior_nip kosong)" {
+					t.Errorf("launch of dinas-y by %s: %v %v", r.name, b, items)
+				}
+			}}
+		case rHRScoped:
+			return ok(422) // dinas-y is outside dinas-x
+		}
+		return gate(pastAuthz)(r)
+	}})
 
 	req, twin = inCycle("PUT", "/deadlines/followup_due", func(e *azEnv, _ azRole) any { return map[string]any{"at": e.deadlines["followup_due"]} })
-	add(azCase{route: "PUT /api/cycles/:cycle/deadlines/:name", req: req, twin: twin, want: gate(ok(200), rHRRegion, rAdmin)})
+	add(azCase{route: "PUT /api/cycles/:cycle/deadlines/:name", req: req, twin: twin, want: gate(ok(202), rHRRegion, rAdmin)})
 
 	req, twin = inCycle("GET", "/progress", nil)
 	progress := func(lists bool) azWant {
@@ -629,9 +681,9 @@ func azCases() []azCase {
 	add(azCase{route: "POST /api/cycles/:cycle/reassign", req: req, twin: twin, want: func(r azRole) azWant {
 		switch r {
 		case rHRRegion, rHROther, rHRScoped:
-			return azWant{status: 200, check: func(t *testing.T, _ *azEnv, res azResp) {
-				if got := fmt.Sprint(res.json(t)["reassigned"]); got != "[]" {
-					t.Errorf("reassigned %s: %s", got, res.body)
+			return azWant{status: 202, check: func(t *testing.T, e *azEnv, res azResp) {
+				if b, items := e.waitBatch(r, res); b["done"] != 0.0 || b["failed"] != 0.0 {
+					t.Errorf("reassigned by %s: %v %v", r.name, b, items)
 				}
 			}}
 		}
@@ -650,6 +702,46 @@ func azCases() []azCase {
 		}
 		return gate(pastAuthz)(r)
 	}})
+	// Batches: HR sees and steers those of its scope (a region-wide one only region-wide HR and
+	// admins); the twin is a batch that does not exist.
+	inBatch := func(method, suffix string, state string) (func(*azEnv, azRole) azReq, func(*azEnv, azRole) azReq) {
+		mk := func(missing bool) func(*azEnv, azRole) azReq {
+			return func(e *azEnv, r azRole) azReq {
+				id := e.newBatch(state)
+				if missing {
+					id += 999_999
+				}
+				return azReq{method: method, path: fmt.Sprintf("/api/batches/%d%s", id, suffix), role: r}
+			}
+		}
+		return mk(false), mk(true)
+	}
+	ofBatch := func(allowed azWant) func(azRole) azWant {
+		return func(r azRole) azWant {
+			if r == rHROther {
+				return hidden
+			}
+			return gate(allowed, rHRRegion, rHRScoped, rAdmin)(r)
+		}
+	}
+	req, twin = inBatch("GET", "", store.BatchRunning)
+	add(azCase{route: "GET /api/batches/:batch", req: req, twin: twin, want: ofBatch(ok(200))})
+	req, twin = inBatch("GET", "/items?status=pending", store.BatchRunning)
+	add(azCase{route: "GET /api/batches/:batch/items", req: req, twin: twin, want: ofBatch(ok(200))})
+	steered := func(state string) azWant {
+		return azWant{status: 200, check: func(t *testing.T, _ *azEnv, res azResp) {
+			if got := res.json(t)["state"]; got != state {
+				t.Errorf("state %v, want %s: %s", got, state, res.body)
+			}
+		}}
+	}
+	req, twin = inBatch("POST", "/pause", store.BatchRunning)
+	add(azCase{route: "POST /api/batches/:batch/pause", req: req, twin: twin, want: ofBatch(steered("paused"))})
+	req, twin = inBatch("POST", "/resume", store.BatchPaused)
+	add(azCase{route: "POST /api/batches/:batch/resume", req: req, twin: twin, want: ofBatch(steered("running"))})
+	req, twin = inBatch("POST", "/cancel", store.BatchRunning)
+	add(azCase{route: "POST /api/batches/:batch/cancel", req: req, twin: twin, want: ofBatch(steered("cancelled"))})
+
 	add(azCase{route: "GET /api/dev/outbox", req: get("/api/dev/outbox"), want: gate(ok(200), rHRRegion, rAdmin)})
 	add(azCase{route: "GET /api/outbox", req: get("/api/outbox?status=pending&limit=5"), want: gate(azWant{status: 200,
 		check: func(t *testing.T, _ *azEnv, res azResp) {

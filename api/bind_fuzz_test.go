@@ -43,6 +43,7 @@ func bindTargets() []bindTarget {
 		bindTarget{"moveDeadlineRequest", func() any { return &moveDeadlineRequest{} }},
 		bindTarget{"store.OrgImport", func() any { return &store.OrgImport{} }},
 		bindTarget{"createDelegationRequest", func() any { return &createDelegationRequest{} }},
+		bindTarget{"launchRequest", func() any { return &launchRequest{} }},
 	)
 }
 

@@ -1,22 +1,16 @@
 package api
 
 import (
-	"context"
-	"errors"
-	"log/slog"
 	"net/http"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/google/uuid"
-	"go.temporal.io/api/serviceerror"
 
-	"github.com/kinerja/platform/enrolment"
+	"github.com/kinerja/platform/batch"
 	"github.com/kinerja/platform/internal/access"
 	"github.com/kinerja/platform/internal/hrinput"
 	"github.com/kinerja/platform/store"
@@ -152,53 +146,12 @@ func (s *Server) getCycle(c *gin.Context) {
 
 type enrolRequest struct {
 	NIPs []string `json:"nips"`
-	All  bool     `json:"all"` // everyone who has a penilai and an atasan penilai
+	All  bool     `json:"all"` // everyone in the caller's scope: a launch (POST /cycles/:cycle/launch)
 }
 
-// enrolConcurrency bounds the workflow starts one enrolment request runs at once.
-const enrolConcurrency = 8
-
-type enrolRowError struct {
-	NIP     string `json:"nip"`
-	Message string `json:"message"`
-}
-
-// orgView is today's org data as an HR caller may act on it.
-type orgView struct {
-	who     access.Caller
-	all     []store.Employee // ordered by NIP
-	byNIP   map[string]store.Employee
-	parents map[string]string // unit → parent unit
-}
-
-// covers tells whether the employee is inside the caller's HR scope.
-func (o orgView) covers(e store.Employee) bool {
-	return o.who.HRCovers(access.Ancestry(o.parents, e.UnitID))
-}
-
-func (s *Server) orgOf(c *gin.Context) (orgView, error) {
-	ctx := c.Request.Context()
-	who, err := s.who(c)
-	if err != nil {
-		return orgView{}, err
-	}
-	all, err := s.Store.Employees(ctx, nil)
-	if err != nil {
-		return orgView{}, err
-	}
-	parents, err := s.Store.UnitParents(ctx)
-	if err != nil {
-		return orgView{}, err
-	}
-	o := orgView{who: who, all: all, byNIP: map[string]store.Employee{}, parents: parents}
-	for _, e := range all {
-		o.byNIP[e.NIP] = e
-	}
-	return o, nil
-}
-
-// enrol starts one workflow per employee. Each employee succeeds or fails alone, and the answer
-// lists who was enrolled, who already was (nothing started for them), and why each other one was not.
+// enrol enrols the employees listed as a batch (answered 202 with its id): each one is enrolled,
+// skipped (already enrolled: nothing started) or failed with the reason, in the batch's items.
+// {all: true} launches the caller's whole scope.
 func (s *Server) enrol(c *gin.Context) {
 	cy, ok := s.loadCycle(c)
 	if !ok {
@@ -209,106 +162,52 @@ func (s *Server) enrol(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	if !req.All && len(req.NIPs) == 0 {
-		fail(c, errInvalid("nips: sebutkan NIP pegawai, atau all: true untuk semua pegawai"))
-		return
-	}
-	ctx := c.Request.Context()
-	org, err := s.orgOf(c)
+	who, err := s.who(c)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	who, all, byNIP, covers := org.who, org.all, org.byNIP, org.covers
-	nips := req.NIPs
 	if req.All {
-		nips = nil
-		for _, e := range all {
-			if sup, ok := byNIP[e.SuperiorNIP]; ok && sup.SuperiorNIP != "" && covers(e) {
-				nips = append(nips, e.NIP)
+		s.startBatch(c, store.NewBatch{CycleID: cy.ID, Kind: store.BatchLaunch, ScopeUnit: who.HRScope})
+		return
+	}
+	if len(req.NIPs) == 0 {
+		fail(c, errInvalid("nips: sebutkan NIP pegawai, atau all: true untuk semua pegawai"))
+		return
+	}
+	nb := store.NewBatch{CycleID: cy.ID, Kind: store.BatchEnrol, ScopeUnit: who.HRScope, NIPs: req.NIPs}
+	if !who.RegionWideHR() {
+		ctx := c.Request.Context()
+		es, err := s.Store.Employees(ctx, req.NIPs)
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		parents, err := s.Store.UnitParents(ctx)
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		in := map[string]bool{}
+		for _, e := range inScope(who, parents, es, func(e store.Employee) string { return e.UnitID }) {
+			in[e.NIP] = true
+		}
+		nb.Refused = map[string]string{}
+		for _, nip := range req.NIPs {
+			if !in[nip] { // scoped HR: an employee elsewhere reads like an unknown one
+				nb.Refused[nip] = "pegawai tidak terdaftar atau di luar cakupan unit Anda"
 			}
 		}
 	}
-	// Each employee is enrolled on its own, several at once: launching a region's cycle is
-	// thousands of workflow starts (see BenchmarkEnrolment).
-	results := make([]error, len(nips))
-	sem := make(chan struct{}, enrolConcurrency)
-	var wg sync.WaitGroup
-	for i, nip := range nips {
-		if e, ok := byNIP[nip]; !who.RegionWideHR() && (!ok || !covers(e)) {
-			// Scoped HR: an employee elsewhere reads like an unknown one.
-			results[i] = errors.New("pegawai tidak terdaftar atau di luar cakupan unit Anda")
-			continue
-		}
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			results[i] = s.enrolOne(ctx, cy, byNIP, nip)
-		}()
-	}
-	wg.Wait()
-	enrolled := []string{}
-	already := []enrolRowError{} // enrolling again is no error: nothing new was started
-	rowErrors := []enrolRowError{}
-	for i, nip := range nips {
-		switch {
-		case errors.Is(results[i], enrolment.ErrAlreadyEnrolled):
-			already = append(already, enrolRowError{nip, results[i].Error()})
-		case results[i] != nil:
-			rowErrors = append(rowErrors, enrolRowError{nip, results[i].Error()})
-		default:
-			enrolled = append(enrolled, nip)
-		}
-	}
-	status := http.StatusOK
-	if len(enrolled) == 0 && len(already) == 0 && len(rowErrors) > 0 {
-		status = http.StatusUnprocessableEntity
-	}
-	c.JSON(status, gin.H{"enrolled": enrolled, "already_enrolled": already, "errors": rowErrors})
-}
-
-func (s *Server) enrolOne(ctx context.Context, cy store.Cycle, byNIP map[string]store.Employee, nip string) error {
-	st := enrolment.Starter{Store: s.Store, Temporal: s.Temporal}
-	if en, err := s.Store.Enrolment(ctx, cy.ID, nip); err == nil {
-		// Enrolled before, perhaps half done: the row decides, whatever today's org data says.
-		return s.startEnrolment(ctx, st, cy, nip, en.PenilaiNIP, en.AtasanNIP)
-	} else if !errors.Is(err, store.ErrNotFound) {
-		return err
-	}
-	emp, ok := byNIP[nip]
-	if !ok {
-		return errors.New("pegawai tidak terdaftar")
-	}
-	pen, ok := byNIP[emp.SuperiorNIP]
-	if !ok {
-		return errors.New("pegawai belum punya pejabat penilai (superior_nip kosong)")
-	}
-	atasan, ok := byNIP[pen.SuperiorNIP]
-	if !ok {
-		return errors.New("pejabat penilai " + pen.Name + " belum punya atasan; keberatan tidak akan ada yang memutus")
-	}
-	return s.startEnrolment(ctx, st, cy, nip, pen.NIP, atasan.NIP)
-}
-
-func (s *Server) startEnrolment(ctx context.Context, st enrolment.Starter, cy store.Cycle, nip, penilaiNIP, atasanNIP string) error {
-	err := st.Enrol(ctx, cy, nip, penilaiNIP, atasanNIP)
-	switch {
-	case errors.Is(err, enrolment.ErrAlreadyEnrolled):
-		return err
-	case err != nil:
-		// The row stays 'starting': enrolling again, or the sweeper within minutes, starts the year.
-		slog.ErrorContext(ctx, "enrolment not started", "cycle", cy.ID, "error", err)
-		return errors.New("tercatat, tetapi siklus pegawai belum dapat dimulai; sistem akan mencoba lagi otomatis, atau daftarkan ulang")
-	}
-	return nil
+	s.startBatch(c, nb)
 }
 
 type moveDeadlineRequest struct {
 	At time.Time `json:"at"`
 }
 
-// moveDeadline changes one date of the cycle and tells every running workflow of it.
+// moveDeadline changes one date of the cycle, in the request, and tells every enrolled year of
+// it through a batch (answered 202 with its id); a year that has finished is skipped.
 func (s *Server) moveDeadline(c *gin.Context) {
 	var req moveDeadlineRequest
 	if err := bind(c, &req); err != nil {
@@ -320,11 +219,12 @@ func (s *Server) moveDeadline(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, moved)
+	c.JSON(http.StatusAccepted, s.batchJSON(moved.Batch, nil))
 }
 
-// MoveDeadline moves deadline name of the route's :cycle to at and tells every enrolled year
-// (region-wide HR or admin): PUT /api/cycles/:id/deadlines/:name and the cycle page's form.
+// MoveDeadline moves deadline name of the route's :cycle to at, in the request, and tells every
+// enrolled year through a batch (region-wide HR or admin): PUT /api/cycles/:id/deadlines/:name
+// and the cycle page's form.
 func (s *Server) MoveDeadline(c *gin.Context, name string, at time.Time) (hrinput.DeadlineMoved, error) {
 	var none hrinput.DeadlineMoved
 	if err := s.orgWide(c); err != nil {
@@ -346,30 +246,12 @@ func (s *Server) MoveDeadline(c *gin.Context, name string, at time.Time) (hrinpu
 	if err != nil {
 		return none, err
 	}
-	ens, err := s.Store.Enrolments(ctx, cy.ID)
+	b, err := batch.Start(ctx, s.Store, s.Temporal, store.NewBatch{CycleID: cy.ID, Kind: store.BatchMoveDeadline,
+		CreatedBy: caller(c).NIP, Params: batch.MoveDeadline{Name: name, At: at}})
 	if err != nil {
 		return none, err
 	}
-	// Each year answers for itself: one that cannot be told does not hide the others. Synchronous
-	// for now; a batch workflow takes this over for a region at scale.
-	out := hrinput.DeadlineMoved{Name: name, At: at, Years: make([]hrinput.MovedYear, 0, len(ens))}
-	move := workflows.MoveDeadline{Name: workflows.DeadlineName(name), At: at}
-	for _, en := range ens {
-		y := hrinput.MovedYear{NIP: en.NIP, Result: "signalled"}
-		err := s.Temporal.SignalWorkflow(ctx, en.WorkflowID, "", workflows.SignalMoveDeadline, move)
-		var nf *serviceerror.NotFound
-		switch {
-		case errors.As(err, &nf):
-			y.Result, y.Message = "finished", "siklus pegawai ini sudah selesai; tanggal baru tidak berlaku lagi baginya"
-		case err != nil:
-			slog.ErrorContext(ctx, "deadline move not signalled", "cycle", cy.ID, "workflow", en.WorkflowID, "error", err)
-			y.Result, y.Message = "failed", "siklus pegawai ini tidak dapat diberi tahu; ulangi pemindahan batas waktu ini"
-		default:
-			out.Signalled++
-		}
-		out.Years = append(out.Years, y)
-	}
-	return out, nil
+	return hrinput.DeadlineMoved{Name: name, At: at, Batch: b}, nil
 }
 
 // progress sums up a cycle's years in the caller's HR scope, or in a unit under it (?unit=), with
@@ -449,57 +331,18 @@ func phaseList() string {
 }
 
 // reassignCycle moves every running year in the caller's HR scope whose pejabat penilai or atasan
-// penilai is no longer who today's org data says (after a mutasi or a reorganisation). Each year
-// succeeds or fails alone; the answer lists both.
+// penilai is no longer who today's org data says (after a mutasi or a reorganisation), as a batch
+// (answered 202 with its id): each year is reassigned, skipped (nothing changed, or its result is
+// final) or failed with the reason.
 func (s *Server) reassignCycle(c *gin.Context) {
 	cy, ok := s.loadCycle(c)
 	if !ok {
 		return
 	}
-	ctx := c.Request.Context()
-	ens, who, err := s.scopedEnrolments(c, cy.ID)
+	who, err := s.who(c)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	reassigned := []string{}
-	rowErrors := []enrolRowError{}
-	for _, en := range ens {
-		if en.ResultFinal {
-			continue
-		}
-		in := &workflows.ReassignInput{Request: workflows.Request{RequestID: uuid.NewString(),
-			Actor: workflows.Actor{NIP: who.NIP, HR: true}}}
-		if err := s.resolveSupervisors(ctx, en.NIP, in); err != nil {
-			rowErrors = append(rowErrors, enrolRowError{en.NIP, err.Error()})
-			continue
-		}
-		if in.Penilai.NIP == en.PenilaiNIP && in.Atasan.NIP == en.AtasanNIP {
-			continue
-		}
-		if _, err := s.update(ctx, en.WorkflowID, workflows.UpdateReassign, in.RequestID, in); err != nil {
-			rowErrors = append(rowErrors, enrolRowError{en.NIP, rejectionMessage(err)})
-			continue
-		}
-		reassigned = append(reassigned, en.NIP)
-	}
-	c.JSON(http.StatusOK, gin.H{"reassigned": reassigned, "errors": rowErrors})
-}
-
-// scopedEnrolments lists the cycle's enrolments inside the caller's HR scope.
-func (s *Server) scopedEnrolments(c *gin.Context, cycleID int64) ([]store.Enrolment, access.Caller, error) {
-	ctx := c.Request.Context()
-	who, err := s.who(c)
-	if err != nil {
-		return nil, who, err
-	}
-	ens, err := s.Store.Enrolments(ctx, cycleID)
-	if err != nil {
-		return nil, who, err
-	}
-	parents, err := s.Store.UnitParents(ctx)
-	if err != nil {
-		return nil, who, err
-	}
-	return inScope(who, parents, ens, func(en store.Enrolment) string { return en.UnitID }), who, nil
+	s.startBatch(c, store.NewBatch{CycleID: cy.ID, Kind: store.BatchReassign, ScopeUnit: who.HRScope})
 }

@@ -98,7 +98,7 @@ func TestCycleCreationIsBounded(t *testing.T) {
 }
 
 // TestDeadlineMove: a move keeps the order, the cycle's year and the present; it is audited; the
-// answer says for each enrolled year whether it was told.
+// move's batch tells each enrolled year, and its items say which were told.
 func TestDeadlineMove(t *testing.T) {
 	e := newAzEnv(t)
 	ctx := context.Background()
@@ -119,20 +119,17 @@ func TestDeadlineMove(t *testing.T) {
 		t.Errorf("year 2030: %s", msg)
 	}
 
-	// A year whose workflow is gone reads "finished"; the running one "signalled".
+	// A year whose workflow is gone is skipped as finished; the running one is told.
 	if _, err := e.pool.Exec(ctx, `INSERT INTO employee_cycles (cycle_id, nip, workflow_id, penilai_nip, atasan_nip, phase)
 		VALUES ($1, $2, $3, $4, $5, 'selesai')`, e.cycle, azStranger, fmt.Sprintf("selesai-%d", e.cycle), azPenilai, azAtasan); err != nil {
 		t.Fatal(err)
 	}
 	at := e.deadlines["plan_due"].Add(24 * time.Hour)
-	res := move("plan_due", at, 200)
-	got := map[string]string{}
-	for _, y := range res["years"].([]any) {
-		y := y.(map[string]any)
-		got[y["nip"].(string)] = y["result"].(string)
-	}
-	if got[azPegawai] != "signalled" || got[azStranger] != "finished" || len(got) != 2 || res["workflows_signalled"] != float64(1) {
-		t.Errorf("answer: %v", res)
+	bt, items := e.waitBatch(rHRRegion, e.must(azReq{method: "PUT", path: path("plan_due"), role: rHRRegion, body: map[string]any{"at": at}}, 202))
+	if bt["state"] != "finished" || bt["kind"] != "move_deadline" || bt["done"] != 1.0 || bt["skipped"] != 1.0 || len(items) != 2 ||
+		items[azPegawai]["status"] != "done" || items[azStranger]["status"] != "skipped" ||
+		items[azStranger]["message"] != "siklus pegawai ini sudah selesai; tanggal baru tidak berlaku lagi baginya" {
+		t.Errorf("batch: %v items %v", bt, items)
 	}
 	var before, after string
 	if err := e.pool.QueryRow(ctx, `SELECT before::text, after::text FROM audit_log WHERE action = 'cycle.deadline_moved' AND cycle_id = $1 AND actor_nip = $2`,
@@ -153,7 +150,7 @@ func TestDeadlineMove(t *testing.T) {
 	if msg := message(move("plan_due", at.Add(-time.Hour), 422)); !strings.Contains(msg, "sudah lewat") || !strings.Contains(msg, "hanya dapat dipindah ke masa depan") {
 		t.Errorf("a passed deadline moved into the past: %s", msg)
 	}
-	move("plan_due", e.now.Add(time.Hour), 200)
+	move("plan_due", e.now.Add(time.Hour), 202)
 	if rep, err := audit.Verify(ctx, e.pool); err != nil || !rep.Intact() {
 		t.Errorf("audit chain after moves: %+v %v", rep, err)
 	}

@@ -95,9 +95,11 @@ func (s *Server) Handler() http.Handler {
 	org.POST("/org/import/file", s.importOrgFile) // CSV or XLSX, dry run or apply: api/org_file.go
 	hr := a.Group("", s.requireHR)
 	hr.POST("/cycles/:cycle/enrol", s.enrol)                         // employees in scope only
+	hr.POST("/cycles/:cycle/launch", s.launch)                       // a batch: api/batches.go
 	hr.GET("/cycles/:cycle/progress", s.progress)                    // employees in scope only
 	hr.POST("/cycles/:cycle/reassign", s.reassignCycle)              // after a mutasi: running years in scope follow the org data
 	hr.GET("/cycles/:cycle/supervisor-changes", s.supervisorChanges) // what reassign would move: api/org_file.go
+	s.batchRoutes(a)                                                 // progress and steering of batches: api/batches.go
 	s.delegationRoutes(a)                                            // Plt/Plh: api/delegations.go
 	s.distributionRoutes(a)                                          // SE MenPANRB 03/2023: api/distribution.go
 

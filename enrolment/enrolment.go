@@ -82,22 +82,32 @@ func (s *Starter) start(ctx context.Context, cy store.Cycle, en store.Enrolment)
 // finished under that ID is not started again, and no error. It does not mark the row: Enrol
 // and Sweep do.
 func (s *Starter) StartWorkflow(ctx context.Context, cy store.Cycle, en store.Enrolment) error {
+	penilai, err := s.person(ctx, en.PenilaiNIP)
+	if err != nil {
+		return err
+	}
+	atasan, err := s.person(ctx, en.AtasanNIP)
+	if err != nil {
+		return err
+	}
+	if err := s.execute(ctx, cy, en, penilai, atasan); err != nil {
+		return err
+	}
+	return s.catchUp(ctx, cy, en.WorkflowID)
+}
+
+// execute starts the enrolment's workflow, or finds the one running or finished under its ID.
+func (s *Starter) execute(ctx context.Context, cy store.Cycle, en store.Enrolment, penilai, atasan workflows.Person) error {
 	in := workflows.EmployeeCycleInput{
 		CycleID: cy.ID, CycleName: cy.Name, Year: cy.Year,
 		Employee:  workflows.Person{NIP: en.NIP, Name: en.Name},
 		Deadlines: workflows.Deadlines{}, AppealWindow: cy.AppealWindow, DecisionSLA: cy.DecisionSLA, ReminderLead: cy.ReminderLead,
+		Penilai: penilai, Atasan: atasan,
 	}
 	for n, t := range cy.Deadlines {
 		in.Deadlines[workflows.DeadlineName(n)] = t
 	}
-	var err error
-	if in.Penilai, err = s.person(ctx, en.PenilaiNIP); err != nil {
-		return err
-	}
-	if in.Atasan, err = s.person(ctx, en.AtasanNIP); err != nil {
-		return err
-	}
-	_, err = s.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+	_, err := s.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID: en.WorkflowID, TaskQueue: workflows.TaskQueue,
 		// A repeat start finds the running year, or the finished one (never a second run), and the
 		// SDK answers with that run rather than an error (WorkflowExecutionErrorWhenAlreadyStarted).
@@ -107,13 +117,13 @@ func (s *Starter) StartWorkflow(ctx context.Context, cy store.Cycle, en store.En
 	if err != nil {
 		return fmt.Errorf("start workflow %s: %w", en.WorkflowID, err)
 	}
-	return s.catchUp(ctx, cy, en.WorkflowID)
+	return nil
 }
 
 // catchUp signals the deadlines HR moved since cy was read. Moving a deadline writes the cycle
 // first and then signals the running years; one moved before this year's workflow existed
 // missed it. Read after the start, the cycle holds every move whose signal could have missed.
-func (s *Starter) catchUp(ctx context.Context, cy store.Cycle, workflowID string) error {
+func (s *Starter) catchUp(ctx context.Context, cy store.Cycle, workflowIDs ...string) error {
 	now, err := s.Store.Cycle(ctx, cy.ID)
 	if err != nil {
 		return err
@@ -122,11 +132,13 @@ func (s *Starter) catchUp(ctx context.Context, cy store.Cycle, workflowID string
 		if now.Deadlines[n].Equal(cy.Deadlines[n]) {
 			continue
 		}
-		err := s.Temporal.SignalWorkflow(ctx, workflowID, "", workflows.SignalMoveDeadline,
-			workflows.MoveDeadline{Name: workflows.DeadlineName(n), At: now.Deadlines[n]})
-		var nf *serviceerror.NotFound
-		if err != nil && !errors.As(err, &nf) { // a finished year no longer cares
-			return fmt.Errorf("signal %s to %s: %w", n, workflowID, err)
+		for _, id := range workflowIDs {
+			err := s.Temporal.SignalWorkflow(ctx, id, "", workflows.SignalMoveDeadline,
+				workflows.MoveDeadline{Name: workflows.DeadlineName(n), At: now.Deadlines[n]})
+			var nf *serviceerror.NotFound
+			if err != nil && !errors.As(err, &nf) { // a finished year no longer cares
+				return fmt.Errorf("signal %s to %s: %w", n, id, err)
+			}
 		}
 	}
 	return nil

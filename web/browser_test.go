@@ -130,7 +130,7 @@ func startWorld(t testing.TB) *browserEnv {
 		dl[n] = time.Now().Add(time.Duration(i+3) * 7 * 24 * time.Hour).UTC().Truncate(time.Second)
 	}
 	e.cycle = int64(e.json(hc, csrf, "POST", "/api/cycles", map[string]any{"year": 2026, "deadlines": dl}, 201)["id"].(float64))
-	e.json(hc, csrf, "POST", fmt.Sprintf("/api/cycles/%d/enrol", e.cycle), map[string]any{"nips": []string{nipEmployee}}, 200)
+	e.json(hc, csrf, "POST", fmt.Sprintf("/api/cycles/%d/enrol", e.cycle), map[string]any{"nips": []string{nipEmployee}}, 202)
 	e.waitDB(`SELECT count(*) FROM tasks WHERE kind = 'draft_plan' AND done_at IS NULL`, 1)
 	return e
 }

@@ -115,4 +115,3 @@ func seedTenThousand(b testing.TB) (*pgxpool.Pool, int64) {
 	}
 	return pool, cycle
 }
-

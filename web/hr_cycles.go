@@ -125,9 +125,7 @@ type deadlineRow struct {
 
 type movedView struct {
 	hrinput.DeadlineMoved
-	Label    string
-	Finished int
-	Failed   []hrinput.MovedYear
+	Label string
 }
 
 func (p *pages) cycle(c *gin.Context) {
@@ -172,16 +170,7 @@ func (p *pages) moveDeadline(c *gin.Context) {
 		}
 		status, v.Typed, v.Errors = http.StatusUnprocessableEntity, f, errs
 	} else {
-		m := &movedView{DeadlineMoved: moved, Label: label(moved.Name, deadlineLabels)}
-		for _, y := range moved.Years {
-			switch y.Result {
-			case "finished":
-				m.Finished++
-			case "failed":
-				m.Failed = append(m.Failed, y)
-			}
-		}
-		v.Moved = m
+		v.Moved = &movedView{DeadlineMoved: moved, Label: label(moved.Name, deadlineLabels)}
 	}
 	cy, err := p.app.Cycle(c) // as it stands now, the moved date included
 	if err != nil {

@@ -13,15 +13,24 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/kinerja/platform/activities"
+	"github.com/kinerja/platform/batch"
+	"github.com/kinerja/platform/store"
 	"github.com/kinerja/platform/workflows"
 )
 
+// Options are the worker's options; the launch benchmark's no-op baseline runs with the same.
+func Options() worker.Options {
+	return worker.Options{MaxConcurrentWorkflowTaskPollers: 8, MaxConcurrentActivityTaskPollers: 8}
+}
+
 // New returns a worker (not yet started) with every workflow and activity registered.
 func New(c client.Client, acts *activities.Activities) worker.Worker {
-	w := worker.New(c, workflows.TaskQueue, worker.Options{})
+	w := worker.New(c, workflows.TaskQueue, Options())
 	w.RegisterWorkflowWithOptions(workflows.EmployeeCycle, workflow.RegisterOptions{Name: workflows.EmployeeCycleWorkflow})
 	w.RegisterWorkflowWithOptions(workflows.HRDigest, workflow.RegisterOptions{Name: workflows.HRDigestWorkflow})
+	w.RegisterWorkflowWithOptions(workflows.Batch, workflow.RegisterOptions{Name: workflows.BatchWorkflow})
 	w.RegisterActivity(acts)
+	w.RegisterActivity(&batch.Activities{Store: &store.Store{Pool: acts.Pool}, Temporal: c})
 	return w
 }
 

@@ -55,6 +55,12 @@ const (
 	// being dropped; deadline moves reach open tasks; every wait after its deadline has a way out;
 	// the distribution rule may hold a result before it becomes final.
 	versionTrustworthy workflow.Version = 1
+
+	// pacedChangeID: reminders and escalations of a deadline fire at PacedAt, spread over
+	// deadlineWorkSpread, not at the same instant for every year; lateness is still judged at
+	// the date itself. Years started before keep firing at the date.
+	pacedChangeID                  = "paced-deadline-work"
+	versionPaced  workflow.Version = 1
 )
 
 // After a step's write failed for good, the year retries it this often (or at once on HR's UpdateResume).
@@ -79,7 +85,11 @@ func EmployeeCycle(ctx workflow.Context, in EmployeeCycleInput) (Status, error) 
 	for _, n := range DeadlineNames {
 		c.deadlines[n] = in.Deadlines[n]
 	}
+	c.workflowID = workflow.GetInfo(ctx).WorkflowExecution.ID
 	c.version = workflow.GetVersion(ctx, versionChangeID, workflow.DefaultVersion, versionTrustworthy)
+	if workflow.GetVersion(ctx, pacedChangeID, workflow.DefaultVersion, versionPaced) == versionPaced {
+		c.paceSpread = deadlineWorkSpread(in.ReminderLead)
+	}
 	if err := c.setup(ctx); err != nil {
 		return Status{}, err
 	}
@@ -91,6 +101,8 @@ func EmployeeCycle(ctx workflow.Context, in EmployeeCycleInput) (Status, error) 
 type cycle struct {
 	in              EmployeeCycleInput
 	version         workflow.Version
+	paceSpread      time.Duration    // 0: deadline work fires at the date (years started before pacing)
+	workflowID      string           // PacedAt's key
 	now             func() time.Time // workflow time, for validators
 	deadlines       Deadlines
 	deadlineVersion int // bumped on every move, so waits recompute their timers
@@ -509,7 +521,7 @@ func (c *cycle) waitFor(ctx workflow.Context, name DeadlineName, done func() boo
 		if giveUp != nil && !now.Before(giveUp()) {
 			break
 		}
-		remindAt := due.Add(-c.in.ReminderLead)
+		remindAt, escalateAt := c.paced(due.Add(-c.in.ReminderLead)), c.paced(due)
 		if now.Before(due) && !now.Before(remindAt) && !remindedFor.Equal(due) {
 			remindedFor = due
 			role, nip, title := holder()
@@ -518,7 +530,7 @@ func (c *cycle) waitFor(ctx workflow.Context, name DeadlineName, done func() boo
 				notices: []activities.Notice{{Kind: "reminder", Role: role, NIP: nip, Title: title, DueAt: &d}}})
 			continue
 		}
-		if !now.Before(due) && !escalatedFor.Equal(due) {
+		if !now.Before(escalateAt) && !escalatedFor.Equal(due) {
 			escalatedFor = due
 			c.escalate(ctx, name, due, overdueTask, overdueTitle)
 			continue
@@ -527,8 +539,8 @@ func (c *cycle) waitFor(ctx workflow.Context, name DeadlineName, done func() boo
 		switch {
 		case now.Before(remindAt):
 			wait = remindAt.Sub(now)
-		case now.Before(due):
-			wait = due.Sub(now)
+		case now.Before(escalateAt):
+			wait = escalateAt.Sub(now)
 		}
 		if giveUp != nil {
 			if g := giveUp().Sub(now); wait == 0 || g < wait {
@@ -544,6 +556,16 @@ func (c *cycle) waitFor(ctx workflow.Context, name DeadlineName, done func() boo
 		}
 	}
 	return !escalatedFor.IsZero()
+}
+
+// paced is when this year does the work a shared date triggers (workflows.PacedAt).
+func (c *cycle) paced(at time.Time) time.Time {
+	return PacedAt(c.workflowID, at, c.paceSpread)
+}
+
+// lateFor judges lateness at the date itself, whenever the paced escalation comes.
+func (c *cycle) lateFor(name DeadlineName) bool {
+	return c.paceSpread > 0 && !c.now().Before(c.deadlines[name])
 }
 
 func (c *cycle) escalate(ctx workflow.Context, name DeadlineName, due time.Time, overdueTask, title string) {

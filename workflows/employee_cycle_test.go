@@ -25,6 +25,14 @@ var t0 = time.Date(2026, 1, 2, 8, 0, 0, 0, time.UTC)
 
 const day = 24 * time.Hour
 
+// testWorkflowID is the ID the SDK's test environment gives the workflow under test.
+const testWorkflowID = "default-test-workflow-id"
+
+// paced is when the year under test does the work of a date (PacedAt with the test input's spread).
+func paced(at time.Time) time.Time {
+	return PacedAt(testWorkflowID, at, deadlineWorkSpread(testInput().ReminderLead))
+}
+
 func testInput() EmployeeCycleInput {
 	return EmployeeCycleInput{
 		CycleID: 7, CycleName: "Penilaian Kinerja 2026", Year: 2026,
@@ -299,12 +307,12 @@ func TestPlanDeadlineMissedEscalates(t *testing.T) {
 		t.Fatalf("actions = %v, want %v", got, want)
 	}
 	rem, _ := h.step("deadline.reminder")
-	if !rem.At.Equal(t0.Add(26*day)) || rem.Notices[0].NIP != employee.NIP || rem.Notices[0].Kind != "reminder" {
+	if !rem.At.Equal(paced(t0.Add(26*day))) || rem.Notices[0].NIP != employee.NIP || rem.Notices[0].Kind != "reminder" {
 		t.Errorf("reminder = %+v at %v", rem.Notices, rem.At)
 	}
 	esc, _ := h.step("deadline.escalated")
-	if !esc.At.Equal(t0.Add(29 * day)) {
-		t.Errorf("escalated at %v, want plan deadline", esc.At)
+	if !esc.At.Equal(paced(t0.Add(29 * day))) {
+		t.Errorf("escalated at %v, want the plan deadline paced to %v", esc.At, paced(t0.Add(29*day)))
 	}
 	if len(esc.OpenTasks) != 2 || !hasTask(esc.OpenTasks, TaskPlanOverdue, atasan.NIP) || !hasTask(esc.OpenTasks, TaskPlanOverdue, "") ||
 		esc.OpenTasks[1].Role != activities.RoleHR {
@@ -472,7 +480,7 @@ func TestEvaluationDeadlineMovedLaterDefersEscalation(t *testing.T) {
 		}
 	}
 	// One reminder before the original date (day 377), one before the new one (day 397).
-	if len(reminders) != 2 || !reminders[0].Equal(t0.Add(377*day)) || !reminders[1].Equal(t0.Add(397*day)) {
+	if len(reminders) != 2 || !reminders[0].Equal(paced(t0.Add(377*day))) || !reminders[1].Equal(paced(t0.Add(397*day))) {
 		t.Errorf("evaluation reminders at %v", reminders)
 	}
 }

@@ -302,7 +302,7 @@ func (c *cycle) validateRate(in RateInput) error {
 	if c.phase != PhaseEvaluation || c.rated {
 		return reject(ErrWrongPhase, "penilaian tidak sedang dibuka atau sudah dilakukan")
 	}
-	if !c.annualReported && !c.evaluationLate {
+	if !c.annualReported && !c.evaluationLate && !c.lateFor(DeadlineEvaluation) {
 		return reject(ErrWrongPhase, "pegawai belum melaporkan realisasi akhir tahun; penilaian tanpa laporan baru dapat dilakukan setelah batas waktu penilaian")
 	}
 	if _, err := appraisal.ParseRating(string(in.Hasil)); err != nil {

@@ -80,7 +80,7 @@ func TestApprovalIsNeverOvertakenByTheEscalationItCancels(t *testing.T) {
 				}
 			},
 		}, in)
-	}, 29*day) // the plan deadline: the escalation's timer fires at the same instant
+	}, paced(t0.Add(29*day)).Sub(t0)) // the plan deadline's paced escalation: its timer fires at the same instant
 	h.hook = func(st activities.Step) error {
 		if st.Action != "deadline.escalated" {
 			return nil
@@ -421,7 +421,7 @@ func TestMovedDeadlineMovesOpenTasks(t *testing.T) {
 	h2.env.RegisterDelayedCallback(h2.env.CancelWorkflow, 38*day)
 	h2.env.ExecuteWorkflow(EmployeeCycle, testInput())
 	rem, ok := h2.step("deadline.reminder")
-	if !ok || !rem.At.Equal(newDue.Add(-3*day)) || !rem.Notices[0].DueAt.Equal(newDue) {
+	if !ok || !rem.At.Equal(paced(newDue.Add(-3*day))) || !rem.Notices[0].DueAt.Equal(newDue) {
 		t.Errorf("reminder = %+v", rem)
 	}
 }

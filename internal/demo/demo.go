@@ -332,25 +332,12 @@ func (d *demoRun) createCycle(ctx context.Context) error {
 	for k := 0; k < staffCount; k++ {
 		nips = append(nips, d.nips[firstStaff+k])
 	}
-	var enrol struct {
-		Enrolled []string `json:"enrolled"`
-		Errors   []struct {
-			NIP     string `json:"nip"`
-			Message string `json:"message"`
-		} `json:"errors"`
-	}
 	path := fmt.Sprintf("/api/cycles/%d/enrol", d.cycle)
-	if err := d.c.do(ctx, http.MethodPost, path, d.hr, map[string]any{"nips": nips}, &enrol); err != nil {
+	enrol, err := d.runBatch(ctx, http.MethodPost, path, map[string]any{"nips": nips})
+	if err != nil {
 		return fmt.Errorf("mendaftarkan pegawai: %w", err)
 	}
-	if len(enrol.Errors) > 0 {
-		var msgs []string
-		for _, e := range enrol.Errors {
-			msgs = append(msgs, e.NIP+": "+e.Message)
-		}
-		return fmt.Errorf("POST %s: %d pegawai tidak terdaftar: %s", path, len(enrol.Errors), strings.Join(msgs, "; "))
-	}
-	d.printf("    %d staf didaftarkan; satu workflow per pegawai berjalan.\n", len(enrol.Enrolled))
+	d.printf("    %d staf didaftarkan (batch %d); satu workflow per pegawai berjalan.\n", enrol.Done, enrol.ID)
 	return nil
 }
 
@@ -418,13 +405,11 @@ func (d *demoRun) bringForward(ctx context.Context, names ...workflows.DeadlineN
 	at := d.opts.Now().Truncate(time.Millisecond)
 	for _, n := range names {
 		path := fmt.Sprintf("/api/cycles/%d/deadlines/%s", d.cycle, n)
-		var res struct {
-			Signalled int `json:"workflows_signalled"`
-		}
-		if err := d.c.do(ctx, http.MethodPut, path, d.hr, map[string]any{"at": at}, &res); err != nil {
+		res, err := d.runBatch(ctx, http.MethodPut, path, map[string]any{"at": at})
+		if err != nil {
 			return fmt.Errorf("HR memajukan %s: %w", n, err)
 		}
-		d.printf("    HR memajukan %s ke %s (%d workflow diberi tahu)\n", n, at.Format("15:04:05"), res.Signalled)
+		d.printf("    HR memajukan %s ke %s (%d workflow diberi tahu)\n", n, at.Format("15:04:05"), res.Done)
 	}
 	return nil
 }

@@ -24,20 +24,11 @@ type NewCycle struct {
 	ReminderLead     string `json:"reminder_lead"`
 }
 
-// DeadlineMoved is what moving one of a cycle's deadlines did.
+// DeadlineMoved is a moved deadline and the batch that tells every enrolled year of it.
 type DeadlineMoved struct {
-	Name      string      `json:"name"`
-	At        time.Time   `json:"at"`
-	Signalled int         `json:"workflows_signalled"`
-	Years     []MovedYear `json:"years"`
-}
-
-// MovedYear is what a deadline move did to one enrolled year: signalled, finished (the year no
-// longer waits on dates) or failed (the date is stored; moving it again retries the signal).
-type MovedYear struct {
-	NIP     string `json:"nip"`
-	Result  string `json:"result"`
-	Message string `json:"message,omitempty"`
+	Name  string
+	At    time.Time
+	Batch store.Batch
 }
 
 // Progress is HR's progress view of a cycle: the subtree looked at ("" the whole organisation)

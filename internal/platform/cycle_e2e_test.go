@@ -154,7 +154,9 @@ func (e *e2e) waitPhase(cycle int64, phase workflows.Phase) {
 
 func (e *e2e) moveDeadline(cycle int64, name string, at time.Time) {
 	e.t.Helper()
-	e.call("PUT", fmt.Sprintf("/api/cycles/%d/deadlines/%s", cycle, name), nipHR, map[string]any{"at": at}, 200)
+	if b, items := e.batch("PUT", fmt.Sprintf("/api/cycles/%d/deadlines/%s", cycle, name), nipHR, map[string]any{"at": at}); b["failed"] != 0.0 {
+		e.t.Fatalf("deadline move: %v %v", b, items)
+	}
 }
 
 // rupiah reads one amount of money, whole rupiah.
@@ -221,9 +223,10 @@ func TestEmployeeGoesThroughTheWholeYear(t *testing.T) {
 		"appeal_window": "2m", "decision_sla": "1h", "reminder_lead": "1m"}, 201)
 	cycle := int64(cy["id"].(float64))
 	e.call("POST", "/api/cycles", nipPenilai, map[string]any{"year": 2026, "deadlines": dl}, 403)
-	enrol := e.call("POST", fmt.Sprintf("/api/cycles/%d/enrol", cycle), nipHR, map[string]any{"nips": []string{nipEmployee, nipHead}}, 200)
-	if fmt.Sprint(enrol["enrolled"]) != "["+nipEmployee+"]" || len(enrol["errors"].([]any)) != 1 {
-		t.Fatalf("enrol = %v", enrol)
+	enrol, items := e.batch("POST", fmt.Sprintf("/api/cycles/%d/enrol", cycle), nipHR, map[string]any{"nips": []string{nipEmployee, nipHead}})
+	if fmt.Sprint(statuses(items)) != fmt.Sprint(map[string]string{nipEmployee: "done", nipHead: "failed"}) ||
+		items[nipHead]["message"] != "pegawai belum punya pejabat penilai (superior_nip kosong)" || enrol["state"] != "finished" {
+		t.Fatalf("enrol = %v %v", enrol, items)
 	}
 
 	// 1. Perencanaan: the employee's inbox holds the drafting task; a wrong actor writes nothing.
@@ -462,7 +465,7 @@ func (e *e2e) planSubmitted() int64 {
 	e.t.Helper()
 	e.call("POST", "/api/org/import", asBootstrap, orgImport(), 200)
 	cycle := int64(e.call("POST", "/api/cycles", nipHR, map[string]any{"year": time.Now().Year(), "deadlines": hourlyDeadlines()}, 201)["id"].(float64))
-	e.call("POST", fmt.Sprintf("/api/cycles/%d/enrol", cycle), nipHR, map[string]any{"nips": []string{nipEmployee}}, 200)
+	e.batch("POST", fmt.Sprintf("/api/cycles/%d/enrol", cycle), nipHR, map[string]any{"nips": []string{nipEmployee}})
 	waitFor(e.t, func() bool { return e.count(`SELECT count(*) FROM tasks WHERE kind = 'draft_plan'`) == 1 })
 	e.act(cycle, "submit-plan", nipEmployee, map[string]any{"plan": map[string]any{"approach": "kuantitatif", "items": []map[string]any{
 		{"kind": "utama", "rhk": "Layanan", "aspect": "kuantitas", "iki": "Jumlah", "target": "4", "unit": "modul"}}}}, 200)
@@ -498,7 +501,7 @@ func startPlatform(tb testing.TB, cfg platform.Config) *platform.Platform {
 func endYears(tb testing.TB, p *platform.Platform) {
 	tb.Helper()
 	ctx := context.Background()
-	rows, err := p.Pool.Query(ctx, `SELECT workflow_id FROM employee_cycles`)
+	rows, err := p.Pool.Query(ctx, `SELECT workflow_id FROM employee_cycles UNION ALL SELECT workflow_id FROM batches`)
 	if err != nil {
 		tb.Errorf("list workflows: %v", err)
 		return

@@ -69,7 +69,7 @@ func BenchmarkEnrolment(b *testing.B) {
 	cycle := int64(cy["id"].(float64))
 
 	b.ResetTimer()
-	e.call("POST", fmt.Sprintf("/api/cycles/%d/enrol", cycle), nipHR, map[string]any{"nips": nips}, 200)
+	e.call("POST", fmt.Sprintf("/api/cycles/%d/enrol", cycle), nipHR, map[string]any{"nips": nips}, 202)
 	for {
 		var n int
 		if err := p.Pool.QueryRow(context.Background(), `SELECT count(*) FROM tasks WHERE cycle_id = $1 AND kind = 'draft_plan'`, cycle).Scan(&n); err != nil {

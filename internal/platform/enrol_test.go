@@ -91,9 +91,8 @@ func TestEnrolmentLeftHalfDoneIsRepaired(t *testing.T) {
 	}
 
 	// Enrolling again finishes it: same row, same workflow ID, and the year runs.
-	res := e.call("POST", fmt.Sprintf("/api/cycles/%d/enrol", cycle), nipHR, map[string]any{"nips": []string{nipEmployee}}, 200)
-	if fmt.Sprint(res["enrolled"]) != "["+nipEmployee+"]" {
-		t.Fatalf("re-enrol = %v", res)
+	if res, items := e.batch("POST", fmt.Sprintf("/api/cycles/%d/enrol", cycle), nipHR, map[string]any{"nips": []string{nipEmployee}}); items[nipEmployee]["status"] != "done" {
+		t.Fatalf("re-enrol = %v %v", res, items)
 	}
 	if id := workflowID(t, p.Pool, cycle, nipEmployee); id != en.WorkflowID {
 		t.Fatalf("re-enrolment changed the workflow id from %s to %s", en.WorkflowID, id)
@@ -109,11 +108,12 @@ func TestEnrolmentLeftHalfDoneIsRepaired(t *testing.T) {
 	// enrol the employee (the head has no superior), and then reads as enrolled.
 	crashedEnrolment(t, p, cycle, nipHead, nipPenilai, nipHR)
 	path := fmt.Sprintf("/api/cycles/%d/enrol", cycle)
-	if res := e.call("POST", path, nipHR, map[string]any{"nips": []string{nipHead}}, 200); fmt.Sprint(res["enrolled"]) != "["+nipHead+"]" {
-		t.Fatalf("re-enrol of a half-done row = %v", res)
+	if res, items := e.batch("POST", path, nipHR, map[string]any{"nips": []string{nipHead}}); items[nipHead]["status"] != "done" {
+		t.Fatalf("re-enrol of a half-done row = %v %v", res, items)
 	}
-	if res := e.call("POST", path, nipHR, map[string]any{"nips": []string{nipHead}}, 200); len(res["already_enrolled"].([]any)) != 1 {
-		t.Fatalf("enrolling again = %v", res)
+	if res, items := e.batch("POST", path, nipHR, map[string]any{"nips": []string{nipHead}}); items[nipHead]["status"] != "skipped" ||
+		items[nipHead]["message"] != "sudah terdaftar di siklus ini" {
+		t.Fatalf("enrolling again = %v %v", res, items)
 	}
 
 	// A second crash, then another replica starts: its sweeper starts that year without being asked.
@@ -151,19 +151,18 @@ func TestEnrolmentStartedButNotMarkedIsNotStartedTwice(t *testing.T) {
 	}
 
 	path := fmt.Sprintf("/api/cycles/%d/enrol", cycle)
-	res := e.call("POST", path, nipHR, map[string]any{"nips": []string{nipEmployee}}, 200)
-	if fmt.Sprint(res["enrolled"]) != "["+nipEmployee+"]" || e.workflowState(cycle, nipEmployee) != store.WorkflowStarted {
-		t.Fatalf("re-enrol = %v", res)
+	res, items := e.batch("POST", path, nipHR, map[string]any{"nips": []string{nipEmployee}})
+	if items[nipEmployee]["status"] != "done" || e.workflowState(cycle, nipEmployee) != store.WorkflowStarted {
+		t.Fatalf("re-enrol = %v %v", res, items)
 	}
 	if again := runID(t, p, en.WorkflowID); again != run {
 		t.Fatalf("re-enrolment started run %s beside %s", again, run)
 	}
 	// Once marked, enrolling again is answered per row and is no error for the batch.
-	res = e.call("POST", path, nipHR, map[string]any{"nips": []string{nipEmployee}}, 200)
-	already := res["already_enrolled"].([]any)
-	if len(res["enrolled"].([]any)) != 0 || len(res["errors"].([]any)) != 0 || len(already) != 1 ||
-		already[0].(map[string]any)["message"] != "sudah terdaftar di siklus ini" {
-		t.Fatalf("enrolling an enrolled employee = %v", res)
+	res, items = e.batch("POST", path, nipHR, map[string]any{"nips": []string{nipEmployee}})
+	if res["skipped"] != 1.0 || res["done"] != 0.0 || res["failed"] != 0.0 || res["state"] != "finished" ||
+		items[nipEmployee]["message"] != "sudah terdaftar di siklus ini" {
+		t.Fatalf("enrolling an enrolled employee = %v %v", res, items)
 	}
 	if again := runID(t, p, en.WorkflowID); again != run {
 		t.Fatalf("enrolling again started run %s beside %s", again, run)

@@ -46,7 +46,7 @@ func TestRetriedStepGetsTheFirstAnswer(t *testing.T) {
 	p := startPlatform(t, platform.Config{DevAuth: true})
 	e := &e2e{t: t, base: "http://" + p.Addr, pool: p.Pool, p: p}
 	cycle := e.newCycle()
-	e.call("POST", fmt.Sprintf("/api/cycles/%d/enrol", cycle), nipHR, map[string]any{"nips": []string{nipEmployee}}, 200)
+	e.batch("POST", fmt.Sprintf("/api/cycles/%d/enrol", cycle), nipHR, map[string]any{"nips": []string{nipEmployee}})
 	waitFor(t, func() bool { return e.count(`SELECT count(*) FROM tasks WHERE kind = 'draft_plan'`) == 1 })
 	plan := map[string]any{"approach": "kuantitatif", "items": []map[string]any{
 		{"kind": "utama", "rhk": "Layanan", "aspect": "kuantitas", "iki": "Jumlah", "target": "4", "unit": "modul"}}}

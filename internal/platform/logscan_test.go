@@ -133,9 +133,9 @@ func TestLogsCarryNoPersonalData(t *testing.T) {
 	cycle := int64(cy["id"].(float64))
 	e.call("POST", "/api/cycles", nipEmployee, map[string]any{"year": 2026, "deadlines": dl}, 403)
 	e.rawCall("POST", "/api/cycles", nipHR, `{"year": 2026, "deadlines": {}} {"trailing": true}`, 400)
-	e.call("POST", fmt.Sprintf("/api/cycles/%d/enrol", cycle), nipHR,
-		map[string]any{"nips": []string{nipEmployee, nipHead, "199912312020121999"}}, 200)
-	e.call("POST", fmt.Sprintf("/api/cycles/%d/enrol", cycle), nipHR, map[string]any{"nips": []string{nipEmployee}}, 200)
+	e.batch("POST", fmt.Sprintf("/api/cycles/%d/enrol", cycle), nipHR,
+		map[string]any{"nips": []string{nipEmployee, nipHead, "199912312020121999"}})
+	e.batch("POST", fmt.Sprintf("/api/cycles/%d/enrol", cycle), nipHR, map[string]any{"nips": []string{nipEmployee}})
 	e.call("GET", fmt.Sprintf("/api/cycles/%d/employees/%s", cycle, nipEmployee), nipStranger, nil, 404)
 	e.call("GET", fmt.Sprintf("/api/cycles/%d/employees/%s", cycle+7, nipEmployee), nipHR, nil, 404)
 

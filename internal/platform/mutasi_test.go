@@ -33,12 +33,13 @@ func TestMutasiMovesTheRunningYear(t *testing.T) {
 	e.act(cycle, "reassign-supervisors", nipHR, nil, 422) // nothing left to change
 	// ...or the whole cycle: only years that differ from the org data move.
 	e.act(cycle, "reassign-supervisors", nipHR, map[string]any{"penilai_nip": nipPenilai}, 200)
-	bulk := e.call("POST", fmt.Sprintf("/api/cycles/%d/reassign", cycle), nipHR, nil, 200)
-	if fmt.Sprint(bulk["reassigned"]) != "["+nipEmployee+"]" || len(bulk["errors"].([]any)) != 0 {
-		t.Fatalf("bulk reassignment: %v", bulk)
+	if bulk, items := e.batch("POST", fmt.Sprintf("/api/cycles/%d/reassign", cycle), nipHR, nil); bulk["done"] != 1.0 ||
+		items[nipEmployee]["status"] != "done" || bulk["failed"] != 0.0 {
+		t.Fatalf("bulk reassignment: %v %v", bulk, items)
 	}
-	if again := e.call("POST", fmt.Sprintf("/api/cycles/%d/reassign", cycle), nipHR, nil, 200); fmt.Sprint(again["reassigned"]) != "[]" {
-		t.Errorf("second bulk reassignment moved %v", again["reassigned"])
+	if again, items := e.batch("POST", fmt.Sprintf("/api/cycles/%d/reassign", cycle), nipHR, nil); again["done"] != 0.0 ||
+		items[nipEmployee]["message"] != "pejabat penilai dan atasannya sudah sesuai data organisasi" {
+		t.Errorf("second bulk reassignment: %v %v", again, items)
 	}
 
 	tasks := e.call("GET", "/api/me/tasks", nipWati, nil, 200)["tasks"].([]any)

@@ -23,6 +23,7 @@ import (
 	"github.com/kinerja/platform/activities"
 	"github.com/kinerja/platform/api"
 	"github.com/kinerja/platform/auth"
+	"github.com/kinerja/platform/batch"
 	"github.com/kinerja/platform/email"
 	"github.com/kinerja/platform/enrolment"
 	"github.com/kinerja/platform/internal/payloadcrypt"
@@ -111,6 +112,10 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 		tc.Close()
 		pool.Close()
 		return nil, err
+	}
+	// Batches whose workflow a crash kept from starting get it now.
+	if err := batch.EnsureWorkflows(ctx, &store.Store{Pool: pool}, tc); err != nil {
+		log.ErrorContext(ctx, "batches left without a workflow", "error", err)
 	}
 	srv := &api.Server{Store: &store.Store{Pool: pool}, Temporal: tc, DevAuth: cfg.DevAuth,
 		SecureCookies: !cfg.DevAuth, PublicURL: cfg.PublicURL, EvidenceDir: cfg.EvidenceDir}
@@ -234,7 +239,7 @@ func newWorker(tc client.Client, pool *pgxpool.Pool, cfg Config) sdkworker.Worke
 // Bounds on how long a client may hold a connection: a request's headers must arrive within
 // 10 s and the whole request, body included (1 MiB at most), within 30 s, so a client sending a
 // byte every few seconds is cut off; an idle keep-alive connection closes after 2 minutes. No
-// write timeout: enrolling a whole region answers only when every year has started.
+// write timeout (none of the answers is long: work for many employees runs as a batch).
 const (
 	readHeaderTimeout = 10 * time.Second
 	readTimeout       = 30 * time.Second

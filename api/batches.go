@@ -1,0 +1,245 @@
+package api
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/kinerja/platform/batch"
+	"github.com/kinerja/platform/internal/access"
+	"github.com/kinerja/platform/store"
+)
+
+// Work for many employees (launch, enrol, deadline move, reassignment) runs as a durable batch
+// (package batch): the request writes the batch and its items and answers 202 with its id at
+// once; GET /api/batches/:id tells how far it is.
+
+func (s *Server) batchRoutes(a *gin.RouterGroup) {
+	hr := a.Group("", s.requireHROrAdmin)
+	hr.GET("/batches/:batch", s.getBatch)
+	hr.GET("/batches/:batch/items", s.batchItems)
+	hr.POST("/batches/:batch/pause", s.steerBatch(store.BatchPaused, store.BatchRunning))
+	hr.POST("/batches/:batch/resume", s.steerBatch(store.BatchRunning, store.BatchPaused))
+	hr.POST("/batches/:batch/cancel", s.steerBatch(store.BatchCancelled, store.BatchRunning, store.BatchPaused))
+}
+
+// startBatch writes and starts a batch and answers 202 with it.
+func (s *Server) startBatch(c *gin.Context, nb store.NewBatch) {
+	nb.CreatedBy = caller(c).NIP
+	b, err := batch.Start(c.Request.Context(), s.Store, s.Temporal, nb)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusAccepted, s.batchJSON(b, nil))
+}
+
+type launchRequest struct {
+	Unit string `json:"unit"` // the unit whose subtree is launched; empty: the caller's whole scope
+}
+
+// launch enrols everyone in a unit subtree (or the caller's whole scope) not yet enrolled in the
+// cycle. Employees the org data gives no penilai or atasan penilai are skipped with the reason.
+func (s *Server) launch(c *gin.Context) {
+	cy, ok := s.loadCycle(c)
+	if !ok {
+		return
+	}
+	var req launchRequest
+	if err := bind(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	unit, err := s.scopeUnit(c, req.Unit)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	s.startBatch(c, store.NewBatch{CycleID: cy.ID, Kind: store.BatchLaunch, ScopeUnit: unit})
+}
+
+// scopeUnit is the unit a batch of the caller covers: the one asked for, which must be inside the
+// caller's HR scope, or else the caller's scope ("" for the whole region).
+func (s *Server) scopeUnit(c *gin.Context, unit string) (string, error) {
+	who, err := s.who(c)
+	if err != nil {
+		return "", err
+	}
+	if unit == "" {
+		return who.HRScope, nil
+	}
+	parents, err := s.Store.UnitParents(c.Request.Context())
+	if err != nil {
+		return "", err
+	}
+	if _, known := parents[unit]; !known || !who.HRCovers(access.Ancestry(parents, unit)) {
+		return "", errInvalid("unit: unit " + unit + " tidak ditemukan atau di luar cakupan Anda")
+	}
+	return unit, nil
+}
+
+func batchParam(c *gin.Context) (int64, error) {
+	id, err := strconv.ParseInt(c.Param("batch"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errNotFound("batch tidak ditemukan")
+	}
+	return id, nil
+}
+
+// loadBatch reads the batch of the path if the caller may see it: region-wide batches are for
+// region-wide HR and admins, a unit's for HR covering that unit (and admins).
+func (s *Server) loadBatch(c *gin.Context) (store.Batch, bool) {
+	id, err := batchParam(c)
+	if err != nil {
+		fail(c, err)
+		return store.Batch{}, false
+	}
+	b, err := s.Store.Batch(c.Request.Context(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		err = errNotFound("batch tidak ditemukan")
+	}
+	if err != nil {
+		fail(c, err)
+		return store.Batch{}, false
+	}
+	who, err := s.who(c)
+	if err != nil {
+		fail(c, err)
+		return store.Batch{}, false
+	}
+	visible := who.OrgWide()
+	if !visible && b.ScopeUnit != "" {
+		units, err := s.Store.UnitAncestry(c.Request.Context(), b.ScopeUnit)
+		if err != nil {
+			fail(c, err)
+			return store.Batch{}, false
+		}
+		visible = who.HRCovers(units)
+	}
+	if !visible {
+		fail(c, errNotFound("batch tidak ditemukan"))
+		return store.Batch{}, false
+	}
+	return b, true
+}
+
+// batchFailedShown is how many failed items GET /api/batches/:id lists; /items pages the rest.
+const batchFailedShown = 50
+
+// getBatch answers everything a progress bar needs: counts, state, rate, ETA and the first
+// failed items with their reasons.
+func (s *Server) getBatch(c *gin.Context) {
+	b, ok := s.loadBatch(c)
+	if !ok {
+		return
+	}
+	failed, err := s.Store.BatchItems(c.Request.Context(), b.ID, store.ItemFailed, "", batchFailedShown)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, s.batchJSON(b, failed))
+}
+
+// batchItems pages a batch's items: ?status=pending|done|failed|skipped, ?after=<next_after>, ?limit=.
+func (s *Server) batchItems(c *gin.Context) {
+	b, ok := s.loadBatch(c)
+	if !ok {
+		return
+	}
+	status := c.Query("status")
+	switch status {
+	case "", store.ItemPending, store.ItemDone, store.ItemFailed, store.ItemSkipped:
+	default:
+		fail(c, errBadRequest("status: gunakan pending, done, failed atau skipped"))
+		return
+	}
+	limit, err := intParam(c, "limit", 100, 1, 1000)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	items, err := s.Store.BatchItems(c.Request.Context(), b.ID, status, c.Query("after"), limit)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	next := ""
+	if len(items) == limit {
+		next = items[len(items)-1].NIP
+	}
+	c.JSON(http.StatusOK, gin.H{"batch_id": b.ID, "items": items, "next_after": next})
+}
+
+// steerBatch moves a batch to state `to` from one of `from` and wakes its workflow, which
+// honours the change between pages (a page under way finishes).
+func (s *Server) steerBatch(to string, from ...string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		b, ok := s.loadBatch(c)
+		if !ok {
+			return
+		}
+		ctx := c.Request.Context()
+		b, err := s.Store.SetBatchState(ctx, b.ID, from, to)
+		if errors.Is(err, store.ErrBatchState) {
+			fail(c, &apiError{Status: http.StatusConflict, Code: "conflict", Field: "state",
+				Message: "batch ini sedang " + batchStateName[b.State] + "; tidak dapat " + batchVerb[to]})
+			return
+		}
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		if err := batch.Wake(ctx, s.Temporal, b); err != nil {
+			// The state is stored; the workflow reads it within minutes anyway.
+			slog.ErrorContext(ctx, "batch not woken", "batch", b.ID, "error", err)
+		}
+		c.JSON(http.StatusOK, s.batchJSON(b, nil))
+	}
+}
+
+var batchStateName = map[string]string{store.BatchRunning: "berjalan", store.BatchPaused: "dijeda",
+	store.BatchCancelled: "dibatalkan", store.BatchFinished: "selesai"}
+
+var batchVerb = map[string]string{store.BatchRunning: "dilanjutkan", store.BatchPaused: "dijeda",
+	store.BatchCancelled: "dibatalkan"}
+
+// batchJSON is a batch as the API shows it. The rate is items ended per second since the batch
+// started (until its last item ended); the ETA is what is pending at that rate, null when unknown.
+func (s *Server) batchJSON(b store.Batch, failed []store.BatchItem) gin.H {
+	ended := b.Done + b.Failed + b.Skipped
+	var rate float64
+	if b.LastDoneAt != nil {
+		until := s.now()
+		if b.Pending == 0 || b.FinishedAt != nil {
+			until = *b.LastDoneAt
+		}
+		if secs := until.Sub(b.StartedAt).Seconds(); secs > 0 {
+			rate = float64(ended) / secs
+		}
+	}
+	var eta *int64
+	if rate > 0 && b.State == store.BatchRunning {
+		e := int64(float64(b.Pending)/rate + 0.5)
+		eta = &e
+	}
+	out := gin.H{"batch_id": b.ID, "cycle_id": b.CycleID, "kind": b.Kind, "scope_unit": b.ScopeUnit,
+		"params": b.Params, "state": b.State, "created_by": b.CreatedBy, "started_at": b.StartedAt,
+		"finished_at": b.FinishedAt, "total": b.Total, "pending": b.Pending, "done": b.Done,
+		"failed": b.Failed, "skipped": b.Skipped, "rate_per_second": rate, "eta_seconds": eta,
+		"percent": percent(ended, b.Total)}
+	if failed != nil {
+		out["failed_items"] = failed
+	}
+	return out
+}
+
+func percent(n, total int) int {
+	if total == 0 {
+		return 100
+	}
+	return n * 100 / total
+}
