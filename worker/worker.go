@@ -21,6 +21,7 @@ func New(c client.Client, acts *activities.Activities) worker.Worker {
 	w := worker.New(c, workflows.TaskQueue, worker.Options{})
 	w.RegisterWorkflowWithOptions(workflows.EmployeeCycle, workflow.RegisterOptions{Name: workflows.EmployeeCycleWorkflow})
 	w.RegisterWorkflowWithOptions(workflows.HRDigest, workflow.RegisterOptions{Name: workflows.HRDigestWorkflow})
+	w.RegisterWorkflowWithOptions(workflows.PayrollRun, workflow.RegisterOptions{Name: workflows.PayrollRunWorkflow})
 	w.RegisterActivity(acts)
 	return w
 }

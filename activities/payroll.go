@@ -1,0 +1,32 @@
+package activities
+
+import (
+	"context"
+	"time"
+
+	"github.com/kinerja/platform/payroll"
+)
+
+// PayrollDecision is HR's answer to a computed run.
+type PayrollDecision struct {
+	Approve bool      `json:"approve"`
+	By      string    `json:"by"`
+	At      time.Time `json:"at"`
+}
+
+// PayrollPage computes and writes one page of a payroll run (payroll.Engine.RunPage): a page
+// already written returns what it wrote, so a retry after a crash writes nothing twice.
+func (a *Activities) PayrollPage(ctx context.Context, runID int64, after string, size int) (payroll.Page, error) {
+	e := payroll.Engine{Pool: a.Pool, AfterCommit: a.PayrollAfterCommit}
+	return e.RunPage(ctx, runID, after, size)
+}
+
+// PayrollComputed marks a run whose every page is written as awaiting HR's approval.
+func (a *Activities) PayrollComputed(ctx context.Context, runID int64, at time.Time) error {
+	return payroll.FinishComputing(ctx, a.Pool, runID, at)
+}
+
+// PayrollDecide records HR's approval or cancellation of a run.
+func (a *Activities) PayrollDecide(ctx context.Context, runID int64, d PayrollDecision) error {
+	return payroll.Decide(ctx, a.Pool, runID, d.Approve, d.By, d.At)
+}
