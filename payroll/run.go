@@ -115,7 +115,7 @@ func (e *Engine) RunPage(ctx context.Context, runID int64, after string, size in
 		if err != nil {
 			return err
 		}
-		errsJSON, err := json.Marshal(page.Errors)
+		errsJSON, err := json.Marshal(append([]EmployeeError{}, page.Errors...))
 		if err != nil {
 			return err
 		}
