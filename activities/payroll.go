@@ -4,8 +4,14 @@ import (
 	"context"
 	"time"
 
+	"go.temporal.io/sdk/activity"
+
 	"github.com/kinerja/platform/payroll"
 )
+
+// PayrollHeartbeat is how often a page reports it is alive; the workflow gives a page up (and
+// runs it again elsewhere) after a few missed beats, so a killed worker holds a run up briefly.
+const PayrollHeartbeat = 3 * time.Second
 
 // PayrollDecision is HR's answer to a computed run.
 type PayrollDecision struct {
@@ -17,6 +23,22 @@ type PayrollDecision struct {
 // PayrollPage computes and writes one page of a payroll run (payroll.Engine.RunPage): a page
 // already written returns what it wrote, so a retry after a crash writes nothing twice.
 func (a *Activities) PayrollPage(ctx context.Context, runID int64, after string, size int) (payroll.Page, error) {
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		t := time.NewTicker(PayrollHeartbeat)
+		defer t.Stop()
+		for {
+			activity.RecordHeartbeat(ctx, after)
+			select {
+			case <-stop:
+				return
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
 	e := payroll.Engine{Pool: a.Pool, AfterCommit: a.PayrollAfterCommit}
 	return e.RunPage(ctx, runID, after, size)
 }

@@ -140,7 +140,9 @@ type AttendanceRow struct {
 // ImportError lists every row at fault (Sheet "attendance", Row 1-based).
 func (s *Store) ImportAttendance(ctx context.Context, rows []AttendanceRow, by string, at time.Time) (int, error) {
 	var errs []RowError
-	bad := func(i int, field, msg string) { errs = append(errs, RowError{Sheet: "attendance", Row: i + 1, Field: field, Message: msg}) }
+	bad := func(i int, field, msg string) {
+		errs = append(errs, RowError{Sheet: "attendance", Row: i + 1, Field: field, Message: msg})
+	}
 	days := make([]time.Time, len(rows))
 	seen := map[string]int{}
 	nips := map[string]bool{}

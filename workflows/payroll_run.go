@@ -36,6 +36,7 @@ type PayrollRunInput struct {
 func PayrollRun(ctx workflow.Context, in PayrollRunInput) (string, error) {
 	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: 10 * time.Minute,
+		HeartbeatTimeout:    4 * activities.PayrollHeartbeat,
 		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute},
 	})
 	var decision *activities.PayrollDecision
