@@ -95,6 +95,7 @@ func (s *Server) Handler() http.Handler {
 	hr.POST("/cycles/:cycle/reassign", s.reassignCycle) // after a mutasi: running years in scope follow the org data
 	s.delegationRoutes(a)                               // Plt/Plh: api/delegations.go
 	s.distributionRoutes(a)                             // SE MenPANRB 03/2023: api/distribution.go
+	s.payrollRoutes(a)                                  // monthly TPP payroll: api/payroll.go
 
 	a.GET("/cycles/:cycle/employees/:nip", s.employeeYear)
 	a.GET("/cycles/:cycle/employees/:nip/audit", s.employeeAudit)

@@ -43,7 +43,7 @@ func TestCorrectionAfterPaymentIsReversalAndRapel(t *testing.T) {
 
 	for _, c := range []struct {
 		nip, cause string
-	}{{x, "predikat belum ada → Baik"}, {y, "kehadiran dikoreksi pada tanggal 10"}} {
+	}{{x, "predikat belum ada menjadi Baik"}, {y, "kehadiran dikoreksi pada tanggal 10"}} {
 		ls := e.lines(c.nip)
 		var reversals, rapel, aprilLines int
 		byID := map[int64]line{}

@@ -393,13 +393,13 @@ func Cause(old LineDetail, now pay.Input, oldPolicy, newPolicy string) string {
 	var why []string
 	o := old.Input
 	if o.Predikat != now.Predikat {
-		why = append(why, fmt.Sprintf("predikat %s → %s", predikatName(o.Predikat), predikatName(now.Predikat)))
+		why = append(why, fmt.Sprintf("predikat %s menjadi %s", predikatName(o.Predikat), predikatName(now.Predikat)))
 	}
 	if o.BasicTPP != now.BasicTPP {
-		why = append(why, fmt.Sprintf("TPP dasar Rp%d → Rp%d", o.BasicTPP, now.BasicTPP))
+		why = append(why, fmt.Sprintf("TPP dasar Rp%d menjadi Rp%d", o.BasicTPP, now.BasicTPP))
 	}
 	if o.Status != now.Status {
-		why = append(why, fmt.Sprintf("status %s → %s", o.Status, now.Status))
+		why = append(why, fmt.Sprintf("status %s menjadi %s", o.Status, now.Status))
 	}
 	if (o.Plt == nil) != (now.Plt == nil) || (o.Plt != nil && *o.Plt != *now.Plt) {
 		why = append(why, "penugasan Plt berubah")
@@ -427,7 +427,7 @@ func Cause(old LineDetail, now pay.Input, oldPolicy, newPolicy string) string {
 		why = append(why, "data gaji/PTKP berubah")
 	}
 	if oldPolicy != newPolicy {
-		why = append(why, fmt.Sprintf("kebijakan %s → %s", oldPolicy, newPolicy))
+		why = append(why, fmt.Sprintf("kebijakan %s menjadi %s", oldPolicy, newPolicy))
 	}
 	if len(why) == 0 {
 		return "perhitungan ulang"
