@@ -104,6 +104,7 @@ type azEnv struct {
 	pltID     int64
 	pltEnds   time.Time
 	n         int // for unique names and periods
+	run       int64 // the payroll run the table started (api/payroll_authz_test.go)
 }
 
 type azReq struct {
@@ -714,6 +715,7 @@ func azCases() []azCase {
 	add(azCase{route: "GET " + api.OIDCLoginPath, req: get(api.OIDCLoginPath), sameForAll: true})
 	add(azCase{route: "GET " + api.OIDCCallbackPath, req: get(api.OIDCCallbackPath + "?state=x&code=y"), sameForAll: true})
 
+	payrollCases(add)
 	pageCases(add, employee)
 	return cases
 }

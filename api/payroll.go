@@ -195,6 +195,10 @@ func (s *Server) decideRun(approve bool) gin.HandlerFunc {
 			return
 		}
 		ctx := c.Request.Context()
+		if r.State == payroll.StateApproved || r.State == payroll.StateCancelled {
+			fail(c, &apiError{Status: http.StatusConflict, Code: workflows.ErrWrongPhase, Message: "penggajian ini sudah diputuskan (" + runStateLabel[r.State] + ")"})
+			return
+		}
 		verb := "cancel"
 		if approve {
 			verb = "approve"
@@ -219,6 +223,9 @@ func (s *Server) decideRun(approve bool) gin.HandlerFunc {
 		c.JSON(http.StatusOK, r)
 	}
 }
+
+var runStateLabel = map[string]string{payroll.StateComputing: "sedang dihitung", payroll.StateAwaitingApproval: "menunggu persetujuan",
+	payroll.StateApproved: "disetujui", payroll.StateCancelled: "dibatalkan"}
 
 // exportable: exports are of approved runs only, what the bank is told to pay.
 func (s *Server) exportable(c *gin.Context) (payroll.Run, []payroll.Transfer, bool) {
