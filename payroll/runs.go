@@ -3,7 +3,6 @@ package payroll
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -36,9 +35,6 @@ var ErrRunOpen = errors.New("masih ada penggajian TPP yang sedang dihitung atau 
 // ErrNoRun is a run that does not exist.
 var ErrNoRun = errors.New("penggajian TPP tidak ditemukan")
 
-// WorkflowIDOf names a run's workflow.
-func WorkflowIDOf(runID int64) string { return fmt.Sprintf("payroll-run-%d", runID) }
-
 // CreateRun records a computing run for month m and scope (nil: the whole region).
 func CreateRun(ctx context.Context, db interface {
 	Begin(context.Context) (pgx.Tx, error)
@@ -53,9 +49,11 @@ func CreateRun(ctx context.Context, db interface {
 		return Run{}, err
 	}
 	var id int64
-	err = tx.QueryRow(ctx, `INSERT INTO payroll_runs (id, month, scope_unit_id, workflow_id, employees_total, created_by, created_at)
-		SELECT n, $1, $2, 'payroll-run-' || n, $3, $4, $5 FROM (SELECT nextval(pg_get_serial_sequence('payroll_runs', 'id')) AS n) s RETURNING id`,
-		DateOf(m), scope, total, by, at).Scan(&id)
+	// The workflow id is random: run ids repeat across databases sharing a Temporal server.
+	var wfID string
+	err = tx.QueryRow(ctx, `INSERT INTO payroll_runs (month, scope_unit_id, workflow_id, employees_total, created_by, created_at)
+		VALUES ($1, $2, 'payroll-run-' || gen_random_uuid(), $3, $4, $5) RETURNING id, workflow_id`,
+		DateOf(m), scope, total, by, at).Scan(&id, &wfID)
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) && pgErr.ConstraintName == "payroll_runs_one_open" {
 		return Run{}, ErrRunOpen
@@ -66,7 +64,7 @@ func CreateRun(ctx context.Context, db interface {
 	if err := tx.Commit(ctx); err != nil {
 		return Run{}, err
 	}
-	return Run{ID: id, Month: m, ScopeUnitID: scope, State: StateComputing, WorkflowID: WorkflowIDOf(id), EmployeesTotal: total, CreatedBy: by, CreatedAt: at}, nil
+	return Run{ID: id, Month: m, ScopeUnitID: scope, State: StateComputing, WorkflowID: wfID, EmployeesTotal: total, CreatedBy: by, CreatedAt: at}, nil
 }
 
 // GetRun reads a run and its progress (summed over the pages written).

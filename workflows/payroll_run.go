@@ -11,7 +11,7 @@ import (
 )
 
 // PayrollRunWorkflow is the registered name of a monthly payroll run (one per payroll_runs row,
-// id payroll.WorkflowIDOf(run)).
+// whose workflow_id names it).
 const PayrollRunWorkflow = "PayrollRun"
 
 // UpdateDecideRun is HR's approval or cancellation of a run (activities.PayrollDecision). Approval
