@@ -103,7 +103,7 @@ type azEnv struct {
 	pw        map[string]string // each account's password, as the table changes them
 	pltID     int64
 	pltEnds   time.Time
-	n         int // for unique names and periods
+	n         int   // for unique names and periods
 	run       int64 // the payroll run the table started (api/payroll_authz_test.go)
 }
 
