@@ -358,33 +358,27 @@ func loadDetails(ctx context.Context, q querier, ls []paidLine) (map[int64]LineD
 	return out, rows.Err()
 }
 
-// writeLines copies the page's lines into a temporary table and inserts them, skipping any the
-// run already holds (idempotent by run, employee, month, kind and entry).
+// writeLines copies the page's lines into the ledger. A page is written once: its progress row
+// is inserted in the same transaction (RunPage returns it instead of computing again), and the
+// key (run, employee, month, kind, entry) refuses any line twice.
 func writeLines(ctx context.Context, tx pgx.Tx, runID int64, lines []newLine) error {
 	if len(lines) == 0 {
 		return nil
 	}
-	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE IF NOT EXISTS pay_lines_in (nip text, period date, kind text, entry text, amount bigint,
-		policy_id text, reverses_id bigint, cause text, detail jsonb) ON COMMIT DELETE ROWS`); err != nil {
-		return err
-	}
-	_, err := tx.CopyFrom(ctx, pgx.Identifier{"pay_lines_in"},
-		[]string{"nip", "period", "kind", "entry", "amount", "policy_id", "reverses_id", "cause", "detail"},
+	_, err := tx.CopyFrom(ctx, pgx.Identifier{"pay_lines"},
+		[]string{"run_id", "nip", "period", "kind", "entry", "amount", "policy_id", "reverses_id", "cause", "detail"},
 		pgx.CopyFromSlice(len(lines), func(i int) ([]any, error) {
 			l := lines[i]
 			var detail any
 			if l.Detail != nil {
 				detail = string(l.Detail)
 			}
-			return []any{l.NIP, l.Period, l.Kind, l.Entry, l.Amount, l.PolicyID, l.Reverses, l.Cause, detail}, nil
+			return []any{runID, l.NIP, l.Period, l.Kind, l.Entry, l.Amount, l.PolicyID, l.Reverses, l.Cause, detail}, nil
 		}))
 	if err != nil {
 		return fmt.Errorf("copy lines: %w", err)
 	}
-	_, err = tx.Exec(ctx, `INSERT INTO pay_lines (run_id, nip, period, kind, entry, amount, policy_id, reverses_id, cause, detail)
-		SELECT $1, nip, period, kind, entry, amount, policy_id, reverses_id, cause, detail FROM pay_lines_in
-		ON CONFLICT (run_id, nip, period, kind, entry) DO NOTHING`, runID)
-	return err
+	return nil
 }
 
 // Cause says, in Bahasa Indonesia, why a paid month is paid again: every input that changed
