@@ -22,7 +22,7 @@ type PayrollDecision struct {
 
 // PayrollPage computes and writes one page of a payroll run (payroll.Engine.RunPage): a page
 // already written returns what it wrote, so a retry after a crash writes nothing twice.
-func (a *Activities) PayrollPage(ctx context.Context, runID int64, after string, size int) (payroll.Page, error) {
+func (a *Activities) PayrollPage(ctx context.Context, runID int64, after, upto string) (payroll.Page, error) {
 	stop := make(chan struct{})
 	defer close(stop)
 	go func() {
@@ -40,7 +40,13 @@ func (a *Activities) PayrollPage(ctx context.Context, runID int64, after string,
 		}
 	}()
 	e := payroll.Engine{Pool: a.Pool, AfterCommit: a.PayrollAfterCommit}
-	return e.RunPage(ctx, runID, after, size)
+	return e.RunPage(ctx, runID, after, upto)
+}
+
+// PayrollPlan splits a run's employees into pages of size by NIP (payroll.PlanPages).
+func (a *Activities) PayrollPlan(ctx context.Context, runID int64, size int) ([]string, error) {
+	e := payroll.Engine{Pool: a.Pool}
+	return e.Plan(ctx, runID, size)
 }
 
 // PayrollComputed marks a run whose every page is written as awaiting HR's approval.

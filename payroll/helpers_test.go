@@ -97,15 +97,17 @@ func (e *env) run(m pay.Month, size int) payroll.Run {
 		e.t.Fatal(err)
 	}
 	eng := payroll.Engine{Pool: e.pool}
-	after := ""
-	for {
-		p, err := eng.RunPage(ctx, r.ID, after, size)
-		if err != nil {
-			e.t.Fatal(err)
+	bounds, err := eng.Plan(ctx, r.ID, size)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	for i, after := range bounds {
+		upto := ""
+		if i+1 < len(bounds) {
+			upto = bounds[i+1]
 		}
-		after = p.LastNIP
-		if p.Done {
-			break
+		if _, err := eng.RunPage(ctx, r.ID, after, upto); err != nil {
+			e.t.Fatal(err)
 		}
 	}
 	if err := payroll.FinishComputing(ctx, e.pool, r.ID, e.now); err != nil {

@@ -99,8 +99,9 @@ type pltRow struct {
 	ActingBasic  int64
 }
 
-// scopeEmployees selects the employees of the run's scope ($1: unit, NULL for all) after $2 by
-// NIP, at most $3, with their basic TPP (components when set, else the position's) and profile.
+// scopeEmployees selects the employees of the run's scope ($1: unit, NULL for all) with NIP
+// after $2 up to $3 ('' for no bound), with their basic TPP (components when set, else the
+// position's) and profile.
 const scopeEmployees = `WITH RECURSIVE tree AS (
 		SELECT id FROM org_units WHERE id = $1::text OR $1::text IS NULL
 		UNION SELECT c.id FROM org_units c JOIN tree ON c.parent_id = tree.id
@@ -110,7 +111,7 @@ const scopeEmployees = `WITH RECURSIVE tree AS (
 		coalesce(f.salary, 0), coalesce(f.salary_pph21, 0), coalesce(f.ptkp, 'TK/0')
 	FROM employees e JOIN tree ON tree.id = e.unit_id JOIN positions p ON p.id = e.position_id
 	LEFT JOIN position_tpp t ON t.position_id = p.id LEFT JOIN pay_profiles f ON f.nip = e.nip
-	WHERE e.nip > $2 ORDER BY e.nip LIMIT $3`
+	WHERE e.nip > $2 AND ($3 = '' OR e.nip <= $3) ORDER BY e.nip`
 
 // CountScope counts the employees a run for scope (nil: the whole region) pays.
 func CountScope(ctx context.Context, q querier, scope *string) (int, error) {
@@ -122,11 +123,27 @@ func CountScope(ctx context.Context, q querier, scope *string) (int, error) {
 	return n, err
 }
 
+// PlanPages splits the scope's employees into pages of size by NIP: page i holds the NIPs after
+// bounds[i] up to bounds[i+1] (the last: every NIP after it). Employees added later fall into
+// a page by their NIP, so pages never overlap.
+func PlanPages(ctx context.Context, q querier, scope *string, size int) ([]string, error) {
+	rows, err := q.Query(ctx, `WITH RECURSIVE tree AS (
+			SELECT id FROM org_units WHERE id = $1::text OR $1::text IS NULL
+			UNION SELECT c.id FROM org_units c JOIN tree ON c.parent_id = tree.id
+		) SELECT nip FROM (SELECT e.nip, row_number() OVER (ORDER BY e.nip) AS n FROM employees e JOIN tree ON tree.id = e.unit_id) s
+		WHERE n % $2 = 0 ORDER BY nip`, scope, size)
+	if err != nil {
+		return nil, err
+	}
+	bounds, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	return append([]string{""}, bounds...), err
+}
+
 // loadPage reads the page's employees and every input of months from..to.
-func loadPage(ctx context.Context, q querier, scope *string, after string, size int, from, to pay.Month) (*pageInputs, error) {
+func loadPage(ctx context.Context, q querier, scope *string, after, upto string, from, to pay.Month) (*pageInputs, error) {
 	in := &pageInputs{predikat: map[string][]periodResult{}, attendance: map[string]map[string]attRow{},
 		unexcused: map[string]map[pay.Month]int{}, leaves: map[string][]leaveRow{}, plt: map[string][]pltRow{}, calendar: map[string]bool{}}
-	rows, err := q.Query(ctx, scopeEmployees, scope, after, size)
+	rows, err := q.Query(ctx, scopeEmployees, scope, after, upto)
 	if err != nil {
 		return nil, err
 	}

@@ -45,7 +45,6 @@ type Page struct {
 	Employees int             `json:"employees"`
 	Lines     int             `json:"lines"`
 	Errors    []EmployeeError `json:"errors,omitempty"`
-	Done      bool            `json:"done"` // no employee after this page
 }
 
 // EmployeeError is an employee's month that could not be computed: no line is written for it
@@ -87,16 +86,26 @@ type newLine struct {
 	Detail   []byte
 }
 
-// RunPage computes and writes the page of run runID after NIP after (at most size employees), in
-// one transaction. A page already written is not computed again: its stored result is returned.
-func (e *Engine) RunPage(ctx context.Context, runID int64, after string, size int) (Page, error) {
+// Plan splits run runID's employees into pages of size (PlanPages).
+func (e *Engine) Plan(ctx context.Context, runID int64, size int) ([]string, error) {
+	var scope *string
+	if err := e.Pool.QueryRow(ctx, `SELECT scope_unit_id FROM payroll_runs WHERE id = $1`, runID).Scan(&scope); err != nil {
+		return nil, fmt.Errorf("run %d: %w", runID, err)
+	}
+	return PlanPages(ctx, e.Pool, scope, size)
+}
+
+// RunPage computes and writes the page of run runID of the NIPs after `after` up to `upto` (''
+// for no bound), in one transaction. A page already written is not computed again: its stored
+// result is returned.
+func (e *Engine) RunPage(ctx context.Context, runID int64, after, upto string) (Page, error) {
 	var page Page
 	err := pgx.BeginFunc(ctx, e.Pool, func(tx pgx.Tx) error {
 		var errs []byte
 		err := tx.QueryRow(ctx, `SELECT last_nip, employees, lines, errors FROM payroll_run_pages WHERE run_id = $1 AND after_nip = $2`,
 			runID, after).Scan(&page.LastNIP, &page.Employees, &page.Lines, &errs)
 		if err == nil {
-			page.After, page.Done = after, page.Employees < size
+			page.After = after
 			return json.Unmarshal(errs, &page.Errors)
 		}
 		if !errors.Is(err, pgx.ErrNoRows) {
@@ -111,7 +120,7 @@ func (e *Engine) RunPage(ctx context.Context, runID int64, after string, size in
 		if state != StateComputing {
 			return fmt.Errorf("run %d is %s, not computing", runID, state)
 		}
-		page, err = computePage(ctx, tx, runID, MonthOf(month), scope, after, size)
+		page, err = computePage(ctx, tx, runID, MonthOf(month), scope, after, upto)
 		if err != nil {
 			return err
 		}
@@ -134,18 +143,18 @@ func (e *Engine) RunPage(ctx context.Context, runID int64, after string, size in
 	return page, nil
 }
 
-func computePage(ctx context.Context, tx pgx.Tx, runID int64, month pay.Month, scope *string, after string, size int) (Page, error) {
+func computePage(ctx context.Context, tx pgx.Tx, runID int64, month pay.Month, scope *string, after, upto string) (Page, error) {
 	page := Page{After: after}
 	versions, err := LoadVersions(ctx, tx)
 	if err != nil {
 		return page, err
 	}
 	from := month.AddMonths(-LookBack)
-	in, err := loadPage(ctx, tx, scope, after, size, from, month)
+	in, err := loadPage(ctx, tx, scope, after, upto, from, month)
 	if err != nil {
 		return page, err
 	}
-	page.Employees, page.Done = len(in.employees), len(in.employees) < size
+	page.Employees = len(in.employees)
 	if len(in.employees) == 0 {
 		page.LastNIP = after
 		return page, nil

@@ -22,11 +22,18 @@ const UpdateDecideRun = "decide-run"
 // keeps its history small whatever the region's size.
 const PayrollPagesPerRun = 500
 
+// PayrollParallelPages is how many pages are written at once: one computes while another's
+// COPY runs in PostgreSQL.
+const PayrollParallelPages = 2
+
 // PayrollRunInput starts (or continues) a run.
 type PayrollRunInput struct {
-	RunID    int64  `json:"run_id"`
-	PageSize int    `json:"page_size"`
-	After    string `json:"after"` // where the next page starts (continue-as-new)
+	RunID    int64 `json:"run_id"`
+	PageSize int   `json:"page_size"`
+	// Bounds are the pages planned by NIP (activities.PayrollPlan); Next is the first page not
+	// yet written. Both are set when the run continues as new.
+	Bounds []string `json:"bounds,omitempty"`
+	Next   int      `json:"next,omitempty"`
 }
 
 // PayrollRun computes every employee of the run's scope in pages, each written in one
@@ -64,16 +71,44 @@ func PayrollRun(ctx workflow.Context, in PayrollRunInput) (string, error) {
 		return "", err
 	}
 
-	for pages := 0; computing && decision == nil; pages++ {
-		if pages == PayrollPagesPerRun {
-			return "", workflow.NewContinueAsNewError(ctx, PayrollRunWorkflow, in)
-		}
-		var p payroll.Page
-		if err := workflow.ExecuteActivity(ctx, a.PayrollPage, in.RunID, in.After, in.PageSize).Get(ctx, &p); err != nil {
+	if in.Bounds == nil {
+		if err := workflow.ExecuteActivity(ctx, a.PayrollPlan, in.RunID, in.PageSize).Get(ctx, &in.Bounds); err != nil {
 			return "", err
 		}
-		in.After, computing = p.LastNIP, !p.Done
 	}
+	// A sliding window of pages; a cancellation stops new ones, the ones under way finish.
+	var pageErr error
+	pending, started := 0, 0
+	sel := workflow.NewSelector(ctx)
+	for {
+		for pending < PayrollParallelPages && in.Next < len(in.Bounds) && decision == nil && started < PayrollPagesPerRun && pageErr == nil {
+			upto := ""
+			if in.Next+1 < len(in.Bounds) {
+				upto = in.Bounds[in.Next+1]
+			}
+			f := workflow.ExecuteActivity(ctx, a.PayrollPage, in.RunID, in.Bounds[in.Next], upto)
+			sel.AddFuture(f, func(f workflow.Future) {
+				pending--
+				if err := f.Get(ctx, nil); err != nil && pageErr == nil {
+					pageErr = err
+				}
+			})
+			in.Next++
+			pending++
+			started++
+		}
+		if pending == 0 {
+			break
+		}
+		sel.Select(ctx)
+	}
+	if pageErr != nil {
+		return "", pageErr
+	}
+	if decision == nil && in.Next < len(in.Bounds) {
+		return "", workflow.NewContinueAsNewError(ctx, PayrollRunWorkflow, in)
+	}
+	computing = false
 	if decision == nil {
 		if err := workflow.ExecuteActivity(ctx, a.PayrollComputed, in.RunID, workflow.Now(ctx)).Get(ctx, nil); err != nil {
 			return "", err
