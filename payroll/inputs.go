@@ -100,7 +100,7 @@ type pltRow struct {
 }
 
 // scopeEmployees selects the employees of the run's scope ($1: unit, NULL for all) with NIP
-// after $2 up to $3 ('' for no bound), with their basic TPP (components when set, else the
+// after $2 up to $3 (” for no bound), with their basic TPP (components when set, else the
 // position's) and profile.
 const scopeEmployees = `WITH RECURSIVE tree AS (
 		SELECT id FROM org_units WHERE id = $1::text OR $1::text IS NULL

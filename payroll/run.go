@@ -95,7 +95,7 @@ func (e *Engine) Plan(ctx context.Context, runID int64, size int) ([]string, err
 	return PlanPages(ctx, e.Pool, scope, size)
 }
 
-// RunPage computes and writes the page of run runID of the NIPs after `after` up to `upto` (''
+// RunPage computes and writes the page of run runID of the NIPs after `after` up to `upto` (”
 // for no bound), in one transaction. A page already written is not computed again: its stored
 // result is returned.
 func (e *Engine) RunPage(ctx context.Context, runID int64, after, upto string) (Page, error) {
