@@ -70,7 +70,8 @@ type pageInputs struct {
 	unexcused  map[string]map[pay.Month]int // nip → month → days absent without reason
 	leaves     map[string][]leaveRow
 	plt        map[string][]pltRow
-	calendar   map[string]bool // "2006-01-02" → working, where it differs from Monday-Friday
+	calendar   map[string]bool                       // "2006-01-02" → working, where it differs from Monday-Friday
+	annual     map[string]map[int]appraisal.Predikat // nip → year → final annual predikat
 }
 
 type periodResult struct {
@@ -142,7 +143,8 @@ func PlanPages(ctx context.Context, q querier, scope *string, size int) ([]strin
 // loadPage reads the page's employees and every input of months from..to.
 func loadPage(ctx context.Context, q querier, scope *string, after, upto string, from, to pay.Month) (*pageInputs, error) {
 	in := &pageInputs{predikat: map[string][]periodResult{}, attendance: map[string]map[string]attRow{},
-		unexcused: map[string]map[pay.Month]int{}, leaves: map[string][]leaveRow{}, plt: map[string][]pltRow{}, calendar: map[string]bool{}}
+		unexcused: map[string]map[pay.Month]int{}, leaves: map[string][]leaveRow{}, plt: map[string][]pltRow{}, calendar: map[string]bool{},
+		annual: map[string]map[int]appraisal.Predikat{}}
 	rows, err := q.Query(ctx, scopeEmployees, scope, after, upto)
 	if err != nil {
 		return nil, err
@@ -265,6 +267,32 @@ func loadPage(ctx context.Context, q querier, scope *string, after, upto string,
 		return nil, err
 	}
 
+	// The final annual result (after any appeal) of each year before a month computed; of two
+	// cycles in a year the later one counts.
+	rows, err = q.Query(ctx, `SELECT DISTINCT ON (ec.nip, c.year) ec.nip, c.year, ec.predikat
+		FROM employee_cycles ec JOIN cycles c ON c.id = ec.cycle_id
+		WHERE ec.nip = ANY($1) AND ec.result_final AND ec.predikat IS NOT NULL AND c.year BETWEEN $2 AND $3
+		ORDER BY ec.nip, c.year, c.id DESC`, nips, from.Year-1, to.Year-1)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var nip string
+		var year int
+		var p appraisal.Predikat
+		if err := rows.Scan(&nip, &year, &p); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if in.annual[nip] == nil {
+			in.annual[nip] = map[int]appraisal.Predikat{}
+		}
+		in.annual[nip][year] = p
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+
 	rows, err = q.Query(ctx, `SELECT day, working FROM work_calendar WHERE day >= $1 AND day < $2`, start, end)
 	if err != nil {
 		return nil, err
@@ -341,6 +369,7 @@ func (in *pageInputs) input(e employee, m pay.Month) (pay.Input, error) {
 	if r, ok := in.predikatOf(e.NIP, m); ok {
 		x.Predikat = r.Predikat
 	}
+	x.AnnualPredikat = in.annual[e.NIP][m.Year-1]
 	first, next := DateOf(m), DateOf(m.AddMonths(1))
 	for _, l := range in.leaves[e.NIP] {
 		if !l.First.After(first) && !l.Last.Before(first) {

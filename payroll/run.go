@@ -410,6 +410,9 @@ func Cause(old LineDetail, now pay.Input, oldPolicy, newPolicy string) string {
 	if (o.Leave == nil) != (now.Leave == nil) || (o.Leave != nil && *o.Leave != *now.Leave) {
 		why = append(why, "cuti panjang berubah")
 	}
+	if o.AnnualPredikat != now.AnnualPredikat {
+		why = append(why, fmt.Sprintf("predikat tahunan %d %s menjadi %s", now.Month.Year-1, predikatName(o.AnnualPredikat), predikatName(now.AnnualPredikat)))
+	}
 	if o.LadderCut != now.LadderCut {
 		why = append(why, "hukuman disiplin PP 94/2021 berubah")
 	}
