@@ -95,6 +95,25 @@ func TestPayrollThroughTheAPI(t *testing.T) {
 		t.Fatalf("good file: %d %s", res.status, res.body)
 	}
 
+	// The same layout as XLSX (first sheet).
+	x0 := excelize.NewFile()
+	for i, row := range [][]any{{"nip", "tanggal", "jenis", "terlambat_menit", "pulang_cepat_menit", "jenis_cuti", "tidak_apel"},
+		{azStranger, "2026-03-12", "cuti", "", "", "cuti_tahunan", ""}, {azStranger, "2026-03-13", "hadir", "10", "", "", ""}} {
+		if err := x0.SetSheetRow("Sheet1", "A"+jsonNumber(i+1), &row); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var xb bytes.Buffer
+	if err := x0.Write(&xb); err != nil {
+		t.Fatal(err)
+	}
+	if res := e.raw("POST", "/api/payroll/attendance", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", xb.Bytes(), rHRRegion); res.status != 200 {
+		t.Fatalf("XLSX file: %d %s", res.status, res.body)
+	}
+	if err := e.pool.QueryRow(ctx, `SELECT count(*) FROM attendance_days WHERE nip = $1 AND (kind = 'leave' OR late_minutes = 10)`, azStranger).Scan(&n); err != nil || n != 2 {
+		t.Fatalf("XLSX import wrote %d of 2 days (%v)", n, err)
+	}
+
 	run := e.must(azReq{method: "POST", path: "/api/payroll/runs", role: rHRRegion, body: map[string]any{"month": "2026-03", "scope_unit_id": "dinas-x"}}, 202).json(t)
 	path := "/api/payroll/runs/" + jsonNumber(run["id"])
 	deadline := time.Now().Add(time.Minute)
