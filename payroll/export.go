@@ -41,7 +41,7 @@ func WriteBankCSV(w io.Writer, r Run, ts []Transfer) error {
 	return cw.Error()
 }
 
-// WriteRecapXLSX writes the run's recap: one sheet per OPD (the employee's unit), one row per
+// WriteRecapXLSX writes the run's recap: one sheet per OPD (Transfer.UnitID), one row per
 // employee with each kind of line, the transfer, and a total row.
 func WriteRecapXLSX(w io.Writer, r Run, ts []Transfer) error {
 	f := excelize.NewFile()

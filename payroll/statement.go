@@ -139,8 +139,40 @@ type Transfer struct {
 	Corrections                      int   `json:"corrections"` // reversals among the lines
 }
 
-// Transfers sums a run's lines per employee, by NIP.
+// Transfers sums a run's lines per employee, by NIP; UnitID and UnitName are the employee's OPD:
+// the unit right under the organisation's root that holds their unit.
 func Transfers(ctx context.Context, q querier, runID int64) ([]Transfer, error) {
+	ts, err := transfers(ctx, q, runID)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := q.Query(ctx, `SELECT id, coalesce(parent_id, ''), name FROM org_units`)
+	if err != nil {
+		return nil, err
+	}
+	parent, name := map[string]string{}, map[string]string{}
+	for rows.Next() {
+		var id, p, n string
+		if err := rows.Scan(&id, &p, &n); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		parent[id], name[id] = p, n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range ts {
+		u := ts[i].UnitID
+		for steps := 0; parent[u] != "" && parent[parent[u]] != "" && steps < 64; steps++ {
+			u = parent[u]
+		}
+		ts[i].UnitID, ts[i].UnitName = u, name[u]
+	}
+	return ts, nil
+}
+
+func transfers(ctx context.Context, q querier, runID int64) ([]Transfer, error) {
 	rows, err := q.Query(ctx, `SELECT l.nip, e.name, e.unit_id, u.name, coalesce(f.bank_name, ''), coalesce(f.bank_account, ''),
 			coalesce(sum(l.amount) FILTER (WHERE l.kind = 'tpp'), 0), coalesce(sum(l.amount) FILTER (WHERE l.kind = 'pph21_allowance'), 0),
 			coalesce(sum(l.amount) FILTER (WHERE l.kind = 'pph21'), 0), coalesce(sum(l.amount) FILTER (WHERE l.kind = 'iwp'), 0),

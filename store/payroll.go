@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -162,8 +163,7 @@ func (s *Store) ImportAttendance(ctx context.Context, rows []AttendanceRow, by s
 		} else if err := a.Validate(m); err != nil {
 			var fe pay.FieldError
 			if errors.As(err, &fe) {
-				f := fe.Field[len("attendance.days[0]."):]
-				bad(i, f, fe.Message)
+				bad(i, strings.TrimPrefix(fe.Field, "attendance.days[0]."), fe.Message)
 			} else {
 				bad(i, "day", err.Error())
 			}
