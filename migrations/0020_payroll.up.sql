@@ -138,6 +138,8 @@ CREATE TABLE pay_lines (
     CHECK ((entry = 'reversal') = (reverses_id IS NOT NULL))
 );
 CREATE INDEX pay_lines_nip_idx ON pay_lines (nip, period);
+-- "Is this line reversed?" is asked of every paid line a run looks back on.
+CREATE INDEX pay_lines_reverses_idx ON pay_lines (reverses_id) WHERE reverses_id IS NOT NULL;
 
 CREATE FUNCTION pay_lines_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
