@@ -157,3 +157,51 @@ func TestCorrectionAfterPaymentIsReversalAndRapel(t *testing.T) {
 		t.Error("a ledger line was updated")
 	}
 }
+
+// A month an approved run could not compute is not lost: once the data is fixed, the next run
+// pays it late, saying why.
+func TestUnpaidMonthIsPaidLate(t *testing.T) {
+	// Manado's rule has no long-leave rules: a long leave cannot be paid until fixed.
+	e := newEnv(t, 1, policyWithID(pay.Manado(), "manado-2026", pay.MonthOf(2026, 1)))
+	ctx := context.Background()
+	z := nipOf(1)
+	e.predikat(z, march, "baik", "")
+	if _, err := e.pool.Exec(ctx, `INSERT INTO pay_leaves (nip, first_month, last_month, kind, months) VALUES ($1, '2026-03-01', '2026-03-01', 'cuti', 1)`, z); err != nil {
+		t.Fatal(err)
+	}
+	r, err := payroll.CreateRun(ctx, e.pool, march, nil, nipHR, e.now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng := payroll.Engine{Pool: e.pool}
+	if _, err := eng.RunPage(ctx, r.ID, "", ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := payroll.FinishComputing(ctx, e.pool, r.ID, e.now); err != nil {
+		t.Fatal(err)
+	}
+	got, err := payroll.GetRun(ctx, e.pool, r.ID)
+	if err != nil || len(got.Errors) != 1 || got.Errors[0].NIP != z || got.Errors[0].Month != "2026-03" || !strings.Contains(got.Errors[0].Message, "leave") {
+		t.Fatalf("run errors %+v (%v), want z's March naming the leave", got.Errors, err)
+	}
+	if err := payroll.Decide(ctx, e.pool, r.ID, true, nipHR, e.now); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(e.lines(z)); n != 0 {
+		t.Fatalf("z has %d lines for a month that could not be computed", n)
+	}
+	// The leave was recorded by mistake; April's run pays March late.
+	if _, err := e.pool.Exec(ctx, `DELETE FROM pay_leaves WHERE nip = $1`, z); err != nil {
+		t.Fatal(err)
+	}
+	e.predikat(z, april, "baik", "")
+	e.run(april, 10)
+	if got := e.tpp(z, march); got != 10_000_000 {
+		t.Errorf("z's March paid late: %d, want 10.000.000", got)
+	}
+	for _, l := range e.lines(z) {
+		if l.Period == "2026-03" && !strings.Contains(l.Cause, "dibayar susulan") {
+			t.Errorf("March's late line has cause %q", l.Cause)
+		}
+	}
+}

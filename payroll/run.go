@@ -168,6 +168,10 @@ func computePage(ctx context.Context, tx pgx.Tx, runID int64, month pay.Month, s
 	if err != nil {
 		return page, err
 	}
+	unpaid, err := loadUnpaid(ctx, tx, nips, from, month)
+	if err != nil {
+		return page, err
+	}
 
 	var lines []newLine
 	var changed []paidLine // the paid tpp lines of months that change, for their causes
@@ -178,10 +182,16 @@ func computePage(ctx context.Context, tx pgx.Tx, runID int64, month pay.Month, s
 	}
 	var causes []pending
 	for _, e := range in.employees {
-		// The run's month, and every earlier month it looks back on that was paid.
+		// The run's month, and every earlier month it looks back on that was paid, or that an
+		// approved run could not pay (it is paid late once it computes).
 		months := []pay.Month{month}
 		for m := range paid[e.NIP] {
 			if m != month {
+				months = append(months, m)
+			}
+		}
+		for m := range unpaid[e.NIP] {
+			if _, ok := paid[e.NIP][m]; !ok && m != month {
 				months = append(months, m)
 			}
 		}
@@ -227,9 +237,13 @@ func computePage(ctx context.Context, tx pgx.Tx, runID int64, month pay.Month, s
 				changed = append(changed, old["tpp"])
 				causes = append(causes, pending{at: len(lines), old: old["tpp"], input: x})
 			}
+			late := ""
+			if why, ok := unpaid[e.NIP][m]; ok && len(old) == 0 {
+				late = "dibayar susulan; sebelumnya tidak dapat dihitung: " + why
+			}
 			for _, k := range Kinds {
 				if a, ok := amounts[k]; ok {
-					nl := newLine{NIP: e.NIP, Period: DateOf(m), Kind: k, Entry: "line", Amount: a, PolicyID: p.ID}
+					nl := newLine{NIP: e.NIP, Period: DateOf(m), Kind: k, Entry: "line", Amount: a, PolicyID: p.ID, Cause: late}
 					if k == "tpp" {
 						nl.Detail = detail
 					}
@@ -334,6 +348,35 @@ func loadPaid(ctx context.Context, q querier, nips []string, from, to pay.Month)
 			out[l.NIP][l.Period] = map[string]paidLine{}
 		}
 		out[l.NIP][l.Period][l.Kind] = l
+	}
+	return out, rows.Err()
+}
+
+// loadUnpaid reads the months from..to (before `to`) that an approved run listed as errors, by
+// employee, with the error.
+func loadUnpaid(ctx context.Context, q querier, nips []string, from, to pay.Month) (map[string]map[pay.Month]string, error) {
+	rows, err := q.Query(ctx, `SELECT e->>'nip', e->>'month', e->>'message'
+		FROM payroll_run_pages p JOIN payroll_runs r ON r.id = p.run_id AND r.state = 'approved'
+		CROSS JOIN LATERAL jsonb_array_elements(p.errors) e
+		WHERE r.month >= $2 AND r.month < $3 AND p.errors <> '[]' AND e->>'nip' = ANY($1)`, nips, DateOf(from), DateOf(to))
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]map[pay.Month]string{}
+	for rows.Next() {
+		var nip, month, msg string
+		if err := rows.Scan(&nip, &month, &msg); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		var m pay.Month
+		if err := m.UnmarshalText([]byte(month)); err != nil || m.Before(from) {
+			continue
+		}
+		if out[nip] == nil {
+			out[nip] = map[pay.Month]string{}
+		}
+		out[nip][m] = msg
 	}
 	return out, rows.Err()
 }
