@@ -24,6 +24,8 @@ type Activities struct {
 	Sender    email.Sender // nil keeps emails in the outbox (the dev inbox)
 	PublicURL string       // base of links in emails; may be empty
 	Policy    tpp.Policy
+	// PayrollAfterCommit, when set, runs after each payroll page commits (activities/payroll.go).
+	PayrollAfterCommit func(runID int64, after string) error
 }
 
 // StepResult names the outbox rows a step wrote, for DeliverEmails.

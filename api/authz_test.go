@@ -108,6 +108,7 @@ type azEnv struct {
 	pltEnds   time.Time
 	n         int    // for unique names and periods
 	evidence  string // the server's EvidenceDir
+	run       int64  // the payroll run the table started (api/payroll_authz_test.go)
 }
 
 type azReq struct {
@@ -847,6 +848,7 @@ func azCases() []azCase {
 	add(azCase{route: "GET " + api.OIDCLoginPath, req: get(api.OIDCLoginPath), sameForAll: true})
 	add(azCase{route: "GET " + api.OIDCCallbackPath, req: get(api.OIDCCallbackPath + "?state=x&code=y"), sameForAll: true})
 
+	payrollCases(add)
 	pageCases(add, employee)
 	return cases
 }

@@ -102,6 +102,7 @@ func (s *Server) Handler() http.Handler {
 	s.batchRoutes(a)                                                 // progress and steering of batches: api/batches.go
 	s.delegationRoutes(a)                                            // Plt/Plh: api/delegations.go
 	s.distributionRoutes(a)                                          // SE MenPANRB 03/2023: api/distribution.go
+	s.payrollRoutes(a)                                               // monthly TPP payroll: api/payroll.go
 
 	a.GET("/cycles/:cycle/employees/:nip", s.employeeYear)
 	a.GET("/cycles/:cycle/employees/:nip/audit", s.employeeAudit)

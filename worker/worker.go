@@ -29,6 +29,7 @@ func New(c client.Client, acts *activities.Activities) worker.Worker {
 	w.RegisterWorkflowWithOptions(workflows.EmployeeCycle, workflow.RegisterOptions{Name: workflows.EmployeeCycleWorkflow})
 	w.RegisterWorkflowWithOptions(workflows.HRDigest, workflow.RegisterOptions{Name: workflows.HRDigestWorkflow})
 	w.RegisterWorkflowWithOptions(workflows.Batch, workflow.RegisterOptions{Name: workflows.BatchWorkflow})
+	w.RegisterWorkflowWithOptions(workflows.PayrollRun, workflow.RegisterOptions{Name: workflows.PayrollRunWorkflow})
 	w.RegisterActivity(acts)
 	w.RegisterActivity(&batch.Activities{Store: &store.Store{Pool: acts.Pool}, Temporal: c})
 	return w

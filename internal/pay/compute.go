@@ -56,6 +56,9 @@ type Input struct {
 	Attendance Attendance `json:"attendance"`
 	// LadderCut says a PP 94/2021 -25% cut covers the month (see LadderCuts).
 	LadderCut bool `json:"ladder_cut"`
+	// AnnualPredikat is the final annual predikat of the year before the month's ("" when there is
+	// none yet): the policy's Annual rule for it applies in this month's year.
+	AnnualPredikat appraisal.Predikat `json:"annual_predikat,omitempty"`
 
 	// Salary is the month's gross salary paid by the salary payroll (gaji pokok and attached
 	// allowances): a base of IWP, BPJS and PPh 21, never paid on this slip.
@@ -125,6 +128,9 @@ func (in Input) validate() error {
 	}
 	if in.Predikat != "" && !slices.Contains(predikats, in.Predikat) {
 		return fieldErr("predikat", "predikat tidak dikenal: %q", in.Predikat)
+	}
+	if in.AnnualPredikat != "" && !slices.Contains(predikats, in.AnnualPredikat) {
+		return fieldErr("annual_predikat", "predikat tidak dikenal: %q", in.AnnualPredikat)
 	}
 	for _, a := range []struct {
 		n string
@@ -223,8 +229,42 @@ func (c *computer) run() error {
 			RateBP: LadderCutBP, Base: tpp, Amount: -cut})
 		tpp -= cut
 	}
+	if tpp, err = c.annual(tpp); err != nil {
+		return err
+	}
 	c.slip.TPP = tpp
 	return c.deductions(tpp)
+}
+
+// annual applies the policy's rule for last year's final predikat: a sanction's cut of this
+// month's TPP in the months it covers, and a reward with January's TPP.
+func (c *computer) annual(tpp int64) (int64, error) {
+	r, ok := c.p.annualRule(c.in.AnnualPredikat)
+	if !ok || c.in.AnnualPredikat == "" {
+		return tpp, nil
+	}
+	year := c.in.Month.Year - 1
+	if r.CutBP > 0 && int(c.in.Month.Month) <= r.CutMonths && tpp > 0 {
+		cut, err := ofBP(tpp, r.CutBP)
+		if err != nil {
+			return 0, err
+		}
+		c.line(Line{Group: GroupEarning, Code: "annual_cut", Reason: string(c.in.AnnualPredikat),
+			Label:  fmt.Sprintf("predikat tahunan %d %s: TPP dipotong %s selama %d bulan", year, c.in.AnnualPredikat.Label(), pct(r.CutBP), r.CutMonths),
+			RateBP: r.CutBP, Base: tpp, Amount: -cut})
+		tpp -= cut
+	}
+	if r.RewardBP > 0 && c.in.Month.Month == 1 {
+		reward, err := ofBP(c.in.BasicTPP, r.RewardBP)
+		if err != nil {
+			return 0, err
+		}
+		c.line(Line{Group: GroupEarning, Code: "annual_reward", Reason: string(c.in.AnnualPredikat),
+			Label:  fmt.Sprintf("penghargaan predikat tahunan %d %s: %s TPP dasar", year, c.in.AnnualPredikat.Label(), pct(r.RewardBP)),
+			RateBP: r.RewardBP, Base: c.in.BasicTPP, Amount: reward})
+		tpp += reward
+	}
+	return tpp, nil
 }
 
 // basis writes the basis lines and returns the month's TPP basis: own basic, Plt, status.

@@ -86,3 +86,24 @@ func checkBP(field string, v int64) error {
 	}
 	return nil
 }
+
+// Rupiah writes whole rupiah as officials do, dots between thousands: "Rp 4.250.000", "-Rp 12.500".
+func Rupiah(n int64) string {
+	neg := n < 0
+	u := uint64(n)
+	if neg {
+		u = -u
+	}
+	s := fmt.Sprint(u)
+	out := make([]byte, 0, len(s)+len(s)/3)
+	for i := range len(s) {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			out = append(out, '.')
+		}
+		out = append(out, s[i])
+	}
+	if neg {
+		return "-Rp " + string(out)
+	}
+	return "Rp " + string(out)
+}

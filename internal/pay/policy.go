@@ -93,6 +93,19 @@ type Policy struct {
 
 	// AllowNegativeNet lets deductions exceed the TPP paid; otherwise they stop at zero net.
 	AllowNegativeNet bool `json:"allow_negative_net"`
+
+	// Annual is what the final annual predikat (after any appeal) brings in the following year;
+	// a predikat not listed brings nothing.
+	Annual []AnnualRule `json:"annual,omitempty"`
+}
+
+// AnnualRule: a final annual predikat pays RewardBP of the basic TPP once, with January's TPP
+// of the next year, and/or cuts CutBP of the TPP of the first CutMonths months of that year.
+type AnnualRule struct {
+	Predikat  appraisal.Predikat `json:"predikat"`
+	RewardBP  int64              `json:"reward_bp"`
+	CutBP     int64              `json:"cut_bp"`
+	CutMonths int                `json:"cut_months"`
 }
 
 // LeaveRule pays a flat share of the month's TPP during a long leave of Kind lasting between
@@ -251,6 +264,26 @@ func (p Policy) Validate() error {
 			}
 		}
 	}
+	for i, r := range p.Annual {
+		f := func(n string) string { return fmt.Sprintf("annual[%d].%s", i, n) }
+		if !slices.Contains(predikats, r.Predikat) {
+			return fieldErr(f("predikat"), "predikat tidak dikenal: %q", r.Predikat)
+		}
+		for j, o := range p.Annual[:i] {
+			if o.Predikat == r.Predikat {
+				return fieldErr(f("predikat"), "predikat ini sudah diatur di annual[%d]", j)
+			}
+		}
+		if err := checkBP(f("reward_bp"), r.RewardBP); err != nil {
+			return err
+		}
+		if err := checkBP(f("cut_bp"), r.CutBP); err != nil {
+			return err
+		}
+		if r.CutMonths < 0 || r.CutMonths > 12 || (r.CutBP > 0) != (r.CutMonths > 0) {
+			return fieldErr(f("cut_months"), "harus 1 sampai 12 bila ada potongan, 0 bila tidak")
+		}
+	}
 	for _, c := range []struct {
 		name string
 		c    Contribution
@@ -286,6 +319,15 @@ func (p Policy) leaveRule(kind LeaveKind, months int) (LeaveRule, bool) {
 		}
 	}
 	return LeaveRule{}, false
+}
+
+func (p Policy) annualRule(pr appraisal.Predikat) (AnnualRule, bool) {
+	for _, r := range p.Annual {
+		if r.Predikat == pr {
+			return r, true
+		}
+	}
+	return AnnualRule{}, false
 }
 
 func (p Policy) cutFor(e Event, minutes int) (CutRule, bool) {

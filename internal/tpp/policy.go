@@ -7,6 +7,7 @@ import (
 	"math"
 
 	"github.com/kinerja/platform/internal/appraisal"
+	"github.com/kinerja/platform/internal/pay"
 )
 
 // Policy is a region's rule for the kinerja part of TPP. Each region writes its own (Perkada);
@@ -22,18 +23,43 @@ type Policy struct {
 }
 
 // Balangan2025 is Kabupaten Balangan's 2025 rule (see shared/DOMAIN.md): 60% kinerja,
-// SB 100, B 100, BP 80, K 60, SK 40, CPNS paid 80%.
-var Balangan2025 = Policy{
-	Name:            "Kabupaten Balangan 2025",
-	KinerjaSharePct: 60,
-	PredikatPct: map[appraisal.Predikat]int64{
-		appraisal.SangatBaik:     100,
-		appraisal.Baik:           100,
-		appraisal.ButuhPerbaikan: 80,
-		appraisal.Kurang:         60,
-		appraisal.SangatKurang:   40,
-	},
-	StatusPct: map[string]int64{"CPNS": 80},
+// SB 100, B 100, BP 80, K 60, SK 40, CPNS paid 80%. The numbers are internal/pay's, the one
+// place the region's rule is written down; this package only applies them to the annual posting.
+var Balangan2025 = mustFromPay(pay.Balangan2025())
+
+// FromPay reads the kinerja part of a monthly policy (internal/pay) as this package's rule.
+// Percentages here are whole numbers, so every rate must be a whole percent.
+func FromPay(p pay.Policy) (Policy, error) {
+	pct := func(what string, bp int64) (int64, error) {
+		if bp%100 != 0 {
+			return 0, fmt.Errorf("kebijakan %s: %s %d bp bukan persen bulat", p.ID, what, bp)
+		}
+		return bp / 100, nil
+	}
+	out := Policy{Name: p.Name, PredikatPct: map[appraisal.Predikat]int64{}, StatusPct: map[string]int64{}}
+	var err error
+	if out.KinerjaSharePct, err = pct("kinerja_bp", p.KinerjaBP); err != nil {
+		return Policy{}, err
+	}
+	for k, v := range p.PredikatBP {
+		if out.PredikatPct[k], err = pct("predikat_bp", v); err != nil {
+			return Policy{}, err
+		}
+	}
+	for k, v := range p.StatusBP {
+		if out.StatusPct[string(k)], err = pct("status_bp", v); err != nil {
+			return Policy{}, err
+		}
+	}
+	return out, nil
+}
+
+func mustFromPay(p pay.Policy) Policy {
+	out, err := FromPay(p)
+	if err != nil {
+		panic(err)
+	}
+	return out
 }
 
 // MaxBasic bounds a month's basic TPP of one position, in rupiah. The highest regional TPP today

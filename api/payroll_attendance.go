@@ -1,0 +1,238 @@
+package api
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/xuri/excelize/v2"
+
+	"github.com/kinerja/platform/internal/access"
+	"github.com/kinerja/platform/store"
+)
+
+// Attendance import: JSON ({"rows": [store.AttendanceRow...]}), CSV (text/csv) or XLSX (first
+// sheet), all or nothing. The file layout is AttendanceColumns with a header row; README
+// "Monthly payroll" documents it.
+var AttendanceColumns = []string{"nip", "tanggal", "jenis", "terlambat_menit", "pulang_cepat_menit", "jenis_cuti", "tidak_apel"}
+
+// attendanceKinds are the jenis values of a file, in officials' words, and the stored kind.
+var attendanceKinds = map[string]string{
+	"hadir": "present", "izin": "absent_excused", "sakit": "absent_excused", "dinas_luar": "absent_excused",
+	"tanpa_keterangan": "absent_unexcused", "alpa": "absent_unexcused", "cuti": "leave", "tidak_ada_catatan": "no_record",
+}
+
+// columnOf names a stored field by its file column, for row errors.
+var columnOf = map[string]string{"nip": "nip", "day": "tanggal", "kind": "jenis", "late_minutes": "terlambat_menit",
+	"early_minutes": "pulang_cepat_menit", "leave_type": "jenis_cuti", "missed_assembly": "tidak_apel"}
+
+// rowSource is a sheet read row by row (a CSV or an XLSX sheet); io.EOF ends it.
+type rowSource interface {
+	Next() ([]string, error)
+}
+
+type csvRows struct{ r *csv.Reader }
+
+func (c csvRows) Next() ([]string, error) { return c.r.Read() }
+
+type sliceRows struct {
+	rows [][]string
+	i    int
+}
+
+func (s *sliceRows) Next() ([]string, error) {
+	if s.i >= len(s.rows) {
+		return nil, io.EOF
+	}
+	s.i++
+	return s.rows[s.i-1], nil
+}
+
+type attendanceBody struct {
+	Rows []store.AttendanceRow `json:"rows"`
+}
+
+const maxAttendanceRows = 200_000
+
+func (s *Server) importAttendance(c *gin.Context) {
+	ctx := c.Request.Context()
+	var rows []store.AttendanceRow
+	var lines []int // a file's line of each row; nil for JSON
+	ct := c.ContentType()
+	switch ct {
+	case "application/json", "":
+		var body attendanceBody
+		if err := bind(c, &body); err != nil {
+			fail(c, err)
+			return
+		}
+		rows = body.Rows
+	case "text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":
+		raw, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, 64<<20))
+		if err != nil {
+			fail(c, &apiError{Status: http.StatusRequestEntityTooLarge, Code: "too_large", Message: "berkas melebihi 64 MiB"})
+			return
+		}
+		var src rowSource
+		if ct == "text/csv" {
+			r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf"))))
+			r.FieldsPerRecord = -1
+			src = csvRows{r}
+		} else {
+			f, err := excelize.OpenReader(bytes.NewReader(raw))
+			if err != nil {
+				fail(c, errBadRequest("berkas XLSX tidak terbaca"))
+				return
+			}
+			all, err := f.GetRows(f.GetSheetName(0))
+			f.Close()
+			if err != nil {
+				fail(c, errBadRequest("lembar pertama berkas XLSX tidak terbaca"))
+				return
+			}
+			src = &sliceRows{rows: all}
+		}
+		var errs []store.RowError
+		if rows, lines, errs = readAttendance(src); len(errs) > 0 {
+			fail(c, &store.ImportError{Rows: errs})
+			return
+		}
+	default:
+		fail(c, &apiError{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type",
+			Message: "Content-Type harus application/json, text/csv atau XLSX (application/vnd.openxmlformats-officedocument.spreadsheetml.sheet)"})
+		return
+	}
+	if len(rows) == 0 || len(rows) > maxAttendanceRows {
+		fail(c, errInvalid(fmt.Sprintf("rows: berisi 1 sampai %d baris", maxAttendanceRows)))
+		return
+	}
+
+	// An employee outside the caller's HR scope reads exactly like an unknown one.
+	who, err := s.who(c)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	parents, err := s.Store.UnitParents(ctx)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	var nips []string
+	for _, r := range rows {
+		nips = append(nips, r.NIP)
+	}
+	emps, err := s.Store.Employees(ctx, nips)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	covered := map[string]bool{}
+	for _, e := range emps {
+		covered[e.NIP] = who.HRCovers(access.Ancestry(parents, e.UnitID))
+	}
+	var outside []store.RowError
+	for i, r := range rows {
+		if !covered[r.NIP] {
+			outside = append(outside, store.RowError{Sheet: "attendance", Row: i + 1, Field: "nip", Message: "pegawai dengan NIP ini tidak terdaftar"})
+		}
+	}
+	n, err := 0, error(nil)
+	if len(outside) > 0 {
+		err = &store.ImportError{Rows: outside}
+	} else {
+		n, err = s.Store.ImportAttendance(ctx, rows, who.NIP, s.now())
+	}
+	var imp *store.ImportError
+	if lines != nil && errors.As(err, &imp) {
+		for i := range imp.Rows { // a file's rows: its line numbers and column names
+			if r := imp.Rows[i].Row; r >= 1 && r <= len(lines) {
+				imp.Rows[i].Row = lines[r-1]
+			}
+			if col, ok := columnOf[imp.Rows[i].Field]; ok {
+				imp.Rows[i].Field = col
+			}
+		}
+	}
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"imported": n})
+}
+
+// readAttendance reads a sheet with AttendanceColumns' header; row numbers are the sheet's lines.
+func readAttendance(src rowSource) ([]store.AttendanceRow, []int, []store.RowError) {
+	bad := func(line int, field, msg string) store.RowError {
+		return store.RowError{Sheet: "attendance", Row: line, Field: field, Message: msg}
+	}
+	header, err := src.Next()
+	if err != nil {
+		return nil, nil, []store.RowError{bad(1, "", "baris judul kolom tidak terbaca: "+strings.Join(AttendanceColumns, ","))}
+	}
+	col := map[string]int{}
+	for i, h := range header {
+		col[strings.ToLower(strings.TrimSpace(h))] = i
+	}
+	for _, want := range AttendanceColumns[:3] {
+		if _, ok := col[want]; !ok {
+			return nil, nil, []store.RowError{bad(1, want, "kolom wajib tidak ada; baris judul: "+strings.Join(AttendanceColumns, ","))}
+		}
+	}
+	var rows []store.AttendanceRow
+	var lines []int
+	var errs []store.RowError
+	for line := 2; ; line++ {
+		rec, err := src.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			errs = append(errs, bad(line, "", "baris tidak terbaca"))
+			break
+		}
+		get := func(name string) string {
+			if i, ok := col[name]; ok && i < len(rec) {
+				return strings.TrimSpace(rec[i])
+			}
+			return ""
+		}
+		if strings.Join(rec, "") == "" {
+			continue
+		}
+		r := store.AttendanceRow{NIP: get("nip"), Day: get("tanggal"), LeaveType: get("jenis_cuti")}
+		jenis := strings.ToLower(get("jenis"))
+		if k, ok := attendanceKinds[jenis]; ok {
+			r.Kind = k
+		} else {
+			errs = append(errs, bad(line, "jenis", fmt.Sprintf("%q tidak dikenal; pakai hadir, izin, sakit, dinas_luar, tanpa_keterangan, cuti atau tidak_ada_catatan", jenis)))
+		}
+		for _, f := range []struct {
+			name string
+			to   *int
+		}{{"terlambat_menit", &r.LateMinutes}, {"pulang_cepat_menit", &r.EarlyMinutes}} {
+			if v := get(f.name); v != "" {
+				n, err := strconv.Atoi(v)
+				if err != nil {
+					errs = append(errs, bad(line, f.name, fmt.Sprintf("harus bilangan bulat menit, bukan %q", v)))
+				}
+				*f.to = n
+			}
+		}
+		switch strings.ToLower(get("tidak_apel")) {
+		case "", "tidak", "0":
+		case "ya", "1":
+			r.MissedAssembly = true
+		default:
+			errs = append(errs, bad(line, "tidak_apel", "harus ya atau tidak"))
+		}
+		rows, lines = append(rows, r), append(lines, line)
+	}
+	return rows, lines, errs
+}
