@@ -99,7 +99,8 @@ func (s *Server) Handler() http.Handler {
 	a.GET("/cycles/:cycle/employees/:nip", s.employeeYear)
 	a.GET("/cycles/:cycle/employees/:nip/audit", s.employeeAudit)
 	a.POST("/cycles/:cycle/employees/:nip/:action", s.act)
-	web.Routes(r, s) // the pages, over the same functions: web/
+	s.evidenceRoutes(a) // daily activity log, 360 feedback: api/evidence.go
+	web.Routes(r, s)    // the pages, over the same functions: web/
 	return r
 }
 
