@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -252,4 +253,91 @@ func TestFeedback360(t *testing.T) {
 	if res := e.do(azReq{method: "GET", path: base + "/feedback-360", role: rStranger}); res.status != 404 {
 		t.Errorf("a rater reads the year's feedback: %d", res.status)
 	}
+}
+
+// evidenceRows are the evidence routes' rows of the authorisation table (api/authz_test.go).
+func evidenceRows(add func(azCase), employee func(*azEnv, bool) string,
+	yearReq func(string) (func(*azEnv, azRole) azReq, func(*azEnv, azRole) azReq)) {
+	// owned: the roles named are allowed; the others who see the year get a 403 step refusal.
+	owned := func(allowed azWant, who ...azRole) func(azRole) azWant {
+		return func(r azRole) azWant {
+			switch {
+			case r == rAnon:
+				return noIdentity
+			case !slices.Contains(yearVisible, r):
+				return hidden
+			case slices.Contains(who, r):
+				return allowed
+			}
+			return azWant{status: 403, stepRefusal: true}
+		}
+	}
+	write := func(method, suffix string, body any, prepare func(e *azEnv, r azRole) string) (func(*azEnv, azRole) azReq, func(*azEnv, azRole) azReq) {
+		mk := func(missing bool) func(*azEnv, azRole) azReq {
+			return func(e *azEnv, r azRole) azReq {
+				sfx := suffix
+				if prepare != nil {
+					sfx += prepare(e, r)
+				}
+				return azReq{method: method, path: employee(e, missing) + sfx, body: body, role: r}
+			}
+		}
+		return mk(false), mk(true)
+	}
+	for _, suffix := range []string{"/activities", "/activities/summary"} {
+		req, twin := yearReq(suffix)
+		add(azCase{route: "GET /api/cycles/:cycle/employees/:nip" + suffix, req: req, twin: twin, want: year(ok(200))})
+	}
+	// No SKP is approved in the table's year: the employee gets past authorisation to the 409.
+	req, twin := write("POST", "/activities", map[string]any{"date": time.Now().Format(time.DateOnly), "rhk_seq": 0,
+		"description": "Rapat koordinasi", "quantity": 1, "output": "notula"}, nil)
+	add(azCase{route: "POST /api/cycles/:cycle/employees/:nip/activities", req: req, twin: twin, want: owned(pastAuthz, rPegawai)})
+	// Each role deletes an entry of its own that exists.
+	req, twin = write("DELETE", "/activities/", nil, func(e *azEnv, _ azRole) string {
+		var id int64
+		if err := e.pool.QueryRow(context.Background(), `INSERT INTO activity_logs (cycle_id, nip, day, rhk_seq, description,
+			quantity, output, created_by) VALUES ($1, $2, now()::date, 0, 'Rapat', 1, 'notula', $2) RETURNING id`,
+			e.cycle, azPegawai).Scan(&id); err != nil {
+			e.t.Fatal(err)
+		}
+		return fmt.Sprint(id)
+	})
+	add(azCase{route: "DELETE /api/cycles/:cycle/employees/:nip/activities/:id", req: req, twin: twin, want: owned(ok(200), rPegawai)})
+	req, twin = write("POST", "/feedback-360/raters", map[string]any{"nips": []string{azStranger}}, nil)
+	add(azCase{route: "POST /api/cycles/:cycle/employees/:nip/feedback-360/raters", req: req, twin: twin,
+		want: owned(ok(200), rPenilai, rPlt)})
+	// Only someone asked answers (the stranger, asked here); to anyone else the year does not exist.
+	answers := []map[string]string{}
+	for _, v := range skp.BerAKHLAK {
+		answers = append(answers, map[string]string{"value": v, "rating": "sesuai"})
+	}
+	req, twin = write("POST", "/feedback-360/answer", map[string]any{"answers": answers}, func(e *azEnv, r azRole) string {
+		if r == rStranger {
+			if _, err := e.st.RequestFeedback(context.Background(), e.cycle, azPegawai, []string{azStranger}, azPenilai, e.now, "Umpan balik"); err != nil {
+				e.t.Fatal(err)
+			}
+		}
+		return ""
+	})
+	add(azCase{route: "POST /api/cycles/:cycle/employees/:nip/feedback-360/answer", req: req, twin: twin, want: func(r azRole) azWant {
+		switch r {
+		case rAnon:
+			return noIdentity
+		case rStranger:
+			return ok(200)
+		}
+		return hidden
+	}})
+	req, twin = yearReq("/feedback-360")
+	add(azCase{route: "GET /api/cycles/:cycle/employees/:nip/feedback-360", req: req, twin: twin, want: func(r azRole) azWant {
+		w := year(ok(200))(r)
+		if r == rPegawai {
+			w.check = func(t *testing.T, _ *azEnv, res azResp) {
+				if _, named := res.json(t)["requests"]; named {
+					t.Errorf("the employee sees who was asked: %s", res.body)
+				}
+			}
+		}
+		return w
+	}})
 }
