@@ -412,7 +412,14 @@ func (s *Server) evidenceOf(c *gin.Context, en store.Enrolment) (store.EvidenceS
 	for _, r := range ev.PerRHK {
 		ev.Activities += r.Entries
 	}
-	ev.Feedback, err = s.Store.SummariseFeedback(ctx, en.CycleID, en.NIP, skp.BerAKHLAK)
+	if ev.Feedback, err = s.Store.SummariseFeedback(ctx, en.CycleID, en.NIP, skp.BerAKHLAK); err != nil {
+		return ev, err
+	}
+	cy, err := s.Store.Cycle(ctx, en.CycleID)
+	if err != nil {
+		return ev, err
+	}
+	ev.Survey, err = s.unitSurvey(c, en.UnitID, cy.Year)
 	return ev, err
 }
 

@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -328,6 +329,7 @@ func evidenceRows(add func(azCase), employee func(*azEnv, bool) string,
 		}
 		return hidden
 	}})
+	surveyRows(add)
 	req, twin = yearReq("/feedback-360")
 	add(azCase{route: "GET /api/cycles/:cycle/employees/:nip/feedback-360", req: req, twin: twin, want: func(r azRole) azWant {
 		w := year(ok(200))(r)
@@ -339,5 +341,29 @@ func evidenceRows(add func(azCase), employee func(*azEnv, bool) string,
 			}
 		}
 		return w
+	}})
+}
+
+// surveyRows are the public survey's rows of the authorisation table.
+func surveyRows(add func(azCase)) {
+	add(azCase{route: "POST /api/survey-links", req: func(_ *azEnv, r azRole) azReq {
+		return azReq{method: "POST", path: "/api/survey-links", role: r, body: map[string]string{"unit_id": "bidang-a"}}
+	}, want: gate(ok(201), rHRRegion, rHRScoped)})
+	add(azCase{route: "GET /api/survey-results", req: func(_ *azEnv, r azRole) azReq {
+		return azReq{method: "GET", path: "/api/survey-results?unit=bidang-a&year=" + fmt.Sprint(time.Now().Year()), role: r}
+	}, want: gate(ok(200), rHRRegion, rHRScoped, rPenilai)})
+	link := func(e *azEnv) string {
+		var token string
+		if err := e.pool.QueryRow(context.Background(), `SELECT token FROM survey_links ORDER BY created_at LIMIT 1`).Scan(&token); err != nil {
+			e.t.Fatal(err)
+		}
+		return "/survei/" + token
+	}
+	add(azCase{route: "GET /survei/:token", req: func(e *azEnv, r azRole) azReq {
+		return azReq{method: "GET", path: link(e), role: r}
+	}, want: public(ok(200))})
+	// Without the form's token every post is refused alike, whoever sends it.
+	add(azCase{route: "POST /survei/:token", sameForAll: true, req: func(e *azEnv, r azRole) azReq {
+		return azReq{method: "POST", path: link(e), role: r, form: url.Values{"kemudahan": {"5"}}}
 	}})
 }

@@ -48,6 +48,7 @@ type Server struct {
 	TrustedProxies []netip.Prefix
 
 	logins     *throttle     // failed logins per client address: api/throttle.go
+	surveys    *throttle     // public survey answers per client address: api/survey.go
 	resetSlots chan struct{} // password resets being made at once
 }
 
@@ -58,6 +59,7 @@ const maxBody = 1 << 20
 func (s *Server) Handler() http.Handler {
 	gin.SetMode(gin.ReleaseMode)
 	s.logins = newThrottle(loginBurst, loginRefill)
+	s.surveys = newThrottle(surveyBurst, surveyRefill)
 	s.resetSlots = make(chan struct{}, 16)
 	r := gin.New()
 	// gin writes its trailing-slash redirects before any middleware runs, so without the security
@@ -99,8 +101,9 @@ func (s *Server) Handler() http.Handler {
 	a.GET("/cycles/:cycle/employees/:nip", s.employeeYear)
 	a.GET("/cycles/:cycle/employees/:nip/audit", s.employeeAudit)
 	a.POST("/cycles/:cycle/employees/:nip/:action", s.act)
-	s.evidenceRoutes(a) // daily activity log, 360 feedback: api/evidence.go
-	web.Routes(r, s)    // the pages, over the same functions: web/
+	s.evidenceRoutes(a)  // daily activity log, 360 feedback: api/evidence.go
+	s.surveyRoutes(r, a) // public satisfaction survey of a unit: api/survey.go
+	web.Routes(r, s)     // the pages, over the same functions: web/
 	return r
 }
 

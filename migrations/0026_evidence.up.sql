@@ -43,6 +43,30 @@ CREATE TABLE feedback_answers (
     PRIMARY KEY (request_id, value)
 );
 
+-- Public satisfaction survey (survei kepuasan layanan) of a unit: HR makes a link with a random
+-- token; anyone with it answers without logging in, one answer per browser per WIB day.
+CREATE TABLE survey_links (
+    token       text PRIMARY KEY,
+    unit_id     text NOT NULL REFERENCES org_units (id),
+    created_by  text NOT NULL REFERENCES employees (nip),
+    created_at  timestamptz NOT NULL
+);
+
+CREATE TABLE survey_responses (
+    id           bigserial PRIMARY KEY,
+    token        text NOT NULL REFERENCES survey_links (token),
+    unit_id      text NOT NULL REFERENCES org_units (id),
+    day          date NOT NULL,                 -- WIB
+    client_hash  text NOT NULL,                 -- sha256 of the link and the browser's cookie
+    kemudahan    smallint NOT NULL CHECK (kemudahan BETWEEN 1 AND 5),
+    kecepatan    smallint NOT NULL CHECK (kecepatan BETWEEN 1 AND 5),
+    keramahan    smallint NOT NULL CHECK (keramahan BETWEEN 1 AND 5),
+    comment      text NOT NULL DEFAULT '' CHECK (length(comment) <= 500),
+    answered_at  timestamptz NOT NULL,
+    UNIQUE (token, client_hash, day)
+);
+CREATE INDEX survey_responses_unit_idx ON survey_responses (unit_id, day);
+
 -- Each rater gets a task of their own (kind feedback_360), so several open tasks of that kind
 -- share (cycle, subject, kind, role): the one-open-task rule leaves that kind out, and holds
 -- per assignee for it instead. Inserts that rely on the rule name the new predicate.

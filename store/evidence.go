@@ -277,4 +277,5 @@ type EvidenceSummary struct {
 	Activities int              `json:"activities"` // entries in the log
 	PerRHK     []ActivityRollup `json:"per_rhk"`
 	Feedback   FeedbackSummary  `json:"feedback_360"`
+	Survey     SurveyResults    `json:"unit_survey"` // the employee's unit, over the cycle year
 }
