@@ -269,8 +269,12 @@ func (s *Server) chooseRaters(c *gin.Context) {
 	}
 	var added []string
 	if err == nil {
-		added, err = s.Store.RequestFeedback(ctx, v.en.CycleID, v.en.NIP, in.NIPs, acting.NIP, s.now(),
-			"Beri umpan balik nilai BerAKHLAK untuk "+v.en.Name)
+		var cy store.Cycle
+		if cy, err = s.Store.Cycle(ctx, v.en.CycleID); err == nil {
+			added, err = s.Store.RequestFeedback(ctx, v.en.CycleID, v.en.NIP, in.NIPs, acting.NIP, s.now(),
+				"Beri umpan balik nilai BerAKHLAK untuk "+v.en.Name,
+				store.FeedbackNotice{SubjectName: v.en.Name, CycleName: cy.Name, Link: s.PublicURL})
+		}
 	}
 	if err != nil {
 		fail(c, err)

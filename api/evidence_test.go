@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/kinerja/platform/internal/skp"
+	"github.com/kinerja/platform/store"
 	"github.com/kinerja/platform/workflows"
 )
 
@@ -201,7 +202,11 @@ func TestFeedback360(t *testing.T) {
 		t.Errorf("asked again: %v", asked)
 	}
 
-	// Each chosen person finds a task in their inbox.
+	// Each chosen person finds a task in their inbox, and an email notice.
+	var mails int
+	if err := e.pool.QueryRow(context.Background(), `SELECT count(*) FROM notification_outbox WHERE dedupe_key LIKE 'feedback-360/%'`).Scan(&mails); err != nil || mails != 3 {
+		t.Errorf("feedback notices queued: %d (%v), want 3", mails, err)
+	}
 	inbox := e.must(azReq{method: "GET", path: "/api/me/tasks?kind=feedback_360", role: rStranger}, 200)
 	if !strings.Contains(string(inbox.body), azPegawai) {
 		t.Errorf("the rater's inbox lacks the feedback task: %s", inbox.body)
@@ -314,7 +319,7 @@ func evidenceRows(add func(azCase), employee func(*azEnv, bool) string,
 	}
 	req, twin = write("POST", "/feedback-360/answer", map[string]any{"answers": answers}, func(e *azEnv, r azRole) string {
 		if r == rStranger {
-			if _, err := e.st.RequestFeedback(context.Background(), e.cycle, azPegawai, []string{azStranger}, azPenilai, e.now, "Umpan balik"); err != nil {
+			if _, err := e.st.RequestFeedback(context.Background(), e.cycle, azPegawai, []string{azStranger}, azPenilai, e.now, "Umpan balik", store.FeedbackNotice{}); err != nil {
 				e.t.Fatal(err)
 			}
 		}
