@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -13,7 +14,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
+	"github.com/jackc/pgx/v5"
 
+	"github.com/kinerja/platform/email"
 	"github.com/kinerja/platform/internal/access"
 	"github.com/kinerja/platform/internal/appraisal"
 	"github.com/kinerja/platform/internal/skp"
@@ -271,9 +274,11 @@ func (s *Server) chooseRaters(c *gin.Context) {
 	if err == nil {
 		var cy store.Cycle
 		if cy, err = s.Store.Cycle(ctx, v.en.CycleID); err == nil {
-			added, err = s.Store.RequestFeedback(ctx, v.en.CycleID, v.en.NIP, in.NIPs, acting.NIP, s.now(),
-				"Beri umpan balik nilai BerAKHLAK untuk "+v.en.Name,
-				store.FeedbackNotice{SubjectName: v.en.Name, CycleName: cy.Name, Link: s.PublicURL})
+			title := "Beri umpan balik nilai BerAKHLAK untuk " + v.en.Name
+			added, err = s.Store.RequestFeedback(ctx, v.en.CycleID, v.en.NIP, in.NIPs, acting.NIP, s.now(), title,
+				func(ctx context.Context, tx pgx.Tx, rater string) error {
+					return s.feedbackNotice(ctx, tx, v.en, cy.Name, rater, title)
+				})
 		}
 	}
 	if err != nil {
@@ -284,6 +289,27 @@ func (s *Server) chooseRaters(c *gin.Context) {
 		added = []string{}
 	}
 	c.JSON(http.StatusOK, gin.H{"asked": added})
+}
+
+// feedbackNotice queues the email telling a rater they were asked, in the request's transaction.
+func (s *Server) feedbackNotice(ctx context.Context, tx pgx.Tx, en store.Enrolment, cycleName, rater, title string) error {
+	var name, addr string
+	if err := tx.QueryRow(ctx, `SELECT name, email FROM employees WHERE nip = $1`, rater).Scan(&name, &addr); err != nil {
+		return err
+	}
+	if addr == "" {
+		return nil
+	}
+	subject, text, html, err := email.Render(email.Notice{Kind: email.NoticeTask, RecipientName: name, Title: title,
+		SubjectName: en.Name, SubjectNIP: en.NIP, CycleName: cycleName, Link: s.PublicURL,
+		Detail: "Umpan balik Anda tidak disebutkan namanya kepada pegawai yang bersangkutan."})
+	if err != nil {
+		return err
+	}
+	_, err = email.Enqueue(ctx, tx, email.Message{DedupeKey: fmt.Sprintf("feedback-360/%d/%s/%s", en.CycleID, en.NIP, rater),
+		ToEmail: addr, ToName: name, Subject: subject, Text: text, HTML: html,
+		CustomArgs: map[string]string{"cycle_id": fmt.Sprint(en.CycleID), "kind": string(email.NoticeTask)}})
+	return err
 }
 
 // checkRaters checks the chosen NIPs against the org data and the bound.

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/kinerja/platform/internal/skp"
-	"github.com/kinerja/platform/store"
 	"github.com/kinerja/platform/workflows"
 )
 
@@ -319,7 +318,7 @@ func evidenceRows(add func(azCase), employee func(*azEnv, bool) string,
 	}
 	req, twin = write("POST", "/feedback-360/answer", map[string]any{"answers": answers}, func(e *azEnv, r azRole) string {
 		if r == rStranger {
-			if _, err := e.st.RequestFeedback(context.Background(), e.cycle, azPegawai, []string{azStranger}, azPenilai, e.now, "Umpan balik", store.FeedbackNotice{}); err != nil {
+			if _, err := e.st.RequestFeedback(context.Background(), e.cycle, azPegawai, []string{azStranger}, azPenilai, e.now, "Umpan balik", nil); err != nil {
 				e.t.Fatal(err)
 			}
 		}

@@ -7,8 +7,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-
-	"github.com/kinerja/platform/email"
 )
 
 // Evidence around a rating (issue 7): the daily activity log and 360 feedback. None of it rates:
@@ -151,15 +149,11 @@ type FeedbackRequest struct {
 	AnsweredAt  *time.Time `json:"answered_at,omitempty"`
 }
 
-// FeedbackNotice is what the email to a rater says besides the task's title.
-type FeedbackNotice struct {
-	SubjectName, CycleName, Link string
-}
-
-// RequestFeedback asks each rater (already checked) for feedback, opens their inbox task and
-// queues an email notice, in one transaction; a rater already asked is skipped. It returns the
-// raters newly asked.
-func (s *Store) RequestFeedback(ctx context.Context, cycleID int64, nip string, raters []string, by string, at time.Time, title string, n FeedbackNotice) ([]string, error) {
+// RequestFeedback asks each rater (already checked) for feedback and opens their inbox task, in
+// one transaction; a rater already asked is skipped. onAsked runs in that transaction for each
+// rater newly asked (the API queues the email notice there). It returns the raters newly asked.
+func (s *Store) RequestFeedback(ctx context.Context, cycleID int64, nip string, raters []string, by string, at time.Time,
+	title string, onAsked func(ctx context.Context, tx pgx.Tx, rater string) error) ([]string, error) {
 	var added []string
 	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
 		for _, r := range raters {
@@ -175,20 +169,8 @@ func (s *Store) RequestFeedback(ctx context.Context, cycleID int64, nip string, 
 				VALUES ($1, $2, $3, $4, 'pegawai', $5, $6)`, cycleID, nip, FeedbackTaskKind, r, title, at); err != nil {
 				return err
 			}
-			var name, addr string
-			if err := tx.QueryRow(ctx, `SELECT name, email FROM employees WHERE nip = $1`, r).Scan(&name, &addr); err != nil {
-				return err
-			}
-			if addr != "" {
-				subject, text, html, err := email.Render(email.Notice{Kind: email.NoticeTask, RecipientName: name, Title: title,
-					SubjectName: n.SubjectName, SubjectNIP: nip, CycleName: n.CycleName, Link: n.Link,
-					Detail: "Umpan balik Anda tidak disebutkan namanya kepada pegawai yang bersangkutan."})
-				if err != nil {
-					return err
-				}
-				if _, err := email.Enqueue(ctx, tx, email.Message{DedupeKey: fmt.Sprintf("feedback-360/%d/%s/%s", cycleID, nip, r),
-					ToEmail: addr, ToName: name, Subject: subject, Text: text, HTML: html,
-					CustomArgs: map[string]string{"cycle_id": fmt.Sprint(cycleID), "kind": string(email.NoticeTask)}}); err != nil {
+			if onAsked != nil {
+				if err := onAsked(ctx, tx, r); err != nil {
 					return err
 				}
 			}
