@@ -148,7 +148,7 @@ func (w *stepWriter) writeTasks(ctx context.Context) error {
 	for _, t := range w.st.OpenTasks {
 		_, err := w.tx.Exec(ctx, `INSERT INTO tasks (cycle_id, subject_nip, kind, assignee_nip, assignee_role, title, due_at, opened_at)
 			VALUES ($1, $2, $3, NULLIF($4, ''), $5, $6, $7, $8)
-			ON CONFLICT (cycle_id, subject_nip, kind, assignee_role) WHERE done_at IS NULL DO NOTHING`,
+			ON CONFLICT (cycle_id, subject_nip, kind, assignee_role) WHERE done_at IS NULL AND kind <> 'feedback_360' DO NOTHING`,
 			w.st.CycleID, w.st.NIP, t.Kind, t.AssigneeNIP, t.Role, t.Title, t.DueAt, w.st.At)
 		if err != nil {
 			return fmt.Errorf("open task %s: %w", t.Kind, err)

@@ -53,7 +53,7 @@ func (a *Activities) MarkBlocked(ctx context.Context, b Blocked) error {
 		title := fmt.Sprintf("Tahun kinerja %s terhenti: langkah %s tidak dapat dicatat", w.subjectName, b.Action)
 		if enrolled {
 			if _, err := tx.Exec(ctx, `INSERT INTO tasks (cycle_id, subject_nip, kind, assignee_role, title, opened_at)
-				VALUES ($1, $2, $3, 'hr', $4, $5) ON CONFLICT (cycle_id, subject_nip, kind, assignee_role) WHERE done_at IS NULL DO NOTHING`,
+				VALUES ($1, $2, $3, 'hr', $4, $5) ON CONFLICT (cycle_id, subject_nip, kind, assignee_role) WHERE done_at IS NULL AND kind <> 'feedback_360' DO NOTHING`,
 				b.CycleID, b.NIP, TaskYearBlocked, title, b.At); err != nil {
 				return fmt.Errorf("open blocked task: %w", err)
 			}

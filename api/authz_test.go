@@ -782,6 +782,9 @@ func azCases() []azCase {
 		add(azCase{route: "POST /api/cycles/:cycle/employees/:nip/:action", name: u, req: mk(false), twin: mk(true), want: step(u)})
 	}
 
+	// Evidence around a rating: api/evidence.go.
+	evidenceRows(add, employee, yearReq)
+
 	// Delegations.
 	add(azCase{route: "POST /api/delegations", req: func(e *azEnv, r azRole) azReq {
 		e.n++

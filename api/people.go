@@ -201,6 +201,15 @@ func (s *Server) employeeYear(c *gin.Context) {
 		return
 	}
 	res := gin.H{"year": y, "tasks": tasks}
+	// Evidence around the rating (api/evidence.go), for the rating page; it names no rater.
+	v, err := s.findYear(c)
+	if err == nil {
+		res["evidence"], err = s.evidenceOf(c, v.en)
+	}
+	if err != nil {
+		fail(c, err)
+		return
+	}
 	if st != nil {
 		res["status"] = st
 	}

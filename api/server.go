@@ -51,6 +51,7 @@ type Server struct {
 	EvidenceDir string
 
 	logins     *throttle     // failed logins per client address: api/throttle.go
+	surveys    *throttle     // public survey answers per client address: api/survey.go
 	resetSlots chan struct{} // password resets being made at once
 }
 
@@ -61,6 +62,7 @@ const maxBody = 1 << 20
 func (s *Server) Handler() http.Handler {
 	gin.SetMode(gin.ReleaseMode)
 	s.logins = newThrottle(loginBurst, loginRefill)
+	s.surveys = newThrottle(surveyBurst, surveyRefill)
 	s.resetSlots = make(chan struct{}, 16)
 	r := gin.New()
 	// gin writes its trailing-slash redirects before any middleware runs, so without the security
@@ -107,8 +109,10 @@ func (s *Server) Handler() http.Handler {
 	a.GET("/cycles/:cycle/employees/:nip", s.employeeYear)
 	a.GET("/cycles/:cycle/employees/:nip/audit", s.employeeAudit)
 	a.POST("/cycles/:cycle/employees/:nip/:action", s.act)
-	s.evidenceRoutes(a) // bukti dukung files: api/evidence.go
-	web.Routes(r, s)    // the pages, over the same functions: web/
+	s.evidenceRoutes(a)    // bukti dukung files: api/evidence.go
+	s.evidenceLogRoutes(a) // daily activity log, 360 feedback: api/evidence360.go
+	s.surveyRoutes(r, a)   // public satisfaction survey of a unit: api/survey.go
+	web.Routes(r, s)       // the pages, over the same functions: web/
 	return r
 }
 

@@ -122,10 +122,11 @@ func (s *Store) Inbox(ctx context.Context, q InboxQuery) (InboxPage, error) {
 	return page, nil
 }
 
-// TasksOf lists every task, open or done, about one employee in one cycle.
+// TasksOf lists every task, open or done, about one employee in one cycle, but the 360 feedback
+// requests: the year view shows them to the employee, and who was asked is not theirs to see.
 func (s *Store) TasksOf(ctx context.Context, cycleID int64, nip string) ([]Task, error) {
 	rows, err := s.Pool.Query(ctx, `SELECT `+taskColumns+`
-		WHERE t.cycle_id = $1 AND t.subject_nip = $2 ORDER BY t.id`, cycleID, nip)
+		WHERE t.cycle_id = $1 AND t.subject_nip = $2 AND t.kind <> '`+FeedbackTaskKind+`' ORDER BY t.id`, cycleID, nip)
 	if err != nil {
 		return nil, err
 	}
