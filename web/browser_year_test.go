@@ -72,7 +72,9 @@ func TestRatingDialogAppealInTheBrowser(t *testing.T) {
 	}
 	move := func(name string) {
 		t.Helper()
-		e.json(hr, hrCSRF, "PUT", fmt.Sprintf("/api/cycles/%d/deadlines/%s", e.cycle, name), map[string]any{"at": time.Now()}, 200)
+		// The move is told to the year through a batch: wait until it has.
+		b := e.json(hr, hrCSRF, "PUT", fmt.Sprintf("/api/cycles/%d/deadlines/%s", e.cycle, name), map[string]any{"at": time.Now()}, 202)
+		e.waitDB(fmt.Sprintf(`SELECT count(*) FROM batches WHERE id = %v AND state = 'finished'`, b["batch_id"]), 1)
 	}
 	phase := func(p string) {
 		t.Helper()

@@ -80,9 +80,9 @@ func TestOrgFileMovesSuperiorOfARunningYear(t *testing.T) {
 	}
 	e.call("GET", fmt.Sprintf("/api/cycles/%d/supervisor-changes", cycle), nipPenilai, nil, 403)
 
-	bulk := e.call("POST", fmt.Sprintf("/api/cycles/%d/reassign", cycle), nipHR, nil, 200)
-	if fmt.Sprint(bulk["reassigned"]) != "["+nipEmployee+"]" {
-		t.Fatalf("reassign: %v", bulk)
+	bulk, items := e.batch("POST", fmt.Sprintf("/api/cycles/%d/reassign", cycle), nipHR, nil)
+	if bulk["done"] != 1.0 || items[nipEmployee]["status"] != "done" {
+		t.Fatalf("reassign: %v %v", bulk, items)
 	}
 	waitFor(t, func() bool { return changes()["total"] == 0.0 })
 }
