@@ -37,7 +37,7 @@ const subtreeOf = `WITH RECURSIVE sub AS (
 // Distribution checks one unit of a cycle: the predikat of the enrolled employees of its subtree
 // against the rule of its own predikat.
 func (s *Store) Distribution(ctx context.Context, cycleID int64, unitID string) (d UnitDistribution, err error) {
-	err = readWithoutJIT(ctx, s.Pool, func(tx pgx.Tx) error {
+	err = readOnly(ctx, s.Pool, func(tx pgx.Tx) error {
 		d, err = unitDistribution(ctx, tx, cycleID, unitID)
 		return err
 	})

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/kinerja/platform/internal/pay"
 	"github.com/kinerja/platform/internal/wib"
 	"github.com/kinerja/platform/web/form"
 	"github.com/kinerja/platform/workflows"
@@ -12,7 +13,7 @@ import (
 
 var funcs = template.FuncMap{
 	"tanggal": tanggal,
-	"rupiah":  rupiah,
+	"rupiah":  pay.Rupiah,
 	"fase":    phaseLabel,
 	"skp":     planStateLabel,
 	"inc":     func(i int) int { return i + 1 },
@@ -54,26 +55,6 @@ func tanggal(t any) string {
 		}
 	}
 	return "—"
-}
-
-// rupiah writes whole rupiah with dots between thousands: "Rp 4.250.000", "-Rp 12.500".
-func rupiah(n int64) string {
-	neg := n < 0
-	if neg {
-		n = -n
-	}
-	s := strconv.FormatInt(n, 10)
-	out := make([]byte, 0, len(s)+len(s)/3)
-	for i := range len(s) {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			out = append(out, '.')
-		}
-		out = append(out, s[i])
-	}
-	if neg {
-		return "-Rp " + string(out)
-	}
-	return "Rp " + string(out)
 }
 
 // phases are the phases of a year in their order, with their names on the pages.
