@@ -9,15 +9,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/kinerja/platform/audit"
+	dates "github.com/kinerja/platform/internal/wib"
 )
-
-// auditDay is the calendar the export's dates are read in: the platform's offices keep WIB.
-var auditDay = func() *time.Location {
-	if loc, err := time.LoadLocation("Asia/Jakarta"); err == nil {
-		return loc
-	}
-	return time.FixedZone("WIB", 7*3600)
-}()
 
 // exportAudit streams the audit log rows of the days from..to (both included, WIB) as JSON Lines,
 // with their hashes, for inspectors: GET /api/audit/export?from=YYYY-MM-DD&to=YYYY-MM-DD.
@@ -78,7 +71,7 @@ func auditDate(c *gin.Context, name string) (time.Time, error) {
 	if !ok || v == "" {
 		return time.Time{}, fieldError(name, "parameter "+name+" wajib diisi dengan tanggal berformat YYYY-MM-DD")
 	}
-	d, err := time.ParseInLocation(time.DateOnly, v, auditDay)
+	d, err := time.ParseInLocation(time.DateOnly, v, dates.Location)
 	if err != nil {
 		return time.Time{}, fieldError(name, "parameter "+name+" bukan tanggal yang valid (format YYYY-MM-DD, misalnya 2026-01-31)")
 	}

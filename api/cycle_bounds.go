@@ -77,14 +77,11 @@ func cycleName(name string, year int) (string, error) {
 	return name, nil
 }
 
-// wib is the zone the year's bounds are drawn in; a day either side does not matter to them.
-var wib = time.FixedZone("WIB", 7*60*60)
-
 // checkDeadlineYear keeps a deadline near its cycle's year: planning starts in the year before
 // at the earliest, dialog and follow-up end in the year after at the latest.
 func checkDeadlineYear(field string, year int, at time.Time) error {
-	from := time.Date(year-1, time.January, 1, 0, 0, 0, 0, wib)
-	until := time.Date(year+2, time.January, 1, 0, 0, 0, 0, wib)
+	from := time.Date(year-1, time.January, 1, 0, 0, 0, 0, dates.Location)
+	until := time.Date(year+2, time.January, 1, 0, 0, 0, 0, dates.Location)
 	if at.IsZero() {
 		return errInvalid(field + ": wajib diisi")
 	}

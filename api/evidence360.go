@@ -20,6 +20,7 @@ import (
 	"github.com/kinerja/platform/internal/access"
 	"github.com/kinerja/platform/internal/appraisal"
 	"github.com/kinerja/platform/internal/skp"
+	dates "github.com/kinerja/platform/internal/wib"
 	"github.com/kinerja/platform/store"
 	"github.com/kinerja/platform/workflows"
 )
@@ -159,7 +160,7 @@ func (s *Server) addActivity(c *gin.Context) {
 	c.JSON(http.StatusCreated, gin.H{"activity": a})
 }
 
-func wibToday(s *Server) string { return s.now().In(wib).Format("2006-01-02") }
+func wibToday(s *Server) string { return s.now().In(dates.Location).Format("2006-01-02") }
 
 // checkActivity checks one entry field by field, naming the first at fault.
 func checkActivity(in activityInput, cycleYear int, today string, rhk map[int]string) (store.Activity, error) {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	dates "github.com/kinerja/platform/internal/wib"
 	"github.com/kinerja/platform/store"
 )
 
@@ -246,7 +247,7 @@ func (s *Server) surveyAnswer(c *gin.Context) {
 		refuse(http.StatusBadRequest, "bad_request", "Formulir kedaluwarsa atau tidak dibuka dari halaman ini; muat ulang halaman survei lalu isi kembali.")
 		return
 	}
-	r := store.SurveyResponse{Token: link.Token, UnitID: link.UnitID, At: now, Day: now.In(wib).Format(time.DateOnly)}
+	r := store.SurveyResponse{Token: link.Token, UnitID: link.UnitID, At: now, Day: now.In(dates.Location).Format(time.DateOnly)}
 	for i, q := range store.SurveyQuestions {
 		n, err := strconv.Atoi(c.Request.PostForm.Get(q.Key))
 		if err != nil || n < 1 || n > 5 {

@@ -28,6 +28,7 @@ import (
 
 	"github.com/kinerja/platform/internal/appraisal"
 	"github.com/kinerja/platform/internal/devenv"
+	"github.com/kinerja/platform/internal/pay"
 	"github.com/kinerja/platform/internal/skp"
 	"github.com/kinerja/platform/workflows"
 )
@@ -518,7 +519,7 @@ func (d *demoRun) evaluateOne(ctx context.Context, i int, log logFunc) error {
 	for _, po := range v.Year.Postings {
 		y.posting += po.Amount
 	}
-	log("TPP kinerja %s diposting", rupiah(y.posting))
+	log("TPP kinerja %s diposting", pay.Rupiah(y.posting))
 	return nil
 }
 
@@ -577,7 +578,7 @@ func (d *demoRun) report(ctx context.Context) error {
 			followUp += " (usulan: " + appraisal.FollowUp(r.Recommended).Label() + ")"
 		}
 		fmt.Fprintf(tw, "    %d\t%s\t%s\t%s\t%s\t%s\t%s\t%14s\n", k+1, r.NIP, r.Name, r.Status,
-			appraisal.Predikat(r.Predikat).Label(), appraisal.Predikat(r.FinalPredikat).Label()+appeal, followUp, rupiah(r.Posting))
+			appraisal.Predikat(r.Predikat).Label(), appraisal.Predikat(r.FinalPredikat).Label()+appeal, followUp, pay.Rupiah(r.Posting))
 		counts[appraisal.Predikat(r.FinalPredikat)]++
 		total += r.Posting
 		d.res.Employees = append(d.res.Employees, r)
@@ -590,7 +591,7 @@ func (d *demoRun) report(ctx context.Context) error {
 		spread = append(spread, fmt.Sprintf("%s %d", p.Label(), counts[p]))
 	}
 	d.printf("\n    Sebaran predikat akhir: %s\n", strings.Join(spread, ", "))
-	d.printf("    Total TPP kinerja diposting: %s (kebijakan Kabupaten Balangan 2025: 60%% × persentase predikat, CPNS 80%%)\n", rupiah(total))
+	d.printf("    Total TPP kinerja diposting: %s (kebijakan Kabupaten Balangan 2025: 60%% × persentase predikat, CPNS 80%%)\n", pay.Rupiah(total))
 
 	var outbox struct {
 		Emails []struct {
@@ -624,23 +625,6 @@ func (d *demoRun) report(ctx context.Context) error {
 	d.printf("    Selesai dalam %s. Buka GET /api/cycles/%d/employees/<NIP>/audit untuk jejak audit tiap pegawai.\n",
 		d.opts.Now().Sub(d.started).Round(time.Second), d.cycle)
 	return nil
-}
-
-// rupiah formats whole rupiah the Indonesian way: Rp4.800.000.
-func rupiah(n int64) string {
-	sign := ""
-	if n < 0 {
-		sign, n = "-", -n
-	}
-	s := fmt.Sprint(n)
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte('.')
-		}
-		b.WriteRune(c)
-	}
-	return sign + "Rp" + b.String()
 }
 
 // --- API helpers -------------------------------------------------------------------------------
