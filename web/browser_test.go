@@ -78,6 +78,23 @@ type browserEnv struct {
 	cycle int64
 }
 
+// openBrowser starts headless chromium for the test, on a context that lives as long as the test.
+func (e *browserEnv) openBrowser() {
+	e.t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chromium(e.t)), chromedp.WindowSize(1280, 800),
+		chromedp.Flag("disable-gpu", true))
+	if os.Geteuid() == 0 {
+		opts = append(opts, chromedp.NoSandbox)
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	var cancel context.CancelFunc
+	e.ctx, cancel = chromedp.NewContext(actx)
+	e.t.Cleanup(func() { cancel(); cancelAlloc() })
+	if err := chromedp.Run(e.ctx); err != nil {
+		e.t.Fatalf("start chromium: %v", err)
+	}
+}
+
 // startWorld starts the whole platform (real PostgreSQL, Temporal, worker, HTTP), imports the
 // organisation, gives everyone a password, and has HR open a cycle and enrol the employee over the
 // JSON API.
@@ -242,23 +259,8 @@ func (e *browserEnv) plan() (version int, status, notes, rhk, iki, target string
 // employee revises and resubmits; the supervisor approves. Each step checks the page against
 // what PostgreSQL holds.
 func TestSKPInTheBrowser(t *testing.T) {
-	bin := chromium(t)
 	e := startWorld(t)
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(bin), chromedp.WindowSize(1280, 800),
-		chromedp.Flag("disable-gpu", true))
-	if os.Geteuid() == 0 {
-		opts = append(opts, chromedp.NoSandbox)
-	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	var cancel context.CancelFunc
-	e.ctx, cancel = chromedp.NewContext(actx)
-	defer cancel()
-	// Start the browser on the long-lived context: the first Run's context owns the browser, and
-	// the per-step timeouts below would end it.
-	if err := chromedp.Run(e.ctx); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
+	e.openBrowser()
 
 	// The employee logs in; "Tugas saya" lists the draft task the workflow opened, with its date.
 	e.login(nipEmployee)

@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -20,23 +19,6 @@ import (
 	"github.com/kinerja/platform/internal/testenv"
 	"github.com/kinerja/platform/internal/wib"
 )
-
-// openBrowser starts headless chromium for the test, on a context that lives as long as the test.
-func (e *browserEnv) openBrowser() {
-	e.t.Helper()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chromium(e.t)), chromedp.WindowSize(1280, 800),
-		chromedp.Flag("disable-gpu", true))
-	if os.Geteuid() == 0 {
-		opts = append(opts, chromedp.NoSandbox)
-	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	var cancel context.CancelFunc
-	e.ctx, cancel = chromedp.NewContext(actx)
-	e.t.Cleanup(func() { cancel(); cancelAlloc() })
-	if err := chromedp.Run(e.ctx); err != nil {
-		e.t.Fatalf("start chromium: %v", err)
-	}
-}
 
 // session logs nip in over the JSON API: a client with the session cookie, and its CSRF token.
 func (e *browserEnv) session(nip string) (*http.Client, string) {

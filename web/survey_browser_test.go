@@ -1,10 +1,8 @@
 package web_test
 
 import (
-	"context"
 	"net/http"
 	"net/http/cookiejar"
-	"os"
 	"strings"
 	"testing"
 
@@ -14,7 +12,6 @@ import (
 // The public survey (api/survey.go) in a real browser: no login, stars clicked, one answer per
 // browser per day.
 func TestSurveyInTheBrowser(t *testing.T) {
-	bin := chromium(t)
 	e := startWorld(t)
 	jar, _ := cookiejar.New(nil)
 	hc := &http.Client{Jar: jar}
@@ -22,19 +19,7 @@ func TestSurveyInTheBrowser(t *testing.T) {
 	url := e.json(hc, csrf, "POST", "/api/survey-links", map[string]string{"unit_id": "diskominfo"}, 201)["token"].(string)
 	url = e.base + "/survei/" + url
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(bin), chromedp.WindowSize(1280, 800),
-		chromedp.Flag("disable-gpu", true))
-	if os.Geteuid() == 0 {
-		opts = append(opts, chromedp.NoSandbox)
-	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	var cancel context.CancelFunc
-	e.ctx, cancel = chromedp.NewContext(actx)
-	defer cancel()
-	if err := chromedp.Run(e.ctx); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
+	e.openBrowser()
 
 	answer := func(what string) string {
 		e.run(what,
