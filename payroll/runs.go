@@ -28,11 +28,11 @@ type Run struct {
 	// Exclusions are the employees HR left out of the run (each with an error above) so it
 	// could be approved; a later run pays their months late.
 	Exclusions []Exclusion `json:"exclusions"`
-	CreatedBy      string          `json:"created_by"`
-	CreatedAt      time.Time       `json:"created_at"`
-	ComputedAt     *time.Time      `json:"computed_at,omitempty"`
-	DecidedBy      *string         `json:"decided_by,omitempty"`
-	DecidedAt      *time.Time      `json:"decided_at,omitempty"`
+	CreatedBy  string      `json:"created_by"`
+	CreatedAt  time.Time   `json:"created_at"`
+	ComputedAt *time.Time  `json:"computed_at,omitempty"`
+	DecidedBy  *string     `json:"decided_by,omitempty"`
+	DecidedAt  *time.Time  `json:"decided_at,omitempty"`
 }
 
 // ErrRunOpen: another open run (computing or awaiting approval) covers some of the same

@@ -145,9 +145,9 @@ type Transfer struct {
 	// By kind, signed as in the ledger (reversals included).
 	TPP, Allowance, PPh21, IWP, BPJS int64
 	// Carry: a shortfall carried to the next run (+) and one taken back from an earlier run (−).
-	Carry  int64 `json:"carry"`
-	Amount int64 `json:"amount"`
-	Corrections                      int   `json:"corrections"` // reversals among the lines
+	Carry       int64 `json:"carry"`
+	Amount      int64 `json:"amount"`
+	Corrections int   `json:"corrections"` // reversals among the lines
 }
 
 // Transfers sums a run's lines per employee, by NIP; UnitID and UnitName are the employee's OPD:
