@@ -225,16 +225,22 @@ func (s *Server) decideRun(approve bool) gin.HandlerFunc {
 		if err == nil {
 			err = h.Get(ctx, &state)
 		}
-		if err != nil {
-			fail(c, err)
-			return
-		}
-		if r, err = payroll.GetRun(ctx, s.Store.Pool, r.ID); err != nil {
-			fail(c, err)
-			return
-		}
-		c.JSON(http.StatusOK, r)
+		s.answerRun(c, r.ID, err)
 	}
+}
+
+// answerRun answers err, or the run as it now stands.
+func (s *Server) answerRun(c *gin.Context, id int64, err error) {
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	r, err := payroll.GetRun(c.Request.Context(), s.Store.Pool, id)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, r)
 }
 
 // excludeFromRun leaves an employee the run could not compute out of it, with HR's reason
@@ -256,22 +262,14 @@ func (s *Server) excludeFromRun(c *gin.Context) {
 	err := payroll.Exclude(ctx, s.Store.Pool, r.ID, in.NIP, in.Reason, caller(c).NIP, s.now())
 	var xe *payroll.ExclusionError
 	if errors.As(err, &xe) {
-		status := http.StatusUnprocessableEntity
-		if xe.Field == "run" {
-			status = http.StatusConflict
+		ae := &apiError{Status: http.StatusUnprocessableEntity, Code: workflows.ErrInvalid, Field: xe.Field, Message: xe.Error()}
+		if xe.Field == "run" { // the run is not awaiting approval
+			ae.Status, ae.Code = http.StatusConflict, workflows.ErrWrongPhase
 		}
-		fail(c, &apiError{Status: status, Code: workflows.ErrInvalid, Field: xe.Field, Message: xe.Error()})
+		fail(c, ae)
 		return
 	}
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	if r, err = payroll.GetRun(ctx, s.Store.Pool, r.ID); err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, r)
+	s.answerRun(c, r.ID, err)
 }
 
 var runStateLabel = map[string]string{payroll.StateComputing: "sedang dihitung", payroll.StateAwaitingApproval: "menunggu persetujuan",

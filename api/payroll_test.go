@@ -116,15 +116,7 @@ func TestPayrollThroughTheAPI(t *testing.T) {
 
 	run := e.must(azReq{method: "POST", path: "/api/payroll/runs", role: rHRRegion, body: map[string]any{"month": "2026-03", "scope_unit_id": "dinas-x"}}, 202).json(t)
 	path := "/api/payroll/runs/" + jsonNumber(run["id"])
-	deadline := time.Now().Add(time.Minute)
-	var got map[string]any
-	for {
-		got = e.must(azReq{method: "GET", path: path, role: rHRScoped}, 200).json(t)
-		if got["state"] == payroll.StateAwaitingApproval || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	got := e.awaitApproval(t, path)
 	// dinas-x holds the atasan and its HR; bidang-a the penilai and four staff.
 	if got["state"] != payroll.StateAwaitingApproval || got["employees_done"] != float64(7) || got["employees_total"] != float64(7) {
 		t.Fatalf("run: %v", got)
@@ -234,15 +226,7 @@ func TestPayrollRunScopesAndExclusionsThroughTheAPI(t *testing.T) {
 	e.must(azReq{method: "POST", path: "/api/payroll/runs", role: rHROther, body: map[string]any{"month": "2026-03", "scope_unit_id": "dinas-y"}}, 202)
 
 	path := "/api/payroll/runs/" + jsonNumber(run["id"])
-	deadline := time.Now().Add(time.Minute)
-	var got map[string]any
-	for {
-		got = e.must(azReq{method: "GET", path: path, role: rHRScoped}, 200).json(t)
-		if got["state"] == payroll.StateAwaitingApproval || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	got := e.awaitApproval(t, path)
 	if errs, _ := got["errors"].([]any); got["state"] != payroll.StateAwaitingApproval || len(errs) != 1 {
 		t.Fatalf("run: %v", got)
 	}
@@ -268,5 +252,19 @@ func TestPayrollRunScopesAndExclusionsThroughTheAPI(t *testing.T) {
 	}
 	if st := e.must(azReq{method: "POST", path: path + "/approve", role: rHRScoped}, 200).json(t)["state"]; st != payroll.StateApproved {
 		t.Errorf("approval after the exclusion: %v", st)
+	}
+}
+
+// awaitApproval polls the run at path until it awaits approval (or a minute passed) and
+// answers it as it then stands.
+func (e *azEnv) awaitApproval(t *testing.T, path string) map[string]any {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		got := e.must(azReq{method: "GET", path: path, role: rHRScoped}, 200).json(t)
+		if got["state"] == payroll.StateAwaitingApproval || time.Now().After(deadline) {
+			return got
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }
