@@ -181,6 +181,10 @@ func computePage(ctx context.Context, tx pgx.Tx, runID int64, month pay.Month, s
 	if err != nil {
 		return page, err
 	}
+	elsewhere, err := loadInOtherOpenRuns(ctx, tx, runID, nips)
+	if err != nil {
+		return page, err
+	}
 
 	var lines []newLine
 	var changed []paidLine // the paid tpp lines of months that change, for their causes
@@ -191,6 +195,13 @@ func computePage(ctx context.Context, tx pgx.Tx, runID int64, month pay.Month, s
 	}
 	var causes []pending
 	for _, e := range in.employees {
+		if other, ok := elsewhere[e.NIP]; ok {
+			// Moved between two open runs' scopes: the other run pays them; this one lists them
+			// so HR excludes them before approval.
+			page.Errors = append(page.Errors, EmployeeError{NIP: e.NIP, Month: month.String(),
+				Message: fmt.Sprintf("pegawai ini sudah dihitung dalam penggajian #%d yang belum diputuskan (pindah unit); kecualikan dari penggajian ini", other)})
+			continue
+		}
 		first := len(lines)
 		// The run's month, and every earlier month it looks back on that was paid, or that an
 		// approved run could not pay (it is paid late once it computes).
@@ -339,6 +350,31 @@ func loadCarried(ctx context.Context, q querier, nips []string) (map[string][]ca
 		}
 		c.RunMonth = MonthOf(m)
 		out[nip] = append(out[nip], c)
+	}
+	return out, rows.Err()
+}
+
+// loadInOtherOpenRuns finds employees of the page that another open run (computing or awaiting
+// approval) already wrote lines for: open runs' scopes are disjoint, but an employee may have
+// moved between them. Two pages committing at the same instant can still miss each other.
+func loadInOtherOpenRuns(ctx context.Context, q querier, runID int64, nips []string) (map[string]int64, error) {
+	// Driven by the open runs (usually none): each is probed by its (run_id, nip, …) key.
+	rows, err := q.Query(ctx, `SELECT DISTINCT ON (n.nip) n.nip, r.id FROM payroll_runs r CROSS JOIN unnest($1::text[]) n (nip)
+		WHERE r.state IN ('computing', 'awaiting_approval') AND r.id <> $2
+		AND EXISTS (SELECT 1 FROM pay_lines l WHERE l.run_id = r.id AND l.nip = n.nip)
+		ORDER BY n.nip, r.id`, nips, runID)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]int64{}
+	for rows.Next() {
+		var nip string
+		var id int64
+		if err := rows.Scan(&nip, &id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out[nip] = id
 	}
 	return out, rows.Err()
 }

@@ -197,7 +197,9 @@ func TestConcurrentRunsOverDisjointScopes(t *testing.T) {
 			t.Errorf("bidang refused naming run %d (%s), want Dinas's run %d", open.RunID, open.Scope, dinas.ID)
 		}
 	}
-	// Both compute and are approved; each pays only its own employees, once.
+	// Both compute and are approved; each pays only its own employees, once. Staff 1 moves to
+	// BKPSDM after Dinas's run computed them: BKPSDM's run lists them instead of paying twice,
+	// and is approved once HR excludes them.
 	eng := payroll.Engine{Pool: e.pool}
 	for _, r := range []payroll.Run{dinas, bkpsdm} {
 		if _, err := eng.RunPage(ctx, r.ID, "", ""); err != nil {
@@ -206,6 +208,21 @@ func TestConcurrentRunsOverDisjointScopes(t *testing.T) {
 		if err := payroll.FinishComputing(ctx, e.pool, r.ID, e.now); err != nil {
 			t.Fatal(err)
 		}
+		if r.ID == dinas.ID {
+			if _, err := e.pool.Exec(ctx, `UPDATE employees SET unit_id = 'bkpsdm' WHERE nip = $1`, nipOf(1)); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		got, err := payroll.GetRun(ctx, e.pool, r.ID)
+		if err != nil || len(got.Errors) != 1 || got.Errors[0].NIP != nipOf(1) || !strings.Contains(got.Errors[0].Message, fmt.Sprintf("#%d", dinas.ID)) {
+			t.Fatalf("BKPSDM's run errors %+v (%v), want staff 1 naming Dinas's run", got.Errors, err)
+		}
+		if err := payroll.Exclude(ctx, e.pool, r.ID, nipOf(1), "dibayar oleh penggajian Dinas", nipHR, e.now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, r := range []payroll.Run{dinas, bkpsdm} {
 		if err := payroll.Decide(ctx, e.pool, r.ID, true, nipHR, e.now); err != nil {
 			t.Fatal(err)
 		}
