@@ -533,7 +533,7 @@ func unitIndex(id string) int {
 func (d *demoRun) report(ctx context.Context) error {
 	d.printf("[6] Hasil siklus #%d (dibaca ulang dari GET /api/cycles/%d/employees/:nip)\n\n", d.cycle, d.cycle)
 	tw := tabwriter.NewWriter(d.out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "    No\tNIP\tNama\tStatus\tPredikat awal\tPredikat akhir\tTindak lanjut")
+	fmt.Fprintln(tw, "    No\tNIP\tNama\tStatus\tTPP dasar/bulan\tPredikat awal\tPredikat akhir\tTindak lanjut")
 	counts := map[appraisal.Predikat]int{}
 	for k := 0; k < staffCount; k++ {
 		i := firstStaff + k
@@ -567,7 +567,7 @@ func (d *demoRun) report(ctx context.Context) error {
 		if r.FollowUp != r.Recommended {
 			followUp += " (usulan: " + appraisal.FollowUp(r.Recommended).Label() + ")"
 		}
-		fmt.Fprintf(tw, "    %d\t%s\t%s\t%s\t%s\t%s\t%s\n", k+1, r.NIP, r.Name, r.Status,
+		fmt.Fprintf(tw, "    %d\t%s\t%s\t%s\t%14s\t%s\t%s\t%s\n", k+1, r.NIP, r.Name, r.Status, rupiah(r.TPPBasic),
 			appraisal.Predikat(r.Predikat).Label(), appraisal.Predikat(r.FinalPredikat).Label()+appeal, followUp)
 		counts[appraisal.Predikat(r.FinalPredikat)]++
 		d.res.Employees = append(d.res.Employees, r)
