@@ -14,7 +14,6 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/kinerja/platform/email"
-	"github.com/kinerja/platform/internal/appraisal"
 	"github.com/kinerja/platform/internal/tpp"
 )
 
@@ -23,7 +22,10 @@ type Activities struct {
 	Pool      *pgxpool.Pool
 	Sender    email.Sender // nil keeps emails in the outbox (the dev inbox)
 	PublicURL string       // base of links in emails; may be empty
-	Policy    tpp.Policy
+	// Policy is no longer applied by any step: since migration 0027 the year's result is paid
+	// through the monthly payroll's ledger (pay_lines) under the region's versioned pay.Policy.
+	// Kept so the callers that set it still build.
+	Policy tpp.Policy
 	// PayrollAfterCommit, when set, runs after each payroll page commits (activities/payroll.go).
 	PayrollAfterCommit func(runID int64, after string) error
 }
@@ -50,7 +52,7 @@ func (a *Activities) ApplyStep(ctx context.Context, st Step) (StepResult, error)
 		if err := w.loadContext(ctx); err != nil {
 			return err
 		}
-		if err := w.writeRecord(ctx, a.Policy); err != nil {
+		if err := w.writeRecord(ctx); err != nil {
 			return err
 		}
 		if err := w.writeProjection(ctx); err != nil {
@@ -260,27 +262,4 @@ func firstNonEmpty(ss ...string) string {
 		}
 	}
 	return ""
-}
-
-// posting computes and writes the TPP kinerja posting once per (employee, cycle, period, kind).
-func (w *stepWriter) posting(ctx context.Context, policy tpp.Policy, p *Posting) error {
-	var basic int64
-	var status string
-	err := w.tx.QueryRow(ctx, `SELECT p.tpp_basic, e.status FROM employees e JOIN positions p ON p.id = e.position_id
-		WHERE e.nip = $1`, w.st.NIP).Scan(&basic, &status)
-	if err != nil {
-		return err
-	}
-	calc, err := policy.Kinerja(basic, appraisal.Predikat(p.Predikat), status)
-	if err != nil {
-		return fmt.Errorf("%w: %v", errBadStep, err)
-	}
-	basis, err := json.Marshal(calc)
-	if err != nil {
-		return err
-	}
-	_, err = w.tx.Exec(ctx, `INSERT INTO payroll_postings (nip, cycle_id, period, kind, amount, basis, posted_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (nip, cycle_id, period, kind) DO NOTHING`,
-		w.st.NIP, w.st.CycleID, p.Period, p.Kind, calc.Amount, basis, w.st.At)
-	return err
 }

@@ -2,6 +2,7 @@ package activities_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -66,16 +67,17 @@ func TestApplyStepWritesOnceAndNotifies(t *testing.T) {
 	}
 }
 
-func TestPostingFollowsPolicyAndIsWrittenOnce(t *testing.T) {
+// The year's payment step writes no money of its own since migration 0027: the final result
+// in employee_cycles is what the monthly payroll pays from, and payroll_postings takes no row.
+func TestPaymentStepLeavesPayToThePayroll(t *testing.T) {
 	pool := testenv.DB(t)
 	st := &store.Store{Pool: pool}
 	cycle := seed(t, st)
 	a := &activities.Activities{Pool: pool, Policy: tpp.Balangan2025}
 	ctx := context.Background()
-	for i, key := range []string{"wf/tpp-posted", "wf/tpp-posted-again"} {
-		// Even a second step asking for the same (employee, cycle, period, kind) writes no second row.
-		_, err := a.ApplyStep(ctx, activities.Step{Key: key, CycleID: cycle, NIP: nipEmployee, ActorNIP: "system",
-			Action: "payroll.posted", At: time.Now(), After: activities.Snapshot{Phase: "selesai"},
+	for i, key := range []string{"wf/tpp-posted", "wf/tpp-posted"} {
+		_, err := a.ApplyStep(ctx, activities.Step{Key: key, Seq: 1, CycleID: cycle, NIP: nipEmployee, ActorNIP: "system",
+			Action: "payroll.posted", At: time.Now(), After: activities.Snapshot{Phase: "selesai", Predikat: "butuh_perbaikan", ResultFinal: true},
 			Record: activities.Record{Posting: &activities.Posting{Period: "2026", Kind: "tpp_kinerja_tahunan", Predikat: "butuh_perbaikan"}}})
 		if err != nil {
 			t.Fatalf("step %d: %v", i, err)
@@ -85,9 +87,19 @@ func TestPostingFollowsPolicyAndIsWrittenOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// CPNS Butuh Perbaikan: 5.000.000 × 60% × 80% × 80% = 1.920.000.
-	if len(y.Postings) != 1 || y.Postings[0].Amount != 1_920_000 {
-		t.Fatalf("postings = %+v", y.Postings)
+	var predikat string
+	var final bool
+	var audited int
+	if err := pool.QueryRow(ctx, `SELECT predikat, result_final, (SELECT count(*) FROM audit_log WHERE action = 'payroll.posted')
+		FROM employee_cycles WHERE cycle_id = $1 AND nip = $2`, cycle, nipEmployee).Scan(&predikat, &final, &audited); err != nil {
+		t.Fatal(err)
+	}
+	if len(y.Postings) != 0 || predikat != "butuh_perbaikan" || !final || audited != 1 {
+		t.Errorf("postings %+v, result %s final %v, %d audit rows; want no posting, the final result, one audit row", y.Postings, predikat, final, audited)
+	}
+	if _, err := pool.Exec(ctx, `INSERT INTO payroll_postings (nip, cycle_id, period, kind, amount, basis) VALUES ($1, $2, '2026', 'tpp_kinerja_tahunan', 1, '{}')`,
+		nipEmployee, cycle); err == nil || !strings.Contains(err.Error(), "history only") {
+		t.Errorf("a new payroll_postings row: %v, want a refusal", err)
 	}
 }
 

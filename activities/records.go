@@ -8,12 +8,11 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/kinerja/platform/email"
-	"github.com/kinerja/platform/internal/tpp"
 	"github.com/kinerja/platform/internal/wib"
 )
 
 // writeRecord writes the domain record the step carries, if any.
-func (w *stepWriter) writeRecord(ctx context.Context, policy tpp.Policy) error {
+func (w *stepWriter) writeRecord(ctx context.Context) error {
 	r, st, tx := w.st.Record, w.st, w.tx
 	var err error
 	switch {
@@ -72,7 +71,11 @@ func (w *stepWriter) writeRecord(ctx context.Context, policy tpp.Policy) error {
 		_, err = tx.Exec(ctx, `UPDATE followups SET decided = $3, notes = $4, decided_by = $5, decided_at = $6
 			WHERE cycle_id = $1 AND nip = $2`, st.CycleID, st.NIP, r.FollowUpDecided.Decided, r.FollowUpDecided.Notes, w.actorNIP(), st.At)
 	case r.Posting != nil:
-		err = w.posting(ctx, policy, r.Posting)
+		// The year's end: the final result (after any appeal) is already in employee_cycles
+		// (predikat, result_final, written by the step that made it final); the monthly payroll
+		// reads it there and posts what the region's policy attaches to it (payroll, kinds
+		// annual_reward and annual_cut), correcting by reversal if it changes. Nothing is written
+		// here: payroll_postings is history only (migration 0027).
 	case r.Reassigned != nil:
 		err = w.reassign(ctx, r.Reassigned)
 	case r.PlanSet != nil:

@@ -178,8 +178,9 @@ type FollowUpDecided struct {
 	Notes   string `json:"notes,omitempty"`
 }
 
-// Posting asks for the TPP kinerja posting of the final predikat; the activity reads the
-// employee's basic TPP and status, applies the policy and writes the ledger row once.
+// Posting marks the year's end: the final predikat goes to pay. Since migration 0027 the step
+// writes no money itself: the monthly payroll posts what the region's policy attaches to the
+// final result through pay_lines (see writeRecord).
 type Posting struct {
 	Period   string `json:"period"`
 	Kind     string `json:"kind"`

@@ -31,6 +31,7 @@ func (s *Server) payrollRoutes(a *gin.RouterGroup) {
 	a.GET("/payroll/runs/:run", s.requireHR, s.getRun)
 	a.POST("/payroll/runs/:run/approve", s.requireHR, s.decideRun(true))
 	a.POST("/payroll/runs/:run/cancel", s.requireHR, s.decideRun(false))
+	a.POST("/payroll/runs/:run/exclusions", s.requireHR, s.excludeFromRun)
 	a.GET("/payroll/runs/:run/bank.csv", s.requireHR, s.bankFile)
 	a.GET("/payroll/runs/:run/recap.xlsx", s.requireHR, s.recapFile)
 	a.GET("/me/pay", s.myPay)
@@ -202,6 +203,18 @@ func (s *Server) decideRun(approve bool) gin.HandlerFunc {
 		verb := "cancel"
 		if approve {
 			verb = "approve"
+			var ue *payroll.UnresolvedError
+			if err := payroll.CheckApprovable(ctx, s.Store.Pool, r.ID); errors.As(err, &ue) {
+				fields := map[string]string{}
+				for _, x := range ue.Errors {
+					fields[x.NIP] = x.Month + ": " + x.Message
+				}
+				fail(c, &apiError{Status: http.StatusConflict, Code: workflows.ErrWrongPhase, Message: ue.Error(), Fields: fields})
+				return
+			} else if err != nil {
+				fail(c, err)
+				return
+			}
 		}
 		h, err := s.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
 			WorkflowID: r.WorkflowID, UpdateName: workflows.UpdateDecideRun, UpdateID: verb + "/" + caller(c).NIP,
@@ -212,16 +225,51 @@ func (s *Server) decideRun(approve bool) gin.HandlerFunc {
 		if err == nil {
 			err = h.Get(ctx, &state)
 		}
-		if err != nil {
-			fail(c, err)
-			return
-		}
-		if r, err = payroll.GetRun(ctx, s.Store.Pool, r.ID); err != nil {
-			fail(c, err)
-			return
-		}
-		c.JSON(http.StatusOK, r)
+		s.answerRun(c, r.ID, err)
 	}
+}
+
+// answerRun answers err, or the run as it now stands.
+func (s *Server) answerRun(c *gin.Context, id int64, err error) {
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	r, err := payroll.GetRun(c.Request.Context(), s.Store.Pool, id)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, r)
+}
+
+// excludeFromRun leaves an employee the run could not compute out of it, with HR's reason
+// (audited), so the run can be approved; a later run pays them.
+func (s *Server) excludeFromRun(c *gin.Context) {
+	r, ok := s.loadRun(c)
+	if !ok {
+		return
+	}
+	var in struct {
+		NIP    string `json:"nip"`
+		Reason string `json:"reason"`
+	}
+	if err := bind(c, &in); err != nil {
+		fail(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	err := payroll.Exclude(ctx, s.Store.Pool, r.ID, in.NIP, in.Reason, caller(c).NIP, s.now())
+	var xe *payroll.ExclusionError
+	if errors.As(err, &xe) {
+		ae := &apiError{Status: http.StatusUnprocessableEntity, Code: workflows.ErrInvalid, Field: xe.Field, Message: xe.Error()}
+		if xe.Field == "run" { // the run is not awaiting approval
+			ae.Status, ae.Code = http.StatusConflict, workflows.ErrWrongPhase
+		}
+		fail(c, ae)
+		return
+	}
+	s.answerRun(c, r.ID, err)
 }
 
 var runStateLabel = map[string]string{payroll.StateComputing: "sedang dihitung", payroll.StateAwaitingApproval: "menunggu persetujuan",

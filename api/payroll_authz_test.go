@@ -38,7 +38,7 @@ func payrollCases(add func(azCase)) {
 				e.run = int64(res.json(t)["id"].(float64))
 			}}
 		case rHROther:
-			return ok(409) // one run at a time: the region's is open
+			return ok(409) // the region's open run already covers dinas-y
 		case rHRScoped:
 			return ok(422) // dinas-y is not in its scope
 		}
@@ -86,6 +86,19 @@ func payrollCases(add func(azCase)) {
 		}
 		add(azCase{route: method + " /api/payroll/runs/:run" + suffix, req: req, twin: twin, want: covering(pastAuthz)})
 	}
+
+	// An exclusion from the (cancelled) run: refused as decided past the gate.
+	excl := func(missing bool) func(*azEnv, azRole) azReq {
+		return func(e *azEnv, r azRole) azReq {
+			id := e.run
+			if missing {
+				id += 999_999
+			}
+			return azReq{method: "POST", path: fmt.Sprintf("/api/payroll/runs/%d/exclusions", id), role: r,
+				body: map[string]any{"nip": azPegawai, "reason": "rekening belum diverifikasi bank"}}
+		}
+	}
+	add(azCase{route: "POST /api/payroll/runs/:run/exclusions", req: excl(false), twin: excl(true), want: covering(pastAuthz)})
 
 	add(azCase{route: "GET /api/me/pay", req: get("/api/me/pay?month=2031-01"), want: everyone(ok(200))})
 	add(azCase{route: "GET /api/me/pay/slip.pdf", req: get("/api/me/pay/slip.pdf?month=2031-01"), want: everyone(ok(200))})

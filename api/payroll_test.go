@@ -116,15 +116,7 @@ func TestPayrollThroughTheAPI(t *testing.T) {
 
 	run := e.must(azReq{method: "POST", path: "/api/payroll/runs", role: rHRRegion, body: map[string]any{"month": "2026-03", "scope_unit_id": "dinas-x"}}, 202).json(t)
 	path := "/api/payroll/runs/" + jsonNumber(run["id"])
-	deadline := time.Now().Add(time.Minute)
-	var got map[string]any
-	for {
-		got = e.must(azReq{method: "GET", path: path, role: rHRScoped}, 200).json(t)
-		if got["state"] == payroll.StateAwaitingApproval || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	got := e.awaitApproval(t, path)
 	// dinas-x holds the atasan and its HR; bidang-a the penilai and four staff.
 	if got["state"] != payroll.StateAwaitingApproval || got["employees_done"] != float64(7) || got["employees_total"] != float64(7) {
 		t.Fatalf("run: %v", got)
@@ -211,4 +203,68 @@ func TestPayrollThroughTheAPI(t *testing.T) {
 		t.Error("the superior's view differs from the employee's")
 	}
 	e.must(azReq{method: "GET", path: "/api/payroll/employees/" + azPegawai + "/pay?month=2026-03", role: rStranger}, http.StatusNotFound)
+}
+
+// Runs through the API for disjoint scopes at once, an overlapping one refused; a run with an
+// employee it could not compute is approved only after HR excludes them with a reason.
+func TestPayrollRunScopesAndExclusionsThroughTheAPI(t *testing.T) {
+	e := newAzServer(t, testenv.TemporalClient(t))
+	ctx := context.Background()
+	// Manado's rule has no long-leave rules: the pegawai's recorded long leave cannot be paid.
+	p := pay.Manado()
+	p.ID, p.EffectiveFrom = "manado-2026", pay.MonthOf(2026, 1)
+	e.must(azReq{method: "POST", path: "/api/payroll/policies", role: rHRRegion, body: p}, 201)
+	if _, err := e.pool.Exec(ctx, `INSERT INTO pay_leaves (nip, first_month, last_month, kind, months) VALUES ($1, '2026-03-01', '2026-03-01', 'cuti', 1)`, azPegawai); err != nil {
+		t.Fatal(err)
+	}
+	run := e.must(azReq{method: "POST", path: "/api/payroll/runs", role: rHRScoped, body: map[string]any{"month": "2026-03", "scope_unit_id": "dinas-x"}}, 202).json(t)
+	// bidang-a is inside dinas-x: refused, naming the open run; dinas-y is beside it: allowed.
+	res := e.must(azReq{method: "POST", path: "/api/payroll/runs", role: rHRScoped, body: map[string]any{"month": "2026-03", "scope_unit_id": "bidang-a"}}, 409)
+	if msg := string(res.body); !strings.Contains(msg, "#"+jsonNumber(run["id"])) || !strings.Contains(msg, "Dinas X") || !strings.Contains(msg, "beririsan") {
+		t.Errorf("an overlapping run: %s", msg)
+	}
+	e.must(azReq{method: "POST", path: "/api/payroll/runs", role: rHROther, body: map[string]any{"month": "2026-03", "scope_unit_id": "dinas-y"}}, 202)
+
+	path := "/api/payroll/runs/" + jsonNumber(run["id"])
+	got := e.awaitApproval(t, path)
+	if errs, _ := got["errors"].([]any); got["state"] != payroll.StateAwaitingApproval || len(errs) != 1 {
+		t.Fatalf("run: %v", got)
+	}
+	res = e.must(azReq{method: "POST", path: path + "/approve", role: rHRScoped}, 409)
+	var refusal struct {
+		Error struct {
+			Message string            `json:"message"`
+			Fields  map[string]string `json:"fields"`
+		} `json:"error"`
+	}
+	if err := json.Unmarshal(res.body, &refusal); err != nil || !strings.Contains(refusal.Error.Fields[azPegawai], "2026-03") ||
+		!strings.Contains(refusal.Error.Message, "belum dapat disetujui") {
+		t.Errorf("approval with a failed employee: %s", res.body)
+	}
+	res = e.must(azReq{method: "POST", path: path + "/exclusions", role: rHRScoped, body: map[string]any{"nip": azPegawai, "reason": ""}}, 422)
+	if !strings.Contains(string(res.body), `"field":"reason"`) {
+		t.Errorf("an exclusion without a reason: %s", res.body)
+	}
+	ex := e.must(azReq{method: "POST", path: path + "/exclusions", role: rHRScoped,
+		body: map[string]any{"nip": azPegawai, "reason": "cuti panjang menunggu aturan daerah"}}, 200).json(t)
+	if xs, _ := ex["exclusions"].([]any); len(xs) != 1 || xs[0].(map[string]any)["excluded_by"] != azHRScoped {
+		t.Errorf("exclusions: %v", ex["exclusions"])
+	}
+	if st := e.must(azReq{method: "POST", path: path + "/approve", role: rHRScoped}, 200).json(t)["state"]; st != payroll.StateApproved {
+		t.Errorf("approval after the exclusion: %v", st)
+	}
+}
+
+// awaitApproval polls the run at path until it awaits approval (or a minute passed) and
+// answers it as it then stands.
+func (e *azEnv) awaitApproval(t *testing.T, path string) map[string]any {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		got := e.must(azReq{method: "GET", path: path, role: rHRScoped}, 200).json(t)
+		if got["state"] == payroll.StateAwaitingApproval || time.Now().After(deadline) {
+			return got
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }

@@ -1,14 +1,11 @@
 package payroll_test
 
 import (
-	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/kinerja/platform/internal/appraisal"
 	"github.com/kinerja/platform/internal/pay"
-	"github.com/kinerja/platform/store"
 )
 
 // The final annual result posts through the same ledger: a sanction's cut in the months it
@@ -21,30 +18,10 @@ func TestAnnualResultPostsThroughTheLedger(t *testing.T) {
 	// brings 50% of the basic TPP once; Sangat Kurang cuts 25% of TPP for three months.
 	p.Annual = []pay.AnnualRule{{Predikat: appraisal.SangatBaik, RewardBP: 5_000}, {Predikat: appraisal.SangatKurang, CutBP: 2_500, CutMonths: 3}}
 	e := newEnv(t, 2, p)
-	ctx := context.Background()
 	x, y := nipOf(1), nipOf(2)
 
 	// The 2025 cycle: x's result is final (Sangat Kurang); y's is not yet (an appeal is pending).
-	dl := map[string]time.Time{}
-	for i, name := range store.DeadlineColumns {
-		dl[name] = time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i) * 30 * 24 * time.Hour)
-	}
-	c2025, err := e.st.CreateCycle(ctx, store.Cycle{Year: 2025, Name: "Penilaian Kinerja 2025", Deadlines: dl,
-		AppealWindow: time.Hour, DecisionSLA: time.Hour, ReminderLead: time.Minute, CreatedBy: nipHR})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, nip := range []string{x, y} {
-		if _, err := e.st.Enrol(ctx, store.Enrolment{CycleID: c2025, NIP: nip, WorkflowID: "wf-2025-" + nip, PenilaiNIP: nipHead, AtasanNIP: nipHR, Phase: "selesai"}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	result := func(nip, predikat string, final bool) {
-		t.Helper()
-		if _, err := e.pool.Exec(ctx, `UPDATE employee_cycles SET predikat = $3, result_final = $4 WHERE cycle_id = $1 AND nip = $2`, c2025, nip, predikat, final); err != nil {
-			t.Fatal(err)
-		}
-	}
+	result := lastYear(t, e, x, y)
 	result(x, "sangat_kurang", true)
 	result(y, "sangat_baik", false)
 

@@ -158,8 +158,9 @@ func TestCorrectionAfterPaymentIsReversalAndRapel(t *testing.T) {
 	}
 }
 
-// A month an approved run could not compute is not lost: once the data is fixed, the next run
-// pays it late, saying why.
+// A run with an employee it could not compute is approved only once HR excludes them with a
+// reason (audited); the month is not lost: once the data is fixed, the next run pays it late,
+// saying why.
 func TestUnpaidMonthIsPaidLate(t *testing.T) {
 	// Manado's rule has no long-leave rules: a long leave cannot be paid until fixed.
 	e := newEnv(t, 1, policyWithID(pay.Manado(), "manado-2026", pay.MonthOf(2026, 1)))
@@ -183,6 +184,33 @@ func TestUnpaidMonthIsPaidLate(t *testing.T) {
 	got, err := payroll.GetRun(ctx, e.pool, r.ID)
 	if err != nil || len(got.Errors) != 1 || got.Errors[0].NIP != z || got.Errors[0].Month != "2026-03" || !strings.Contains(got.Errors[0].Message, "leave") {
 		t.Fatalf("run errors %+v (%v), want z's March naming the leave", got.Errors, err)
+	}
+	// Approval is refused while z is neither fixed nor excluded, naming z and why.
+	var ue *payroll.UnresolvedError
+	if err := payroll.Decide(ctx, e.pool, r.ID, true, nipHR, e.now); !errors.As(err, &ue) || len(ue.Errors) != 1 ||
+		!strings.Contains(err.Error(), z) || !strings.Contains(err.Error(), "leave") {
+		t.Fatalf("approval with z unresolved: %v", err)
+	}
+	// HR excludes z with a reason (a reason is required, and only a failed employee can be excluded).
+	var xe *payroll.ExclusionError
+	if err := payroll.Exclude(ctx, e.pool, r.ID, z, " ", nipHR, e.now); !errors.As(err, &xe) || xe.Field != "reason" {
+		t.Errorf("an exclusion without a reason: %v", err)
+	}
+	if err := payroll.Exclude(ctx, e.pool, r.ID, nipHead, "tidak perlu dibayar", nipHR, e.now); !errors.As(err, &xe) || xe.Field != "nip" {
+		t.Errorf("excluding an employee computed fine: %v", err)
+	}
+	for range 2 { // again is harmless
+		if err := payroll.Exclude(ctx, e.pool, r.ID, z, "cuti CLTN keliru dicatat; diperbaiki bulan depan", nipHR, e.now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var audited int
+	if err := e.pool.QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE action = 'payroll.excluded' AND subject_nip = $1 AND actor_nip = $2
+		AND after->>'reason' LIKE 'cuti CLTN%'`, z, nipHR).Scan(&audited); err != nil || audited != 1 {
+		t.Errorf("%d audit rows of the exclusion (%v), want 1", audited, err)
+	}
+	if got, err := payroll.GetRun(ctx, e.pool, r.ID); err != nil || len(got.Exclusions) != 1 || got.Exclusions[0].NIP != z {
+		t.Errorf("run exclusions %+v (%v)", got.Exclusions, err)
 	}
 	if err := payroll.Decide(ctx, e.pool, r.ID, true, nipHR, e.now); err != nil {
 		t.Fatal(err)

@@ -46,7 +46,7 @@ func WriteBankCSV(w io.Writer, r Run, ts []Transfer) error {
 func WriteRecapXLSX(w io.Writer, r Run, ts []Transfer) error {
 	f := excelize.NewFile()
 	defer f.Close()
-	header := []any{"NIP", "Nama", "TPP", "Tunjangan PPh 21", "PPh 21", "IWP", "Ditransfer", "BPJS (pemberi kerja)", "Koreksi"}
+	header := []any{"NIP", "Nama", "TPP", "Tunjangan PPh 21", "PPh 21", "IWP", "Ditransfer", "BPJS (pemberi kerja)", "Koreksi", "Kekurangan dibawa/diperhitungkan"}
 	sheets := map[string]string{}
 	rows := map[string]int{}
 	totals := map[string][]int64{}
@@ -84,7 +84,7 @@ func WriteRecapXLSX(w io.Writer, r Run, ts []Transfer) error {
 		for _, v := range vals {
 			row = append(row, v)
 		}
-		row = append(row, t.Corrections)
+		row = append(row, t.Corrections, t.Carry)
 		if err := f.SetSheetRow(name, fmt.Sprintf("A%d", rows[t.UnitID]), &row); err != nil {
 			return err
 		}
@@ -194,6 +194,12 @@ func WriteSlipPDF(w io.Writer, st Statement) error {
 				label += "; sebab: " + l.Cause
 			}
 			row(label, pay.Rupiah(l.Amount), false)
+		}
+	}
+	if len(st.Carries) > 0 {
+		section("Kekurangan yang dibawa (tidak pernah ditransfer negatif)")
+		for _, l := range st.Carries {
+			row(l.Label+"; "+l.Cause, pay.Rupiah(l.Amount), false)
 		}
 	}
 	section("Jumlah ditransfer bersama penggajian bulan ini")

@@ -158,14 +158,30 @@ func (e *env) lines(nip string) []line {
 	return out
 }
 
-// tpp is the amount of nip's tpp line in force for month m.
+// tpp is nip's TPP in force for month m as the slip has it: the tpp line plus the annual
+// reward or cut lines.
 func (e *env) tpp(nip string, m pay.Month) int64 {
 	e.t.Helper()
 	var v int64
-	err := e.pool.QueryRow(context.Background(), `SELECT l.amount FROM pay_lines l WHERE l.nip = $1 AND l.period = $2 AND l.kind = 'tpp' AND l.entry = 'line'
-		AND NOT EXISTS (SELECT 1 FROM pay_lines x WHERE x.reverses_id = l.id)`, nip, payroll.DateOf(m)).Scan(&v)
+	var n int
+	err := e.pool.QueryRow(context.Background(), `SELECT coalesce(sum(l.amount), 0), count(*) FILTER (WHERE l.kind = 'tpp') FROM pay_lines l
+		WHERE l.nip = $1 AND l.period = $2 AND l.kind IN ('tpp', 'annual_reward', 'annual_cut') AND l.entry = 'line'
+		AND NOT EXISTS (SELECT 1 FROM pay_lines x WHERE x.reverses_id = l.id)`, nip, payroll.DateOf(m)).Scan(&v, &n)
+	if err != nil || n != 1 {
+		e.t.Fatalf("tpp of %s in %s: %d tpp lines in force, %v", nip, m, n, err)
+	}
+	return v
+}
+
+// inForce is the amount of nip's line of kind in force for month m (0 when none).
+func (e *env) inForce(nip string, m pay.Month, kind string) int64 {
+	e.t.Helper()
+	var v int64
+	err := e.pool.QueryRow(context.Background(), `SELECT coalesce(sum(l.amount), 0) FROM pay_lines l JOIN payroll_runs r ON r.id = l.run_id AND r.state = 'approved'
+		WHERE l.nip = $1 AND l.period = $2 AND l.kind = $3 AND l.entry = 'line'
+		AND NOT EXISTS (SELECT 1 FROM pay_lines x WHERE x.reverses_id = l.id)`, nip, payroll.DateOf(m), kind).Scan(&v)
 	if err != nil {
-		e.t.Fatalf("tpp of %s in %s: %v", nip, m, err)
+		e.t.Fatal(err)
 	}
 	return v
 }

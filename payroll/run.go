@@ -15,11 +15,15 @@ import (
 	"github.com/kinerja/platform/internal/pay"
 )
 
-// Kinds of ledger line, in the order a slip lists them. NetKinds make the transfer; bpjs is the
-// employer's share, shown only.
+// Kinds of ledger line a month's slip makes, in the order a slip lists them. NetKinds make the
+// transfer; bpjs is the employer's share, shown only. annual_reward and annual_cut are what the
+// policy's annual rule attaches to last year's final predikat (internal/pay), apart from the
+// month's own TPP so each is posted once per (employee, month, kind). CarryKinds are not a
+// month's pay: they move a negative run total to the next run.
 var (
-	Kinds    = []string{"tpp", "pph21_allowance", "pph21", "iwp", "bpjs"}
-	NetKinds = []string{"tpp", "pph21_allowance", "pph21", "iwp"}
+	Kinds      = []string{"tpp", "annual_reward", "annual_cut", "pph21_allowance", "pph21", "iwp", "bpjs"}
+	NetKinds   = []string{"tpp", "annual_reward", "annual_cut", "pph21_allowance", "pph21", "iwp", "carry_out", "carry_in"}
+	CarryKinds = []string{"carry_out", "carry_in"}
 )
 
 // Run states.
@@ -82,6 +86,7 @@ type newLine struct {
 	Amount   int64
 	PolicyID string
 	Reverses *int64
+	Carries  *int64
 	Cause    string
 	Detail   []byte
 }
@@ -172,6 +177,14 @@ func computePage(ctx context.Context, tx pgx.Tx, runID int64, month pay.Month, s
 	if err != nil {
 		return page, err
 	}
+	carried, err := loadCarried(ctx, tx, nips)
+	if err != nil {
+		return page, err
+	}
+	elsewhere, err := loadInOtherOpenRuns(ctx, tx, runID, nips)
+	if err != nil {
+		return page, err
+	}
 
 	var lines []newLine
 	var changed []paidLine // the paid tpp lines of months that change, for their causes
@@ -182,6 +195,14 @@ func computePage(ctx context.Context, tx pgx.Tx, runID int64, month pay.Month, s
 	}
 	var causes []pending
 	for _, e := range in.employees {
+		if other, ok := elsewhere[e.NIP]; ok {
+			// Moved between two open runs' scopes: the other run pays them; this one lists them
+			// so HR excludes them before approval.
+			page.Errors = append(page.Errors, EmployeeError{NIP: e.NIP, Month: month.String(),
+				Message: fmt.Sprintf("pegawai ini sudah dihitung dalam penggajian #%d yang belum diputuskan (pindah unit); kecualikan dari penggajian ini", other)})
+			continue
+		}
+		first := len(lines)
 		// The run's month, and every earlier month it looks back on that was paid, or that an
 		// approved run could not pay (it is paid late once it computes).
 		months := []pay.Month{month}
@@ -251,6 +272,7 @@ func computePage(ctx context.Context, tx pgx.Tx, runID int64, month pay.Month, s
 				}
 			}
 		}
+		lines = carry(lines, first, e.NIP, month, carried[e.NIP])
 	}
 
 	// The cause of each correction: what changed between the paid line's inputs and now.
@@ -261,7 +283,7 @@ func computePage(ctx context.Context, tx pgx.Tx, runID int64, month pay.Month, s
 		}
 		for _, c := range causes {
 			cause := Cause(olds[c.old.ID], c.input, c.old.PolicyID, lines[c.at].PolicyID)
-			for i := c.at; i < len(lines) && lines[i].NIP == c.old.NIP && MonthOf(lines[i].Period) == c.old.Period && lines[i].Entry == "line"; i++ {
+			for i := c.at; i < len(lines) && lines[i].NIP == c.old.NIP && MonthOf(lines[i].Period) == c.old.Period && lines[i].Entry == "line" && !slices.Contains(CarryKinds, lines[i].Kind); i++ {
 				lines[i].Cause = cause
 			}
 			for i := c.at - 1; i >= 0 && lines[i].Entry == "reversal" && lines[i].NIP == c.old.NIP && MonthOf(lines[i].Period) == c.old.Period; i-- {
@@ -273,12 +295,99 @@ func computePage(ctx context.Context, tx pgx.Tx, runID int64, month pay.Month, s
 	return page, writeLines(ctx, tx, runID, lines)
 }
 
+// carried is a carry_out of an approved run that no run has taken back yet.
+type carried struct {
+	ID       int64
+	Amount   int64
+	PolicyID string
+	RunMonth pay.Month
+}
+
+// carry takes back what an earlier run carried (carry_in, one a run) and, when the employee's
+// lines of this run (from index first) still add up to less than zero, carries the shortfall to
+// the next run (carry_out), so a run never transfers a negative amount.
+func carry(lines []newLine, first int, nip string, month pay.Month, owed []carried) []newLine {
+	if len(owed) > 0 {
+		o := owed[0]
+		id := o.ID
+		lines = append(lines, newLine{NIP: nip, Period: DateOf(month), Kind: "carry_in", Entry: "line", Amount: -o.Amount, PolicyID: o.PolicyID,
+			Carries: &id, Cause: fmt.Sprintf("kekurangan penggajian %s (%s) diperhitungkan bulan ini", o.RunMonth, pay.Rupiah(o.Amount))})
+	}
+	var total int64
+	policy := ""
+	for _, l := range lines[first:] {
+		if l.Kind != "bpjs" {
+			total += l.Amount
+		}
+		policy = l.PolicyID
+	}
+	if total < 0 {
+		lines = append(lines, newLine{NIP: nip, Period: DateOf(month), Kind: "carry_out", Entry: "line", Amount: -total, PolicyID: policy,
+			Cause: fmt.Sprintf("jumlah penggajian %s kurang dari nol (%s): tidak ditransfer, diperhitungkan pada penggajian berikutnya", month, pay.Rupiah(total))})
+	}
+	return lines
+}
+
+// loadCarried reads, by employee, the carry_out lines of approved runs that no approved or open
+// run has taken back, oldest first.
+func loadCarried(ctx context.Context, q querier, nips []string) (map[string][]carried, error) {
+	rows, err := q.Query(ctx, `SELECT l.nip, l.id, l.amount, l.policy_id, r.month
+		FROM pay_lines l JOIN payroll_runs r ON r.id = l.run_id AND r.state = 'approved'
+		WHERE l.kind = 'carry_out' AND l.nip = ANY($1)
+		AND NOT EXISTS (SELECT 1 FROM pay_lines x JOIN payroll_runs xr ON xr.id = x.run_id AND xr.state <> 'cancelled' WHERE x.carries_id = l.id)
+		ORDER BY l.id`, nips)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]carried{}
+	for rows.Next() {
+		var nip string
+		var c carried
+		var m time.Time
+		if err := rows.Scan(&nip, &c.ID, &c.Amount, &c.PolicyID, &m); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		c.RunMonth = MonthOf(m)
+		out[nip] = append(out[nip], c)
+	}
+	return out, rows.Err()
+}
+
+// loadInOtherOpenRuns finds employees of the page that another open run (computing or awaiting
+// approval) already wrote lines for: open runs' scopes are disjoint, but an employee may have
+// moved between them. Two pages committing at the same instant can still miss each other.
+func loadInOtherOpenRuns(ctx context.Context, q querier, runID int64, nips []string) (map[string]int64, error) {
+	// Driven by the open runs (usually none): each is probed by its (run_id, nip, …) key.
+	rows, err := q.Query(ctx, `SELECT DISTINCT ON (n.nip) n.nip, r.id FROM payroll_runs r CROSS JOIN unnest($1::text[]) n (nip)
+		WHERE r.state IN ('computing', 'awaiting_approval') AND r.id <> $2
+		AND EXISTS (SELECT 1 FROM pay_lines l WHERE l.run_id = r.id AND l.nip = n.nip)
+		ORDER BY n.nip, r.id`, nips, runID)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]int64{}
+	for rows.Next() {
+		var nip string
+		var id int64
+		if err := rows.Scan(&nip, &id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out[nip] = id
+	}
+	return out, rows.Err()
+}
+
 // slipAmounts are the ledger lines of a slip, signed as they reach the employee; a tax, IWP or
 // BPJS line of 0 is left out.
 func slipAmounts(s pay.Slip) map[string]int64 {
 	out := map[string]int64{"tpp": s.TPP}
 	for _, l := range s.Lines {
 		switch l.Code {
+		case "annual_reward", "annual_cut":
+			out[l.Code] += l.Amount
+			out["tpp"] -= l.Amount
 		case "pph21_allowance":
 			out[l.Code] += l.Amount
 		case "pph21", "iwp":
@@ -316,7 +425,7 @@ func taxYear(e employee, paid map[pay.Month]map[string]paidLine, dec pay.Month) 
 		if m.Year != dec.Year || m.Month == 12 {
 			continue
 		}
-		y.GrossJanNov += ls["tpp"].Amount + ls["pph21_allowance"].Amount
+		y.GrossJanNov += ls["tpp"].Amount + ls["annual_reward"].Amount + ls["annual_cut"].Amount + ls["pph21_allowance"].Amount
 		y.WithheldJanNov -= ls["pph21"].Amount
 	}
 	return y
@@ -326,9 +435,9 @@ func taxYear(e employee, paid map[pay.Month]map[string]paidLine, dec pay.Month) 
 func loadPaid(ctx context.Context, q querier, nips []string, from, to pay.Month) (map[string]map[pay.Month]map[string]paidLine, error) {
 	rows, err := q.Query(ctx, `SELECT l.id, l.nip, l.period, l.kind, l.amount, l.policy_id
 		FROM pay_lines l JOIN payroll_runs r ON r.id = l.run_id AND r.state = 'approved'
-		WHERE l.nip = ANY($1) AND l.period >= $2 AND l.period <= $3 AND l.entry = 'line'
+		WHERE l.nip = ANY($1) AND l.period >= $2 AND l.period <= $3 AND l.entry = 'line' AND l.kind <> ALL($4)
 		AND NOT EXISTS (SELECT 1 FROM pay_lines x JOIN payroll_runs xr ON xr.id = x.run_id AND xr.state = 'approved' WHERE x.reverses_id = l.id)`,
-		nips, DateOf(from), DateOf(to))
+		nips, DateOf(from), DateOf(to), CarryKinds)
 	if err != nil {
 		return nil, err
 	}
@@ -418,14 +527,14 @@ func writeLines(ctx context.Context, tx pgx.Tx, runID int64, lines []newLine) er
 		return nil
 	}
 	_, err := tx.CopyFrom(ctx, pgx.Identifier{"pay_lines"},
-		[]string{"run_id", "nip", "period", "kind", "entry", "amount", "policy_id", "reverses_id", "cause", "detail"},
+		[]string{"run_id", "nip", "period", "kind", "entry", "amount", "policy_id", "reverses_id", "carries_id", "cause", "detail"},
 		pgx.CopyFromSlice(len(lines), func(i int) ([]any, error) {
 			l := lines[i]
 			var detail any
 			if l.Detail != nil {
 				detail = string(l.Detail)
 			}
-			return []any{runID, l.NIP, l.Period, l.Kind, l.Entry, l.Amount, l.PolicyID, l.Reverses, l.Cause, detail}, nil
+			return []any{runID, l.NIP, l.Period, l.Kind, l.Entry, l.Amount, l.PolicyID, l.Reverses, l.Carries, l.Cause, detail}, nil
 		}))
 	if err != nil {
 		return fmt.Errorf("copy lines: %w", err)

@@ -30,7 +30,9 @@ type LedgerLine struct {
 // KindLabel names a line kind for people.
 var KindLabel = map[string]string{
 	"tpp": "TPP", "pph21_allowance": "tunjangan PPh 21", "pph21": "PPh 21", "iwp": "IWP",
-	"bpjs": "BPJS Kesehatan (dibayar pemberi kerja)",
+	"bpjs": "BPJS Kesehatan (dibayar pemberi kerja)", "annual_reward": "penghargaan predikat tahunan",
+	"annual_cut": "potongan predikat tahunan", "carry_out": "kekurangan dibawa ke penggajian berikutnya",
+	"carry_in": "kekurangan penggajian sebelumnya diperhitungkan",
 }
 
 // Statement is one employee's month: how the month's TPP came about (the slip in force, every
@@ -51,7 +53,11 @@ type Statement struct {
 	Lines []LedgerLine `json:"lines"`
 	// PaidInMonth are the lines the month's own run paid for other months (reversals and rapel).
 	PaidInMonth []LedgerLine `json:"paid_in_month"`
-	// Transfer is what the month's run transferred in all: the month's own lines plus rapel.
+	// Carries are the month's runs' carry lines: a negative total carried to the next run
+	// (carry_out, +) and one carried from an earlier run taken back (carry_in, −).
+	Carries []LedgerLine `json:"carries"`
+	// Transfer is what the month's run transferred in all: the month's own lines plus rapel and
+	// carries; never below zero.
 	Transfer int64 `json:"transfer"`
 }
 
@@ -75,7 +81,7 @@ func scanLedger(rows pgx.Rows) ([]LedgerLine, error) {
 
 // ReadStatement reads nip's statement for month m from approved runs.
 func ReadStatement(ctx context.Context, q querier, nip string, m pay.Month) (Statement, error) {
-	st := Statement{NIP: nip, Month: m, Lines: []LedgerLine{}, PaidInMonth: []LedgerLine{}}
+	st := Statement{NIP: nip, Month: m, Lines: []LedgerLine{}, PaidInMonth: []LedgerLine{}, Carries: []LedgerLine{}}
 	err := q.QueryRow(ctx, `SELECT e.name, u.name FROM employees e JOIN org_units u ON u.id = e.unit_id WHERE e.nip = $1`, nip).Scan(&st.Name, &st.Unit)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return st, ErrNoEmployee
@@ -83,7 +89,7 @@ func ReadStatement(ctx context.Context, q querier, nip string, m pay.Month) (Sta
 	if err != nil {
 		return st, err
 	}
-	rows, err := q.Query(ctx, ledgerSelect+` WHERE l.nip = $1 AND l.period = $2 ORDER BY l.id`, nip, DateOf(m))
+	rows, err := q.Query(ctx, ledgerSelect+` WHERE l.nip = $1 AND l.period = $2 AND l.kind <> ALL($3) ORDER BY l.id`, nip, DateOf(m), CarryKinds)
 	if err != nil {
 		return st, err
 	}
@@ -118,7 +124,10 @@ func ReadStatement(ctx context.Context, q querier, nip string, m pay.Month) (Sta
 		if l.Kind != "bpjs" {
 			st.Transfer += l.Amount
 		}
-		if l.Period != m {
+		switch {
+		case l.Kind == "carry_out" || l.Kind == "carry_in":
+			st.Carries = append(st.Carries, l)
+		case l.Period != m:
 			st.PaidInMonth = append(st.PaidInMonth, l)
 		}
 	}
@@ -135,8 +144,10 @@ type Transfer struct {
 	BankAccount string `json:"bank_account"`
 	// By kind, signed as in the ledger (reversals included).
 	TPP, Allowance, PPh21, IWP, BPJS int64
-	Amount                           int64 `json:"amount"`
-	Corrections                      int   `json:"corrections"` // reversals among the lines
+	// Carry: a shortfall carried to the next run (+) and one taken back from an earlier run (−).
+	Carry       int64 `json:"carry"`
+	Amount      int64 `json:"amount"`
+	Corrections int   `json:"corrections"` // reversals among the lines
 }
 
 // Transfers sums a run's lines per employee, by NIP; UnitID and UnitName are the employee's OPD:
@@ -174,9 +185,10 @@ func Transfers(ctx context.Context, q querier, runID int64) ([]Transfer, error) 
 
 func transfers(ctx context.Context, q querier, runID int64) ([]Transfer, error) {
 	rows, err := q.Query(ctx, `SELECT l.nip, e.name, e.unit_id, u.name, coalesce(f.bank_name, ''), coalesce(f.bank_account, ''),
-			coalesce(sum(l.amount) FILTER (WHERE l.kind = 'tpp'), 0), coalesce(sum(l.amount) FILTER (WHERE l.kind = 'pph21_allowance'), 0),
+			coalesce(sum(l.amount) FILTER (WHERE l.kind IN ('tpp', 'annual_reward', 'annual_cut')), 0), coalesce(sum(l.amount) FILTER (WHERE l.kind = 'pph21_allowance'), 0),
 			coalesce(sum(l.amount) FILTER (WHERE l.kind = 'pph21'), 0), coalesce(sum(l.amount) FILTER (WHERE l.kind = 'iwp'), 0),
-			coalesce(sum(l.amount) FILTER (WHERE l.kind = 'bpjs'), 0), count(*) FILTER (WHERE l.entry = 'reversal')
+			coalesce(sum(l.amount) FILTER (WHERE l.kind = 'bpjs'), 0), coalesce(sum(l.amount) FILTER (WHERE l.kind IN ('carry_out', 'carry_in')), 0),
+			count(*) FILTER (WHERE l.entry = 'reversal')
 		FROM pay_lines l JOIN employees e ON e.nip = l.nip JOIN org_units u ON u.id = e.unit_id LEFT JOIN pay_profiles f ON f.nip = l.nip
 		WHERE l.run_id = $1 GROUP BY l.nip, e.name, e.unit_id, u.name, f.bank_name, f.bank_account ORDER BY l.nip`, runID)
 	if err != nil {
@@ -184,8 +196,8 @@ func transfers(ctx context.Context, q querier, runID int64) ([]Transfer, error) 
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Transfer, error) {
 		var t Transfer
-		err := r.Scan(&t.NIP, &t.Name, &t.UnitID, &t.UnitName, &t.BankName, &t.BankAccount, &t.TPP, &t.Allowance, &t.PPh21, &t.IWP, &t.BPJS, &t.Corrections)
-		t.Amount = t.TPP + t.Allowance + t.PPh21 + t.IWP
+		err := r.Scan(&t.NIP, &t.Name, &t.UnitID, &t.UnitName, &t.BankName, &t.BankAccount, &t.TPP, &t.Allowance, &t.PPh21, &t.IWP, &t.BPJS, &t.Carry, &t.Corrections)
+		t.Amount = t.TPP + t.Allowance + t.PPh21 + t.IWP + t.Carry
 		return t, err
 	})
 }

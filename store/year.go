@@ -81,6 +81,9 @@ type FollowUp struct {
 	DecidedAt   *time.Time `json:"decided_at,omitempty"`
 }
 
+// Posting is a row of payroll_postings: the annual TPP kinerja amount a cycle posted before
+// migration 0027, shown as history. Newer years post nothing here; their result is paid through
+// the monthly payroll's ledger (payroll.ReadStatement).
 type Posting struct {
 	ID         int64           `json:"id"`
 	Period     string          `json:"period"`

@@ -1,6 +1,7 @@
 // Package demo walks a small organisation through one compressed performance cycle, using
 // nothing but the platform's JSON API: it seeds a dinas, creates a cycle whose deadlines are
-// minutes away, enrols ten staff and drives each of them from SKP to TPP posting, then prints
+// minutes away, enrols ten staff and drives each of them from SKP to the final result the
+// monthly TPP payroll pays from, then prints
 // the results in Bahasa Indonesia.
 //
 // Identity: the platform must run in development mode (KINERJA_DEV_AUTH=1); every call carries
@@ -86,7 +87,6 @@ type EmployeeResult struct {
 	Appeal        string // "", workflows.AppealChange or workflows.AppealUphold
 	Recommended   string // the platform's follow-up proposal (appraisal.FollowUp code)
 	FollowUp      string // what HR confirmed
-	Posting       int64  // the TPP kinerja posting, rupiah
 }
 
 // Run seeds the organisation at baseURL, walks a cycle through every phase and prints the results to out.
@@ -185,7 +185,6 @@ type demoRun struct {
 type staffYear struct {
 	predikat, final       appraisal.Predikat
 	recommended, followUp appraisal.FollowUp
-	posting               int64
 }
 
 func (d *demoRun) printf(format string, args ...any) {
@@ -510,16 +509,12 @@ func (d *demoRun) evaluateOne(ctx context.Context, i int, log logFunc) error {
 		log("HR menetapkan tindak lanjut %s (usulan: %s)", y.followUp.Label(), y.recommended.Label())
 	}
 
-	v, err = d.waitUntil(ctx, i, "selesai (dengan posting TPP)", func(v yearView) bool {
-		return v.phase() == workflows.PhaseDone && len(v.Year.Postings) > 0
-	})
-	if err != nil {
+	if _, err = d.waitUntil(ctx, i, "selesai", func(v yearView) bool {
+		return v.phase() == workflows.PhaseDone
+	}); err != nil {
 		return err
 	}
-	for _, po := range v.Year.Postings {
-		y.posting += po.Amount
-	}
-	log("TPP kinerja %s diposting", pay.Rupiah(y.posting))
+	log("hasil akhir %s diteruskan ke penggajian TPP bulanan", y.final.Label())
 	return nil
 }
 
@@ -539,9 +534,8 @@ func unitIndex(id string) int {
 func (d *demoRun) report(ctx context.Context) error {
 	d.printf("[6] Hasil siklus #%d (dibaca ulang dari GET /api/cycles/%d/employees/:nip)\n\n", d.cycle, d.cycle)
 	tw := tabwriter.NewWriter(d.out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "    No\tNIP\tNama\tStatus\tPredikat awal\tPredikat akhir\tTindak lanjut\tTPP kinerja")
+	fmt.Fprintln(tw, "    No\tNIP\tNama\tStatus\tTPP dasar/bulan\tPredikat awal\tPredikat akhir\tTindak lanjut")
 	counts := map[appraisal.Predikat]int{}
-	var total int64
 	for k := 0; k < staffCount; k++ {
 		i := firstStaff + k
 		v, err := d.year(ctx, i)
@@ -567,20 +561,16 @@ func (d *demoRun) report(ctx context.Context) error {
 		if y.FollowUp != nil {
 			r.Recommended, r.FollowUp = y.FollowUp.Recommended, y.FollowUp.Decided
 		}
-		for _, po := range y.Postings {
-			r.Posting += po.Amount
-		}
-		if len(y.Postings) != 1 {
-			return fmt.Errorf("%s (NIP %s): %d posting TPP tercatat, seharusnya 1", p.name, r.NIP, len(y.Postings))
+		if len(y.Postings) != 0 {
+			return fmt.Errorf("%s (NIP %s): %d posting TPP lama tercatat; sejak migrasi 0027 hasil tahunan dibayar lewat penggajian bulanan", p.name, r.NIP, len(y.Postings))
 		}
 		followUp := appraisal.FollowUp(r.FollowUp).Label()
 		if r.FollowUp != r.Recommended {
 			followUp += " (usulan: " + appraisal.FollowUp(r.Recommended).Label() + ")"
 		}
-		fmt.Fprintf(tw, "    %d\t%s\t%s\t%s\t%s\t%s\t%s\t%14s\n", k+1, r.NIP, r.Name, r.Status,
-			appraisal.Predikat(r.Predikat).Label(), appraisal.Predikat(r.FinalPredikat).Label()+appeal, followUp, pay.Rupiah(r.Posting))
+		fmt.Fprintf(tw, "    %d\t%s\t%s\t%s\t%14s\t%s\t%s\t%s\n", k+1, r.NIP, r.Name, r.Status, pay.Rupiah(r.TPPBasic),
+			appraisal.Predikat(r.Predikat).Label(), appraisal.Predikat(r.FinalPredikat).Label()+appeal, followUp)
 		counts[appraisal.Predikat(r.FinalPredikat)]++
-		total += r.Posting
 		d.res.Employees = append(d.res.Employees, r)
 	}
 	if err := tw.Flush(); err != nil {
@@ -591,7 +581,8 @@ func (d *demoRun) report(ctx context.Context) error {
 		spread = append(spread, fmt.Sprintf("%s %d", p.Label(), counts[p]))
 	}
 	d.printf("\n    Sebaran predikat akhir: %s\n", strings.Join(spread, ", "))
-	d.printf("    Total TPP kinerja diposting: %s (kebijakan Kabupaten Balangan 2025: 60%% × persentase predikat, CPNS 80%%)\n", pay.Rupiah(total))
+	d.printf("    Hasil akhir diteruskan ke penggajian TPP bulanan: setiap bulan dibayar dari predikat periode dan kehadiran,\n" +
+		"    dan aturan tahunan kebijakan TPP daerah menambahkan penghargaan atau potongan pada tahun berikutnya.\n")
 
 	var outbox struct {
 		Emails []struct {

@@ -55,9 +55,17 @@ func TestRunsAsTheApplicationRole(t *testing.T) {
 	if n := e.count(`SELECT count(*) FROM audit_log WHERE action = 'plan.submitted'`); n != 1 {
 		t.Fatalf("%d audit rows for the submission", n)
 	}
+	// payroll_postings is history only since migration 0027: no role adds to it.
 	if _, err := p.Pool.Exec(ctx, `INSERT INTO payroll_postings (nip, cycle_id, period, kind, amount, basis) VALUES ($1, $2, '2026', 'test', 1, '{}')`,
-		nipEmployee, cycle); err != nil {
-		t.Fatalf("the application role cannot post: %v", err)
+		nipEmployee, cycle); err == nil || !strings.Contains(err.Error(), "history only") {
+		t.Fatalf("the application role added to payroll_postings: %v", err)
+	}
+	// A posting from before 0027 (history) is as immutable as ever: the owner writes one the
+	// old way, for the statements below to have a row to refuse.
+	if _, err := admin.Exec(ctx, `ALTER TABLE payroll_postings DISABLE TRIGGER payroll_postings_no_insert;
+		INSERT INTO payroll_postings (nip, cycle_id, period, kind, amount, basis) VALUES ('`+nipEmployee+`', `+fmt.Sprint(cycle)+`, '2025', 'tpp_kinerja_tahunan', 1, '{}');
+		ALTER TABLE payroll_postings ENABLE TRIGGER payroll_postings_no_insert`); err != nil {
+		t.Fatal(err)
 	}
 
 	for _, stmt := range []string{

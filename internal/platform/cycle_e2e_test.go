@@ -331,15 +331,16 @@ func TestEmployeeGoesThroughTheWholeYear(t *testing.T) {
 	if fu := year["follow_up"].(map[string]any); fu["recommended"] != "none" || fu["decided"] != "none" || fu["decided_by"] != nipHR {
 		t.Errorf("follow-up = %v", fu)
 	}
-	// One posting, on the changed result: 5.000.000 × 60% × 100% (Baik) = 3.000.000.
-	if postings := year["postings"].([]any); len(postings) != 1 {
+	// The year ends in the final, changed result (Baik), which the monthly payroll pays from
+	// (payroll/, pay_lines); the payment step writes no payroll_postings row since 0027.
+	if postings := year["postings"].([]any); len(postings) != 0 {
 		t.Errorf("postings = %v", postings)
 	}
-	if got := e.rupiah(`SELECT amount FROM payroll_postings WHERE nip = $1`, nipEmployee); got != 3_000_000 {
-		t.Errorf("posted Rp%d, want Rp3.000.000", got)
+	if n := e.count(`SELECT count(*) FROM employee_cycles WHERE nip = $1 AND result_final AND predikat = 'baik'`, nipEmployee); n != 1 {
+		t.Errorf("%d final Baik results, want 1", n)
 	}
-	if n := e.count(`SELECT count(*) FROM payroll_postings WHERE nip = $1`, nipEmployee); n != 1 {
-		t.Errorf("%d postings in the ledger", n)
+	if n := e.count(`SELECT count(*) FROM payroll_postings WHERE nip = $1`, nipEmployee); n != 0 {
+		t.Errorf("%d rows in payroll_postings", n)
 	}
 	if n := e.count(`SELECT count(*) FROM tasks WHERE subject_nip = $1 AND done_at IS NULL`, nipEmployee); n != 0 {
 		t.Errorf("%d tasks left open", n)

@@ -197,12 +197,15 @@ func TestStepSurvivesAKilledWorker(t *testing.T) {
 		"appeal decision audit rows": e.count(`SELECT count(*) FROM audit_log WHERE action = 'appeal.decided'`),
 		"follow-up audit rows":       e.count(`SELECT count(*) FROM audit_log WHERE action = 'followup.decided'`),
 		"posting audit rows":         e.count(`SELECT count(*) FROM audit_log WHERE action = 'payroll.posted'`),
-		"postings":                   e.count(`SELECT count(*) FROM payroll_postings WHERE nip = $1`, nipEmployee),
+		"final result":               e.count(`SELECT count(*) FROM employee_cycles WHERE nip = $1 AND result_final`, nipEmployee),
 		"confirm_followup task":      e.count(`SELECT count(*) FROM tasks WHERE kind = $1`, workflows.TaskConfirmFollowUp),
 	} {
 		if n != 1 {
 			t.Errorf("%s: %d, want 1", what, n)
 		}
+	}
+	if n := e.count(`SELECT count(*) FROM payroll_postings`); n != 0 {
+		t.Errorf("%d rows in payroll_postings, history only since migration 0027", n)
 	}
 	// Every applied step wrote exactly one audit row, and nothing was written twice.
 	steps := e.count(`SELECT count(*) FROM applied_steps`)
