@@ -221,6 +221,16 @@ func TestHRImportsLaunchesAndWatches(t *testing.T) {
 	if state() != store.BatchPaused || e.text("#keadaan") != "dijeda" {
 		t.Errorf("paused: stored %q, page %q", state(), e.text("#keadaan"))
 	}
+	// While the page is open, an item fails: the script shows it with its reason and the counts.
+	const reason = "pembaruan ditolak: tahun pegawai sudah ditutup"
+	if err := st.RecordBatchItems(ctx, held, []store.ItemResult{{NIP: nipLina, Status: store.ItemFailed, Message: reason}}); err != nil {
+		t.Fatal(err)
+	}
+	e.run("the failure shows up", chromedp.WaitVisible(`//table[@id="gagal"]//td[contains(., "`+reason+`")]`),
+		chromedp.WaitVisible(`//dd[@id="jumlah-gagal"][text()="1"]`))
+	if got := e.text("#gagal tbody td"); got != nipLina {
+		t.Errorf("failed item NIP %q, want %s", got, nipLina)
+	}
 	e.shot("proses-dijeda")
 	e.run("resume", chromedp.Click("#lanjutkan", chromedp.ByID), status("Proses dilanjutkan"))
 	if state() != store.BatchRunning {

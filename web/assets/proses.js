@@ -38,7 +38,8 @@
       });
       body.appendChild(tr);
     });
-    table.hidden = false;
+    var box = document.getElementById("gagal-kotak");
+    if (box) box.hidden = false;
   }
   function show(b) {
     var ended = b.done + b.failed + b.skipped;
