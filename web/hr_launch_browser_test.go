@@ -1,9 +1,13 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"math/rand/v2"
+	"mime/multipart"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -241,6 +245,24 @@ func TestHRImportsLaunchesAndWatches(t *testing.T) {
 	e.run("no buttons", chromedp.Evaluate(`document.querySelectorAll("#kendali button").length`, &buttons))
 	if state() != store.BatchCancelled || e.text("#keadaan") != "dibatalkan" || buttons != 0 {
 		t.Errorf("cancelled: stored %q, page %q, %d buttons left", state(), e.text("#keadaan"), buttons)
+	}
+
+	// An upload over 50 MiB is refused before it is read, with the reason.
+	hc, csrf := e.session(nipHR)
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	_ = mw.WriteField("csrf_token", csrf)
+	fw, _ := mw.CreateFormFile("file", "besar.csv")
+	_, _ = fw.Write(bytes.Repeat([]byte("x"), 50<<20+1))
+	_ = mw.Close()
+	res, err := hc.Post(e.base+"/organisasi/impor", mw.FormDataContentType(), &body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	answer, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(string(answer), "berkas melebihi 50 MiB") {
+		t.Errorf("a 50 MiB + 1 byte upload: %d %s", res.StatusCode, answer)
 	}
 	t.Logf("screenshots in %s", e.dir)
 }
