@@ -30,7 +30,7 @@ func BenchmarkHRPages(b *testing.B) {
 		Kind: store.BatchReassign, CreatedBy: hrNIP, WorkflowID: "batch/bench"})
 	if err == nil {
 		_, err = pool.Exec(context.Background(), `UPDATE batch_items SET status = CASE WHEN right(nip, 1) = '7' THEN 'failed' ELSE 'done' END,
-			message = CASE WHEN right(nip, 1) = '7' THEN 'pembaruan ditolak' END, done_at = now() WHERE batch_id = $1 AND right(nip, 1) < '8'`, batchID)
+			message = CASE WHEN right(nip, 1) = '7' THEN 'pembaruan ditolak' ELSE '' END, done_at = now() WHERE batch_id = $1 AND right(nip, 1) < '8'`, batchID)
 	}
 	if err != nil {
 		b.Fatal(err)
