@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"log/slog"
 	"math"
 	"mime/multipart"
 	"net/http"
@@ -120,14 +121,16 @@ func (p *pages) launch(c *gin.Context) {
 	p.showCycle(c, http.StatusUnprocessableEntity, cy, cycleView{Errors: errs, Typed: c.Request.PostForm})
 }
 
-// launchForm is what the cycle page needs to offer a launch: the units HR may launch.
+// launchScopes are the units the cycle page offers HR to launch for; none for others (no form).
 func (p *pages) launchScopes(c *gin.Context) []store.TreeUnit {
 	if e := me(c); !e.IsHR {
 		return nil
 	}
 	units, err := p.app.LaunchScopes(c)
 	if err != nil {
-		return nil // the form is then not offered; the launch itself decides again
+		// The page still shows the cycle, without the form; the launch itself decides again.
+		slog.ErrorContext(c.Request.Context(), "launch scopes", "error", err)
+		return nil
 	}
 	return units
 }
