@@ -1160,11 +1160,76 @@ func hrPageCases(add func(azCase), page func(func(azRole) azWant) func(azRole) a
 		}
 		return gate(redirect, rHRRegion, rHRScoped, rAdmin)(r)
 	})})
+	hrBatchPageCases(add, page, redirect, inCyclePage)
 	add(azCase{route: "GET " + web.PathAudit, req: get(web.PathAudit), want: page(gate(ok(200), rHRRegion, rAdmin))})
 	add(azCase{route: "GET " + web.PathAudit + "/unduh", want: page(gate(ok(200), rHRRegion, rAdmin)), req: func(e *azEnv, r azRole) azReq {
 		d := e.now.Format(time.DateOnly)
 		return azReq{method: "GET", path: web.PathAudit + "/unduh?from=" + d + "&to=" + d, role: r}
 	}})
+}
+
+// hrBatchPageCases are HR's import, launch and batch pages (web/hr_import.go, web/hr_launch.go):
+// each answers as the JSON route whose function it calls.
+func hrBatchPageCases(add func(azCase), page func(func(azRole) azWant) func(azRole) azWant, redirect azWant,
+	inCyclePage func(method, suffix string, form func(e *azEnv) url.Values) (func(*azEnv, azRole) azReq, func(*azEnv, azRole) azReq)) {
+	add(azCase{route: "GET " + web.PathOrgImport, req: get(web.PathOrgImport), want: page(gate(ok(200), rHRRegion, rAdmin))})
+	// The dry run of an unchanged row: checked, nothing to fix, the apply offered.
+	add(azCase{route: "POST " + web.PathOrgImport, want: page(gate(azWant{status: 200, check: func(t *testing.T, _ *azEnv, res azResp) {
+		if !strings.Contains(string(res.body), `id="terapkan"`) {
+			t.Errorf("the import page's check of a clean file offers no apply: %s", res.body)
+		}
+	}}, rHRRegion, rAdmin)), req: func(_ *azEnv, r azRole) azReq {
+		body, ct := orgUpload("org.csv", "", "NIP,NAMA,EMAIL,STATUS,UNOR_ID,JABATAN_ID,NIP_ATASAN\n"+
+			azAtasan+",Hadi,"+azAtasan+"@contoh.go.id,PNS,dinas-x,kadis,\n")
+		return azReq{method: "POST", path: web.PathOrgImport, role: r, raw: body, rawType: ct}
+	}})
+	// A token nobody was given: past the gate, refused next to the form.
+	add(azCase{route: "POST " + web.PathOrgImport + "/terapkan", want: page(gate(ok(422), rHRRegion, rAdmin)), req: func(_ *azEnv, r azRole) azReq {
+		return azReq{method: "POST", path: web.PathOrgImport + "/terapkan", role: r, form: url.Values{"token": {strings.Repeat("ab", 16)}}}
+	}})
+	hrOnly := func(allowed azWant) func(azRole) azWant { return gate(allowed, rHRRegion, rHROther, rHRScoped) }
+	req, twin := inCyclePage("GET", "/atasan-berubah", nil)
+	add(azCase{route: "GET /siklus/:cycle/atasan-berubah", req: req, twin: twin, want: page(hrOnly(ok(200)))})
+	req, twin = inCyclePage("POST", "/atasan-berubah", func(*azEnv) url.Values { return url.Values{} })
+	add(azCase{route: "POST /siklus/:cycle/atasan-berubah", req: req, twin: twin, want: page(hrOnly(redirect))})
+	// A launch of dinas-y, as the JSON row: outside a scoped HR's dinas-x, refused next to the field.
+	req, twin = inCyclePage("POST", "/luncurkan", func(*azEnv) url.Values { return url.Values{"unit": {"dinas-y"}} })
+	add(azCase{route: "POST /siklus/:cycle/luncurkan", req: req, twin: twin, want: page(func(r azRole) azWant {
+		if r == rHRScoped {
+			return ok(422)
+		}
+		return gate(redirect, rHRRegion, rHROther)(r)
+	})})
+	inBatchPage := func(method, suffix string, state string) (func(*azEnv, azRole) azReq, func(*azEnv, azRole) azReq) {
+		mk := func(missing bool) func(*azEnv, azRole) azReq {
+			return func(e *azEnv, r azRole) azReq {
+				id := e.newBatch(state)
+				if missing {
+					id += 999_999
+				}
+				q := azReq{method: method, path: fmt.Sprintf("%s/%d%s", web.PathBatches, id, suffix), role: r}
+				if method == "POST" {
+					q.form = url.Values{}
+				}
+				return q
+			}
+		}
+		return mk(false), mk(true)
+	}
+	ofBatch := func(allowed azWant) func(azRole) azWant {
+		return page(func(r azRole) azWant {
+			if r == rHROther {
+				return hidden
+			}
+			return gate(allowed, rHRRegion, rHRScoped, rAdmin)(r)
+		})
+	}
+	req, twin = inBatchPage("GET", "", store.BatchRunning)
+	add(azCase{route: "GET " + web.PathBatches + "/:batch", req: req, twin: twin, want: ofBatch(ok(200))})
+	for suffix, from := range map[string]string{"/jeda": store.BatchRunning, "/lanjutkan": store.BatchPaused, "/batalkan": store.BatchRunning} {
+		req, twin = inBatchPage("POST", suffix, from)
+		add(azCase{route: "POST " + web.PathBatches + "/:batch" + suffix, req: req, twin: twin, want: ofBatch(redirect)})
+	}
 }
 
 // pagePath turns /api/cycles/1/employees/X into the page /siklus/1/pegawai/X.

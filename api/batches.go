@@ -10,6 +10,7 @@ import (
 
 	"github.com/kinerja/platform/batch"
 	"github.com/kinerja/platform/internal/access"
+	"github.com/kinerja/platform/internal/hrinput"
 	"github.com/kinerja/platform/store"
 )
 
@@ -21,20 +22,25 @@ func (s *Server) batchRoutes(a *gin.RouterGroup) {
 	hr := a.Group("", s.requireHROrAdmin)
 	hr.GET("/batches/:batch", s.getBatch)
 	hr.GET("/batches/:batch/items", s.batchItems)
-	hr.POST("/batches/:batch/pause", s.steerBatch(store.BatchPaused, store.BatchRunning))
-	hr.POST("/batches/:batch/resume", s.steerBatch(store.BatchRunning, store.BatchPaused))
-	hr.POST("/batches/:batch/cancel", s.steerBatch(store.BatchCancelled, store.BatchRunning, store.BatchPaused))
+	hr.POST("/batches/:batch/pause", s.steerBatch(store.BatchPaused))
+	hr.POST("/batches/:batch/resume", s.steerBatch(store.BatchRunning))
+	hr.POST("/batches/:batch/cancel", s.steerBatch(store.BatchCancelled))
 }
 
 // startBatch writes and starts a batch and answers 202 with it.
 func (s *Server) startBatch(c *gin.Context, nb store.NewBatch) {
-	nb.CreatedBy = caller(c).NIP
-	b, err := batch.Start(c.Request.Context(), s.Store, s.Temporal, nb)
+	b, err := s.newBatch(c, nb)
 	if err != nil {
 		fail(c, err)
 		return
 	}
 	c.JSON(http.StatusAccepted, s.batchJSON(b, nil))
+}
+
+// newBatch writes and starts a batch on behalf of the caller.
+func (s *Server) newBatch(c *gin.Context, nb store.NewBatch) (store.Batch, error) {
+	nb.CreatedBy = caller(c).NIP
+	return batch.Start(c.Request.Context(), s.Store, s.Temporal, nb)
 }
 
 type launchRequest struct {
@@ -44,21 +50,33 @@ type launchRequest struct {
 // launch enrols everyone in a unit subtree (or the caller's whole scope) not yet enrolled in the
 // cycle. Employees the org data gives no penilai or atasan penilai are skipped with the reason.
 func (s *Server) launch(c *gin.Context) {
-	cy, ok := s.loadCycle(c)
-	if !ok {
-		return
-	}
 	var req launchRequest
 	if err := bind(c, &req); err != nil {
 		fail(c, err)
 		return
 	}
-	unit, err := s.scopeUnit(c, req.Unit)
+	b, err := s.Launch(c, req.Unit)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	s.startBatch(c, store.NewBatch{CycleID: cy.ID, Kind: store.BatchLaunch, ScopeUnit: unit})
+	c.JSON(http.StatusAccepted, s.batchJSON(b, nil))
+}
+
+// Launch starts the launch batch of the route's :cycle for a unit subtree ("" the caller's whole
+// scope) for HR: POST /api/cycles/:id/launch and the cycle page's launch form.
+func (s *Server) Launch(c *gin.Context, unit string) (store.Batch, error) {
+	if err := hrOnly(c); err != nil {
+		return store.Batch{}, err
+	}
+	cy, err := s.cycleOf(c)
+	if err != nil {
+		return store.Batch{}, err
+	}
+	if unit, err = s.scopeUnit(c, unit); err != nil {
+		return store.Batch{}, err
+	}
+	return s.newBatch(c, store.NewBatch{CycleID: cy.ID, Kind: store.BatchLaunch, ScopeUnit: unit})
 }
 
 // scopeUnit is the unit a batch of the caller covers: the one asked for, which must be inside the
@@ -89,41 +107,49 @@ func batchParam(c *gin.Context) (int64, error) {
 	return id, nil
 }
 
-// loadBatch reads the batch of the path if the caller may see it: region-wide batches are for
-// region-wide HR and admins, a unit's for HR covering that unit (and admins).
+// loadBatch reads the batch of the path if the caller may see it (batchOf).
 func (s *Server) loadBatch(c *gin.Context) (store.Batch, bool) {
-	id, err := batchParam(c)
+	b, err := s.batchOf(c)
 	if err != nil {
 		fail(c, err)
 		return store.Batch{}, false
+	}
+	return b, true
+}
+
+// batchOf reads the batch of the path if the caller may see it: region-wide batches are for
+// region-wide HR and admins, a unit's for HR covering that unit (and admins).
+func (s *Server) batchOf(c *gin.Context) (store.Batch, error) {
+	if err := hrOrAdmin(c); err != nil {
+		return store.Batch{}, err
+	}
+	id, err := batchParam(c)
+	if err != nil {
+		return store.Batch{}, err
 	}
 	b, err := s.Store.Batch(c.Request.Context(), id)
 	if errors.Is(err, store.ErrNotFound) {
 		err = errNotFound("batch tidak ditemukan")
 	}
 	if err != nil {
-		fail(c, err)
-		return store.Batch{}, false
+		return store.Batch{}, err
 	}
 	who, err := s.who(c)
 	if err != nil {
-		fail(c, err)
-		return store.Batch{}, false
+		return store.Batch{}, err
 	}
 	visible := who.OrgWide()
 	if !visible && b.ScopeUnit != "" {
 		units, err := s.Store.UnitAncestry(c.Request.Context(), b.ScopeUnit)
 		if err != nil {
-			fail(c, err)
-			return store.Batch{}, false
+			return store.Batch{}, err
 		}
 		visible = who.HRCovers(units)
 	}
 	if !visible {
-		fail(c, errNotFound("batch tidak ditemukan"))
-		return store.Batch{}, false
+		return store.Batch{}, errNotFound("batch tidak ditemukan")
 	}
-	return b, true
+	return b, nil
 }
 
 // batchFailedShown is how many failed items GET /api/batches/:id lists; /items pages the rest.
@@ -132,16 +158,26 @@ const batchFailedShown = 50
 // getBatch answers everything a progress bar needs: counts, state, rate, ETA and the first
 // failed items with their reasons.
 func (s *Server) getBatch(c *gin.Context) {
-	b, ok := s.loadBatch(c)
-	if !ok {
-		return
-	}
-	failed, err := s.Store.BatchItems(c.Request.Context(), b.ID, store.ItemFailed, "", batchFailedShown)
+	p, err := s.BatchProgress(c)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, s.batchJSON(b, failed))
+	c.JSON(http.StatusOK, progressJSON(p))
+}
+
+// BatchProgress reads the batch of the path with its first failed items, for HR who may see it:
+// GET /api/batches/:id and the batch page.
+func (s *Server) BatchProgress(c *gin.Context) (hrinput.BatchProgress, error) {
+	b, err := s.batchOf(c)
+	if err != nil {
+		return hrinput.BatchProgress{}, err
+	}
+	failed, err := s.Store.BatchItems(c.Request.Context(), b.ID, store.ItemFailed, "", batchFailedShown)
+	if err != nil {
+		return hrinput.BatchProgress{}, err
+	}
+	return s.progressOf(b, failed), nil
 }
 
 // batchItems pages a batch's items: ?status=pending|done|failed|skipped, ?after=<next_after>, ?limit=.
@@ -174,31 +210,51 @@ func (s *Server) batchItems(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"batch_id": b.ID, "items": items, "next_after": next})
 }
 
-// steerBatch moves a batch to state `to` from one of `from` and wakes its workflow, which
-// honours the change between pages (a page under way finishes).
-func (s *Server) steerBatch(to string, from ...string) gin.HandlerFunc {
+// steerBatch moves a batch to state `to` (SteerBatch).
+func (s *Server) steerBatch(to string) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		b, ok := s.loadBatch(c)
-		if !ok {
-			return
-		}
-		ctx := c.Request.Context()
-		b, err := s.Store.SetBatchState(ctx, b.ID, from, to)
-		if errors.Is(err, store.ErrBatchState) {
-			fail(c, &apiError{Status: http.StatusConflict, Code: "conflict", Field: "state",
-				Message: "batch ini sedang " + batchStateName[b.State] + "; tidak dapat " + batchVerb[to]})
-			return
-		}
+		b, err := s.SteerBatch(c, to)
 		if err != nil {
 			fail(c, err)
 			return
 		}
-		if err := batch.Wake(ctx, s.Temporal, b); err != nil {
-			// The state is stored; the workflow reads it within minutes anyway.
-			slog.ErrorContext(ctx, "batch not woken", "batch", b.ID, "error", err)
-		}
 		c.JSON(http.StatusOK, s.batchJSON(b, nil))
 	}
+}
+
+// steerFrom are the states each state may be reached from.
+var steerFrom = map[string][]string{
+	store.BatchPaused:    {store.BatchRunning},
+	store.BatchRunning:   {store.BatchPaused},
+	store.BatchCancelled: {store.BatchRunning, store.BatchPaused},
+}
+
+// SteerBatch pauses, resumes or cancels the batch of the path (to: paused, running, cancelled)
+// and wakes its workflow, which honours the change between pages (a page under way finishes):
+// POST /api/batches/:id/pause|resume|cancel and the batch page's buttons.
+func (s *Server) SteerBatch(c *gin.Context, to string) (store.Batch, error) {
+	from, known := steerFrom[to]
+	if !known {
+		return store.Batch{}, errBadRequest("state: gunakan paused, running atau cancelled")
+	}
+	b, err := s.batchOf(c)
+	if err != nil {
+		return store.Batch{}, err
+	}
+	ctx := c.Request.Context()
+	b, err = s.Store.SetBatchState(ctx, b.ID, from, to)
+	if errors.Is(err, store.ErrBatchState) {
+		return b, &apiError{Status: http.StatusConflict, Code: "conflict", Field: "state",
+			Message: "batch ini sedang " + batchStateName[b.State] + "; tidak dapat " + batchVerb[to]}
+	}
+	if err != nil {
+		return b, err
+	}
+	if err := batch.Wake(ctx, s.Temporal, b); err != nil {
+		// The state is stored; the workflow reads it within minutes anyway.
+		slog.ErrorContext(ctx, "batch not woken", "batch", b.ID, "error", err)
+	}
+	return b, nil
 }
 
 var batchStateName = map[string]string{store.BatchRunning: "berjalan", store.BatchPaused: "dijeda",
@@ -207,9 +263,14 @@ var batchStateName = map[string]string{store.BatchRunning: "berjalan", store.Bat
 var batchVerb = map[string]string{store.BatchRunning: "dilanjutkan", store.BatchPaused: "dijeda",
 	store.BatchCancelled: "dibatalkan"}
 
-// batchJSON is a batch as the API shows it. The rate is items ended per second since the batch
-// started (until its last item ended); the ETA is what is pending at that rate, null when unknown.
+// batchJSON is a batch as the API shows it (progressOf).
 func (s *Server) batchJSON(b store.Batch, failed []store.BatchItem) gin.H {
+	return progressJSON(s.progressOf(b, failed))
+}
+
+// progressOf is a batch's progress. The rate is items ended per second since the batch started
+// (until its last item ended); the ETA is what is pending at that rate, nil when unknown.
+func (s *Server) progressOf(b store.Batch, failed []store.BatchItem) hrinput.BatchProgress {
 	ended := b.Done + b.Failed + b.Skipped
 	var rate float64
 	if b.LastDoneAt != nil {
@@ -226,13 +287,18 @@ func (s *Server) batchJSON(b store.Batch, failed []store.BatchItem) gin.H {
 		e := int64(float64(b.Pending)/rate + 0.5)
 		eta = &e
 	}
+	return hrinput.BatchProgress{Batch: b, Ended: ended, Percent: percent(ended, b.Total), Rate: rate, ETA: eta, Failed: failed}
+}
+
+func progressJSON(p hrinput.BatchProgress) gin.H {
+	b := p.Batch
 	out := gin.H{"batch_id": b.ID, "cycle_id": b.CycleID, "kind": b.Kind, "scope_unit": b.ScopeUnit,
 		"params": b.Params, "state": b.State, "created_by": b.CreatedBy, "started_at": b.StartedAt,
 		"finished_at": b.FinishedAt, "total": b.Total, "pending": b.Pending, "done": b.Done,
-		"failed": b.Failed, "skipped": b.Skipped, "rate_per_second": rate, "eta_seconds": eta,
-		"percent": percent(ended, b.Total)}
-	if failed != nil {
-		out["failed_items"] = failed
+		"failed": b.Failed, "skipped": b.Skipped, "rate_per_second": p.Rate, "eta_seconds": p.ETA,
+		"percent": p.Percent}
+	if p.Failed != nil {
+		out["failed_items"] = p.Failed
 	}
 	return out
 }
@@ -242,4 +308,17 @@ func percent(n, total int) int {
 		return 100
 	}
 	return n * 100 / total
+}
+
+// LaunchScopes are the units HR may launch a cycle for: its scope's subtree (every unit for
+// region-wide HR), for the cycle page's launch form.
+func (s *Server) LaunchScopes(c *gin.Context) ([]store.TreeUnit, error) {
+	if err := hrOnly(c); err != nil {
+		return nil, err
+	}
+	who, err := s.who(c)
+	if err != nil {
+		return nil, err
+	}
+	return s.Store.UnitTree(c.Request.Context(), who.HRScope)
 }

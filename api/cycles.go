@@ -335,14 +335,27 @@ func phaseList() string {
 // (answered 202 with its id): each year is reassigned, skipped (nothing changed, or its result is
 // final) or failed with the reason.
 func (s *Server) reassignCycle(c *gin.Context) {
-	cy, ok := s.loadCycle(c)
-	if !ok {
-		return
-	}
-	who, err := s.who(c)
+	b, err := s.Reassign(c)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	s.startBatch(c, store.NewBatch{CycleID: cy.ID, Kind: store.BatchReassign, ScopeUnit: who.HRScope})
+	c.JSON(http.StatusAccepted, s.batchJSON(b, nil))
+}
+
+// Reassign starts the reassign batch of the route's :cycle over the caller's HR scope:
+// POST /api/cycles/:id/reassign and the page of running years whose supervisors differ.
+func (s *Server) Reassign(c *gin.Context) (store.Batch, error) {
+	if err := hrOnly(c); err != nil {
+		return store.Batch{}, err
+	}
+	cy, err := s.cycleOf(c)
+	if err != nil {
+		return store.Batch{}, err
+	}
+	who, err := s.who(c)
+	if err != nil {
+		return store.Batch{}, err
+	}
+	return s.newBatch(c, store.NewBatch{CycleID: cy.ID, Kind: store.BatchReassign, ScopeUnit: who.HRScope})
 }

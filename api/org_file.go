@@ -11,6 +11,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/kinerja/platform/internal/hrinput"
 	"github.com/kinerja/platform/internal/sheet"
 	"github.com/kinerja/platform/store"
 )
@@ -66,7 +67,7 @@ func (s *Server) importOrgFile(c *gin.Context) {
 				fail(c, errBadRequest("file: kirim satu berkas saja per impor"))
 				return
 			}
-			if file, err = readOrgUpload(part); err != nil {
+			if file, err = readOrgUpload(part.FileName(), part); err != nil {
 				fail(c, err)
 				return
 			}
@@ -83,10 +84,7 @@ func (s *Server) importOrgFile(c *gin.Context) {
 		fail(c, errBadRequest("file: wajib diisi (berkas CSV atau XLSX)"))
 		return
 	}
-	me := caller(c)
-	by := store.Importer{NIP: me.NIP, Name: me.Name, Admin: me.IsAdmin, HRScope: me.HRScopeUnitID, Now: s.now(),
-		TellOldAddress: tellOldAddress}
-	res, err := s.Store.ImportFile(c.Request.Context(), file, by, mode == "apply")
+	res, err := s.importRows(c, file, mode == "apply")
 	if err != nil {
 		fail(c, err)
 		return
@@ -102,13 +100,22 @@ func (s *Server) importOrgFile(c *gin.Context) {
 	c.JSON(http.StatusOK, res)
 }
 
-// readOrgUpload reads the file part into compact rows.
-func readOrgUpload(part *multipart.Part) (*store.OrgFile, error) {
-	kind, err := sheet.KindOf(part.FileName())
+// importRows checks (apply false) or saves an organisation file's rows on behalf of the caller:
+// the one step after reading the upload, for the JSON route and the import page alike.
+func (s *Server) importRows(c *gin.Context, file *store.OrgFile, apply bool) (store.FileImportResult, error) {
+	me := caller(c)
+	by := store.Importer{NIP: me.NIP, Name: me.Name, Admin: me.IsAdmin, HRScope: me.HRScopeUnitID, Now: s.now(),
+		TellOldAddress: tellOldAddress}
+	return s.Store.ImportFile(c.Request.Context(), file, by, apply)
+}
+
+// readOrgUpload reads an uploaded file (name tells CSV from XLSX) into compact rows.
+func readOrgUpload(name string, r io.Reader) (*store.OrgFile, error) {
+	kind, err := sheet.KindOf(name)
 	if err != nil {
 		return nil, errBadRequest("file: " + err.Error())
 	}
-	body := &limitedPart{r: part, left: maxImportFile}
+	body := &limitedPart{r: r, left: maxImportFile}
 	var rd sheet.Reader
 	switch kind {
 	case sheet.CSV:
@@ -196,32 +203,44 @@ func uploadError(err error) error {
 // supervisorChanges lists the running years in the caller's HR scope whose penilai or atasan
 // differ from today's org data (after an import or a mutasi): what POST .../reassign would move.
 func (s *Server) supervisorChanges(c *gin.Context) {
-	cy, ok := s.loadCycle(c)
-	if !ok {
+	sc, err := s.SupervisorChanges(c)
+	if err != nil {
+		fail(c, err)
 		return
+	}
+	c.JSON(http.StatusOK, gin.H{"cycle_id": sc.Cycle.ID, "total": sc.Total, "years": sc.Years, "next_after": sc.NextAfter})
+}
+
+// SupervisorChanges reads a page (?limit=1-500, default 50; ?after=<NIP>) of the route's
+// :cycle's running years in the caller's HR scope whose supervisors differ from the org data:
+// GET /api/cycles/:id/supervisor-changes and its page.
+func (s *Server) SupervisorChanges(c *gin.Context) (hrinput.SupervisorChanges, error) {
+	var none hrinput.SupervisorChanges
+	if err := hrOnly(c); err != nil {
+		return none, err
+	}
+	cy, err := s.cycleOf(c)
+	if err != nil {
+		return none, err
 	}
 	who, err := s.who(c)
 	if err != nil {
-		fail(c, err)
-		return
+		return none, err
 	}
 	q := store.SupervisorChangesQuery{CycleID: cy.ID, Scope: who.HRScope, After: c.Query("after")}
 	if q.Limit, err = intParam(c, "limit", 50, 1, 500); err != nil {
-		fail(c, err)
-		return
+		return none, err
 	}
 	if q.After != "" && !nipOnly.MatchString(q.After) {
-		fail(c, errBadRequest("after: harus NIP 18 digit dari next_after"))
-		return
+		return none, errBadRequest("after: harus NIP 18 digit dari next_after")
 	}
 	list, total, err := s.Store.SupervisorChanges(c.Request.Context(), q)
 	if err != nil {
-		fail(c, err)
-		return
+		return none, err
 	}
 	next := ""
 	if len(list) == q.Limit {
 		next = list[len(list)-1].NIP
 	}
-	c.JSON(http.StatusOK, gin.H{"cycle_id": cy.ID, "total": total, "years": list, "next_after": next})
+	return hrinput.SupervisorChanges{Cycle: cy, Total: total, Years: list, NextAfter: next}, nil
 }

@@ -25,6 +25,16 @@ import (
 // with an overdue task, a third rated, every dinas with its own predikat.
 func BenchmarkHRPages(b *testing.B) {
 	pool, cycle := seedTenThousand(b)
+	// A reassignment of every running year, a tenth of them failed: the batch page's data.
+	batchID, err := (&store.Store{Pool: pool}).CreateBatch(context.Background(), store.NewBatch{CycleID: cycle,
+		Kind: store.BatchReassign, CreatedBy: hrNIP, WorkflowID: "batch/bench"})
+	if err == nil {
+		_, err = pool.Exec(context.Background(), `UPDATE batch_items SET status = CASE WHEN right(nip, 1) = '7' THEN 'failed' ELSE 'done' END,
+			message = CASE WHEN right(nip, 1) = '7' THEN 'pembaruan ditolak' ELSE '' END, done_at = now() WHERE batch_id = $1 AND right(nip, 1) < '8'`, batchID)
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
 	h := (&api.Server{Store: &store.Store{Pool: pool}, DevAuth: true}).Handler()
 	ask := func(path string) time.Duration {
 		req := httptest.NewRequest("GET", path, nil)
@@ -45,9 +55,15 @@ func BenchmarkHRPages(b *testing.B) {
 		{"kurva-all", "/api/cycles/%d/distribution", "/siklus/%d/kurva"},
 		{"kurva-dinas", "/api/cycles/%d/distribution?unit=dinas-07", "/siklus/%d/kurva?unit=dinas-07"},
 		{"cycle", "/api/cycles/%d", "/siklus/%d"},
+		{"supervisor-changes", "/api/cycles/%d/supervisor-changes", "/siklus/%d/atasan-berubah"},
+		{"batch", "/api/batches/%d", "/proses/%d"},
 	} {
 		b.Run(v.name, func(b *testing.B) {
-			jsonPath, pagePath := fmt.Sprintf(v.json, cycle), fmt.Sprintf(v.page, cycle)
+			id := cycle
+			if v.name == "batch" {
+				id = batchID
+			}
+			jsonPath, pagePath := fmt.Sprintf(v.json, id), fmt.Sprintf(v.page, id)
 			ask(jsonPath) // warm both once: the first answer pays for plans and templates
 			ask(pagePath)
 			var js, ps []time.Duration

@@ -116,6 +116,7 @@ type cycleView struct {
 	Errors    form.Errors
 	Moved     *movedView
 	Modes     []option
+	Scopes    []store.TreeUnit // the units HR may launch the cycle for: web/hr_launch.go
 }
 
 type deadlineRow struct {
@@ -138,7 +139,7 @@ func (p *pages) cycle(c *gin.Context) {
 }
 
 func (p *pages) showCycle(c *gin.Context, status int, cy store.Cycle, v cycleView) {
-	v.Cycle, v.CanMove, v.Modes = cy, orgWideHR(me(c)), distributionModes
+	v.Cycle, v.CanMove, v.Modes, v.Scopes = cy, orgWideHR(me(c)), distributionModes, p.launchScopes(c)
 	for _, d := range deadlineLabels {
 		v.Deadlines = append(v.Deadlines, deadlineRow{d.Value, d.Label, cy.Deadlines[d.Value]})
 	}

@@ -33,7 +33,8 @@ type App interface {
 	Step(c *gin.Context, update string, fill func(in any) error) (workflows.Status, error)
 	Explain(ctx context.Context, err error) (status int, code, field, message string)
 	Name(ctx context.Context, nip string) string
-	HRApp // HR's pages: web/hr.go
+	HRApp      // HR's pages: web/hr.go
+	HRBatchApp // HR's import, launch and batches: web/hr_launch.go
 
 	// The employee and supervisor pages (api/pages_team.go, api/auth.go).
 	MayAct(c *gin.Context, updates ...string) (map[string]string, error)
@@ -96,8 +97,10 @@ func Routes(r *gin.Engine, app App) {
 	in.POST("/siklus/:cycle/pegawai/:nip/skp", p.submitPlan)
 	in.POST("/siklus/:cycle/pegawai/:nip/skp/setujui", p.approvePlan)
 	in.POST("/siklus/:cycle/pegawai/:nip/skp/kembalikan", p.returnPlan)
-	p.hrRoutes(in)      // web/hr.go
-	p.teamRoutes(r, in) // employee and supervisor steps, team, password reset: steps.go
+	p.hrRoutes(in)        // web/hr.go
+	p.batchRoutes(in)     // launch, reassignment, batch progress: web/hr_launch.go
+	p.importRoutes(r, in) // organisation import: web/hr_import.go
+	p.teamRoutes(r, in)   // employee and supervisor steps, team, password reset: steps.go
 }
 
 func (p *pages) limitForm(c *gin.Context) {
@@ -142,7 +145,10 @@ type view struct {
 	CSRF  string
 	Nav   string // which menu item is current
 	Flash string // a confirmation after a redirect
-	Data  any
+	// Script names the page's own script under /aset/ (the batch page's polling); the page's
+	// policy then admits scripts and requests to this server only.
+	Script string
+	Data   any
 }
 
 // contentPolicy lets pages load their own stylesheet and nothing else, and post only to themselves.
@@ -163,7 +169,11 @@ func (p *pages) render(c *gin.Context, status int, page string, v view) {
 		c.String(http.StatusInternalServerError, "terjadi kesalahan pada server; coba lagi atau hubungi admin")
 		return
 	}
-	c.Header("Content-Security-Policy", contentPolicy)
+	policy := contentPolicy
+	if v.Script != "" {
+		policy += "; script-src 'self'; connect-src 'self'"
+	}
+	c.Header("Content-Security-Policy", policy)
 	c.Data(status, "text/html; charset=utf-8", []byte(b.String()))
 }
 

@@ -61,3 +61,32 @@ type Delegation struct {
 	store.Delegation
 	Active bool
 }
+
+// BatchProgress is a durable batch as both faces show it (GET /api/batches/:id, the page
+// /proses/:id): the counts read from its items, the rate of items ended per second since it
+// started, the time left at that rate, and the first failed items with their reasons.
+type BatchProgress struct {
+	Batch   store.Batch
+	Ended   int     // done, failed and skipped
+	Percent int     // of the total ended
+	Rate    float64 // items ended per second
+	ETA     *int64  // seconds left at that rate; nil when unknown or not running
+	Failed  []store.BatchItem
+}
+
+// SupervisorChanges is a page of a cycle's running years whose penilai or atasan differ from
+// today's org data (GET /api/cycles/:id/supervisor-changes and its page).
+type SupervisorChanges struct {
+	Cycle     store.Cycle
+	Total     int
+	Years     []store.SupervisorChange
+	NextAfter string
+}
+
+// StagedImport is an organisation file checked by a dry run and kept server-side, so that
+// applying it needs no second upload: the token names it, the result is the dry run's.
+type StagedImport struct {
+	Token    string // empty when the file had problems: nothing to apply
+	FileName string
+	Result   store.FileImportResult
+}
