@@ -33,7 +33,8 @@ type App interface {
 	Step(c *gin.Context, update string, fill func(in any) error) (workflows.Status, error)
 	Explain(ctx context.Context, err error) (status int, code, field, message string)
 	Name(ctx context.Context, nip string) string
-	HRApp // HR's pages: web/hr.go
+	HRApp  // HR's pages: web/hr.go
+	PayApp // the pay pages: web/pay.go
 
 	// The employee and supervisor pages (api/pages_team.go, api/auth.go).
 	MayAct(c *gin.Context, updates ...string) (map[string]string, error)
@@ -97,6 +98,7 @@ func Routes(r *gin.Engine, app App) {
 	in.POST("/siklus/:cycle/pegawai/:nip/skp/setujui", p.approvePlan)
 	in.POST("/siklus/:cycle/pegawai/:nip/skp/kembalikan", p.returnPlan)
 	p.hrRoutes(in)      // web/hr.go
+	p.payRoutes(in)     // web/pay.go, web/pay_runs.go
 	p.teamRoutes(r, in) // employee and supervisor steps, team, password reset: steps.go
 }
 
@@ -142,7 +144,9 @@ type view struct {
 	CSRF  string
 	Nav   string // which menu item is current
 	Flash string // a confirmation after a redirect
-	Data  any
+	// Refresh, when set, reloads the page after so many seconds (a run's progress; pages run no script).
+	Refresh int
+	Data    any
 }
 
 // contentPolicy lets pages load their own stylesheet and nothing else, and post only to themselves.
