@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -66,7 +67,12 @@ func init() {
 }
 
 // monthText names a month as officials write it ("Maret 2026").
-func monthText(m pay.Month) string { return wib.Month(m.Month) + " " + strconv.Itoa(m.Year) }
+func monthText(m pay.Month) string {
+	if !m.Valid() {
+		return m.String()
+	}
+	return wib.Month(m.Month) + " " + strconv.Itoa(m.Year)
+}
 
 // percentText writes basis points as a percentage with a decimal comma ("2,5%", "100%").
 func percentText(bp int64) string {
@@ -86,7 +92,7 @@ type statementView struct {
 	St     payroll.Statement
 	Months []pay.Month
 	Own    bool   // the caller's own statement
-	Query  string // ?month=…(&nip=…) of the month shown, for the slip link
+	Slip   string // the month's PDF slip
 	Groups []slipGroup
 }
 
@@ -133,10 +139,11 @@ func (p *pages) payStatement(c *gin.Context) {
 		p.fail(c, err)
 		return
 	}
-	v := statementView{St: st, Months: months, Own: own, Query: "month=" + m.String()}
+	q := url.Values{"month": {m.String()}}
 	if !own {
-		v.Query += "&nip=" + nip
+		q.Set("nip", nip)
 	}
+	v := statementView{St: st, Months: months, Own: own, Slip: PathPaySlip + "?" + q.Encode()}
 	if st.Slip != nil {
 		for _, g := range groupTitles {
 			sg := slipGroup{Title: g.Title, Sign: g.Sign}

@@ -41,7 +41,7 @@ func payWorld(t testing.TB, e *browserEnv) {
 		{NIP: nipEmployee, Day: "2026-03-11", Kind: "absent_unexcused"}}, nipHR, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	for _, nip := range []string{nipEmployee, nipPenilai, nipHR} {
+	for _, nip := range []string{nipEmployee, nipPenilai, nipHR, testenv.NIPHead} {
 		if err := st.SetPayProfile(ctx, store.PayProfile{NIP: nip, Salary: 4_000_000, PTKP: "K/1", BankName: "Bank SulutGo",
 			BankAccount: "00" + nip[len(nip)-8:]}); err != nil {
 			t.Fatal(err)
@@ -179,8 +179,9 @@ func TestPayInTheBrowser(t *testing.T) {
 	e.run("statement", chromedp.Click(`nav a[href="/tpp"]`, chromedp.ByQuery), chromedp.WaitVisible("#ringkasan", chromedp.ByID))
 	var raw []byte
 	var net int64
-	e.row(`SELECT detail, (SELECT sum(amount) FROM pay_lines WHERE nip = '`+nipEmployee+`' AND period = '2026-03-01' AND kind <> 'bpjs')
-		FROM pay_lines WHERE nip = '`+nipEmployee+`' AND period = '2026-03-01' AND kind = 'tpp'`, &raw, &net)
+	// Only approved runs' lines are paid (the cancelled run's stay in the table).
+	const paid = `FROM pay_lines l JOIN payroll_runs r ON r.id = l.run_id AND r.state = 'approved' WHERE l.nip = '` + nipEmployee + `' AND l.period = '2026-03-01'`
+	e.row(`SELECT l.detail, (SELECT sum(l.amount) `+paid+` AND l.kind <> 'bpjs') `+paid+` AND l.kind = 'tpp'`, &raw, &net)
 	var detail struct {
 		Slip  pay.Slip  `json:"slip"`
 		Input pay.Input `json:"input"`
@@ -220,7 +221,7 @@ func TestPayInTheBrowser(t *testing.T) {
 	var ledger []string
 	e.run("ledger", chromedp.Evaluate(`[...document.querySelectorAll('#riwayat tr[data-baris]')].map(r => r.dataset.baris + "=" + r.lastElementChild.innerText.trim())`, &ledger))
 	var wantLedger []string
-	lrows, err := e.p.Pool.Query(ctx, `SELECT id, amount FROM pay_lines WHERE nip = $1 AND period = '2026-03-01' ORDER BY id`, nipEmployee)
+	lrows, err := e.p.Pool.Query(ctx, `SELECT l.id, l.amount `+paid+` ORDER BY l.id`)
 	if err != nil {
 		t.Fatal(err)
 	}
