@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"fmt"
+	"net/http"
 	"net/url"
 
 	"github.com/kinerja/platform/web"
@@ -35,6 +36,17 @@ func payPageCases(add func(azCase), page func(func(azRole) azWant) func(azRole) 
 		return azReq{method: "POST", path: web.PathPayrollRuns, role: r, form: url.Values{"month": {"Maret"}, "scope_unit_id": {"dinas-y"}}}
 	}})
 	add(azCase{route: "GET " + web.PathPolicies, req: get(web.PathPolicies), want: page(gate(ok(200), rHRRegion, rHROther, rHRScoped, rAdmin))})
+	add(azCase{route: "GET " + web.PathAttendance, req: get(web.PathAttendance), want: page(gate(ok(200), hrAll...))})
+	// The upload, as POST /api/payroll/attendance: the pegawai is outside dinas-y's HR, like an unknown NIP.
+	add(azCase{route: "POST " + web.PathAttendance, req: func(_ *azEnv, r azRole) azReq {
+		return azReq{method: "POST", path: web.PathAttendance, role: r,
+			file: []byte("nip,tanggal,jenis,terlambat_menit\n" + azPegawai + ",2031-01-07,hadir,5\n")}
+	}, want: page(func(r azRole) azWant {
+		if r == rHROther {
+			return ok(422)
+		}
+		return gate(ok(http.StatusSeeOther), rHRRegion, rHRScoped)(r)
+	})})
 	covering := func(allowed azWant) func(azRole) azWant {
 		return func(r azRole) azWant {
 			if r == rHRScoped {

@@ -210,13 +210,13 @@ func (s *Server) RunScopes(c *gin.Context) ([]payroll.Unit, error) {
 	if err != nil {
 		return nil, err
 	}
-	parents, err := s.Store.UnitParents(ctx)
-	if err != nil {
-		return nil, err
-	}
 	units, err := payroll.Units(ctx, s.Store.Pool)
 	if err != nil {
 		return nil, err
+	}
+	parents := make(map[string]string, len(units))
+	for _, u := range units {
+		parents[u.ID] = u.Parent
 	}
 	var out []payroll.Unit
 	if coversScope(who, parents, nil) {

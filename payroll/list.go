@@ -24,14 +24,14 @@ type RunSummary struct {
 	CreatedAt time.Time `json:"created_at"`
 }
 
-// ListRuns reads every run, newest first, with its totals; the caller keeps those its scope covers.
+// ListRuns reads the latest 100 runs, newest first, with its totals; the caller keeps those its scope covers.
 func ListRuns(ctx context.Context, q querier) ([]RunSummary, error) {
 	rows, err := q.Query(ctx, `SELECT r.id, r.month, r.scope_unit_id, coalesce(u.name, ''), r.state, r.employees_total,
 			(SELECT count(*) FROM pay_lines l WHERE l.run_id = r.id),
 			(SELECT coalesce(sum(l.amount), 0) FROM pay_lines l WHERE l.run_id = r.id AND l.kind <> 'bpjs'),
 			(SELECT coalesce(sum(jsonb_array_length(p.errors)), 0) FROM payroll_run_pages p WHERE p.run_id = r.id),
 			r.created_at
-		FROM payroll_runs r LEFT JOIN org_units u ON u.id = r.scope_unit_id ORDER BY r.id DESC`)
+		FROM payroll_runs r LEFT JOIN org_units u ON u.id = r.scope_unit_id ORDER BY r.id DESC LIMIT 100`)
 	if err != nil {
 		return nil, err
 	}
@@ -62,11 +62,12 @@ func PaidMonths(ctx context.Context, q querier, nip string) ([]pay.Month, error)
 // Unit is an org unit a run may be scoped to.
 type Unit struct {
 	ID, Name string
+	Parent   string `json:"-"` // "" for a root
 }
 
-// Units lists the org units by name, for choosing a run's scope.
+// Units lists the org units by name, with their parents, for choosing a run's scope.
 func Units(ctx context.Context, q querier) ([]Unit, error) {
-	rows, err := q.Query(ctx, `SELECT id, name FROM org_units ORDER BY name, id`)
+	rows, err := q.Query(ctx, `SELECT id, name, coalesce(parent_id, '') FROM org_units ORDER BY name, id`)
 	if err != nil {
 		return nil, err
 	}

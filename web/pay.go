@@ -28,6 +28,8 @@ type PayApp interface {
 	DecidePayrollRun(c *gin.Context, approve bool) (payroll.Run, error)
 	PayrollExport(c *gin.Context) (payroll.Run, []payroll.Transfer, error)
 	PayrollPolicies(c *gin.Context) ([]store.PolicyVersion, error)
+	// ImportAttendanceFile is POST /api/payroll/attendance with a CSV or XLSX file.
+	ImportAttendanceFile(c *gin.Context, xlsx bool, raw []byte) (int, error)
 }
 
 // Paths of the pay pages.
@@ -40,12 +42,15 @@ const (
 
 func runPath(id int64) string { return PathPayrollRuns + "/" + itoa(id) }
 
-func (p *pages) payRoutes(in *gin.RouterGroup) {
+func (p *pages) payRoutes(r *gin.Engine, in *gin.RouterGroup) {
 	in.GET(PathPay, p.payStatement)
 	in.GET(PathPaySlip, p.paySlip)
 	in.GET(PathPayrollRuns, p.payrollRuns)
 	in.POST(PathPayrollRuns, p.startPayrollRun)
 	in.GET(PathPolicies, p.payPolicies)
+	in.GET(PathAttendance, p.attendancePage)
+	// The upload carries a file: its own body bound instead of limitForm's.
+	r.POST(PathAttendance, p.limitUpload, p.identify, p.importAttendance)
 	in.GET(PathPayrollRuns+"/:run", p.payrollRun)
 	in.POST(PathPayrollRuns+"/:run/setujui", p.decidePayrollRun(true))
 	in.POST(PathPayrollRuns+"/:run/batalkan", p.decidePayrollRun(false))

@@ -80,6 +80,38 @@ func TestPayInTheBrowser(t *testing.T) {
 	e.run("downloads", browser.SetDownloadBehavior(browser.SetDownloadBehaviorBehaviorAllow).WithDownloadPath(downloads))
 	e.login(nipHR)
 
+	// Attendance: a file with a bad row is refused whole, naming the line and column; then the
+	// corrected file is imported.
+	var before int
+	e.row(`SELECT count(*) FROM attendance_days`, &before)
+	upload := filepath.Join(t.TempDir(), "kehadiran.csv")
+	write := func(kind string) {
+		if err := os.WriteFile(upload, []byte("nip,tanggal,jenis,terlambat_menit,pulang_cepat_menit,jenis_cuti,tidak_apel\n"+
+			nipPenilai+",2026-03-12,hadir,10,,,\n"+nipPenilai+",2026-03-13,"+kind+",,,,\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("bolos")
+	e.run("attendance page", chromedp.Navigate(e.base+"/penggajian"), chromedp.Click("#impor-kehadiran", chromedp.ByID),
+		chromedp.WaitVisible("#file", chromedp.ByID), chromedp.SetUploadFiles("#file", []string{upload}, chromedp.ByID),
+		chromedp.Click("#unggah-kehadiran", chromedp.ByID), chromedp.WaitVisible("#galat-baris", chromedp.ByID))
+	if got := e.text("#galat-baris tbody"); !strings.Contains(got, "3") || !strings.Contains(got, "jenis") || !strings.Contains(got, "bolos") {
+		t.Errorf("row errors: %q, want line 3, column jenis", got)
+	}
+	var after int
+	e.row(`SELECT count(*) FROM attendance_days`, &after)
+	if after != before {
+		t.Errorf("a refused file wrote %d days", after-before)
+	}
+	e.shot("kehadiran-galat")
+	write("izin")
+	e.run("good file", chromedp.SetUploadFiles("#file", []string{upload}, chromedp.ByID),
+		chromedp.Click("#unggah-kehadiran", chromedp.ByID), status("Data kehadiran telah diimpor"))
+	e.row(`SELECT count(*) FROM attendance_days WHERE nip = '`+nipPenilai+`'`, &after)
+	if after != 2 || e.text("#jumlah-diimpor") != "2 hari kehadiran tercatat." {
+		t.Errorf("after the import: %d days stored, page says %q", after, e.text("#jumlah-diimpor"))
+	}
+
 	// No month: refused next to the field, the scope as chosen, nothing stored.
 	e.run("runs page", chromedp.Click(`nav a[href="/penggajian"]`, chromedp.ByQuery), chromedp.WaitVisible("#tanpa-penggajian", chromedp.ByID))
 	e.run("refused form", chromedp.SetValue("#month", "", chromedp.ByID), chromedp.SetValue("#scope_unit_id", "diskominfo", chromedp.ByID),

@@ -98,7 +98,7 @@ func Routes(r *gin.Engine, app App) {
 	in.POST("/siklus/:cycle/pegawai/:nip/skp/setujui", p.approvePlan)
 	in.POST("/siklus/:cycle/pegawai/:nip/skp/kembalikan", p.returnPlan)
 	p.hrRoutes(in)      // web/hr.go
-	p.payRoutes(in)     // web/pay.go, web/pay_runs.go
+	p.payRoutes(r, in)  // web/pay.go, web/pay_runs.go, web/pay_attendance.go
 	p.teamRoutes(r, in) // employee and supervisor steps, team, password reset: steps.go
 }
 
