@@ -94,6 +94,19 @@ type startRunInput struct {
 	ScopeUnitID string    `json:"scope_unit_id"` // "": the whole region (region-wide HR only)
 }
 
+// hrScope admits HR (any scope) and answers what coversScope needs: the caller and the unit tree.
+func (s *Server) hrScope(c *gin.Context) (access.Caller, map[string]string, error) {
+	if err := hrOnly(c); err != nil {
+		return access.Caller{}, nil, err
+	}
+	who, err := s.who(c)
+	if err != nil {
+		return access.Caller{}, nil, err
+	}
+	parents, err := s.Store.UnitParents(c.Request.Context())
+	return who, parents, err
+}
+
 // coversScope: region-wide HR covers every run; scoped HR the runs of a unit in their subtree.
 func coversScope(who access.Caller, parents map[string]string, scope *string) bool {
 	if scope == nil {
@@ -122,19 +135,12 @@ func (s *Server) startRun(c *gin.Context) {
 // workflow: POST /api/payroll/runs and the page's form (web/pay_runs.go).
 func (s *Server) StartPayrollRun(c *gin.Context, m pay.Month, scopeUnitID string) (payroll.Run, error) {
 	ctx := c.Request.Context()
-	if err := hrOnly(c); err != nil {
+	who, parents, err := s.hrScope(c)
+	if err != nil {
 		return payroll.Run{}, err
 	}
 	if !m.Valid() {
 		return payroll.Run{}, &apiError{Status: http.StatusUnprocessableEntity, Code: workflows.ErrInvalid, Field: "month", Message: "month: bulan wajib diisi (YYYY-MM)"}
-	}
-	who, err := s.who(c)
-	if err != nil {
-		return payroll.Run{}, err
-	}
-	parents, err := s.Store.UnitParents(ctx)
-	if err != nil {
-		return payroll.Run{}, err
 	}
 	var scope *string
 	if scopeUnitID != "" {
@@ -166,19 +172,11 @@ func (s *Server) StartPayrollRun(c *gin.Context, m pay.Month, scopeUnitID string
 // PayrollRuns lists the runs the caller's scope covers, newest first: GET /api/payroll/runs and
 // the page of runs.
 func (s *Server) PayrollRuns(c *gin.Context) ([]payroll.RunSummary, error) {
-	ctx := c.Request.Context()
-	if err := hrOnly(c); err != nil {
-		return nil, err
-	}
-	who, err := s.who(c)
+	who, parents, err := s.hrScope(c)
 	if err != nil {
 		return nil, err
 	}
-	parents, err := s.Store.UnitParents(ctx)
-	if err != nil {
-		return nil, err
-	}
-	all, err := payroll.ListRuns(ctx, s.Store.Pool)
+	all, err := payroll.ListRuns(c.Request.Context(), s.Store.Pool)
 	if err != nil {
 		return nil, err
 	}
@@ -232,26 +230,18 @@ func (s *Server) RunScopes(c *gin.Context) ([]payroll.Unit, error) {
 
 // PayrollRun reads the :run of the path, as a 404 when the caller's scope does not cover it.
 func (s *Server) PayrollRun(c *gin.Context) (payroll.Run, error) {
-	ctx := c.Request.Context()
-	if err := hrOnly(c); err != nil {
+	who, parents, err := s.hrScope(c)
+	if err != nil {
 		return payroll.Run{}, err
 	}
 	id, err := strconv.ParseInt(c.Param("run"), 10, 64)
 	if err != nil || id <= 0 {
 		return payroll.Run{}, errNotFound(payroll.ErrNoRun.Error())
 	}
-	r, err := payroll.GetRun(ctx, s.Store.Pool, id)
+	r, err := payroll.GetRun(c.Request.Context(), s.Store.Pool, id)
 	if errors.Is(err, payroll.ErrNoRun) {
 		return r, errNotFound(err.Error())
 	}
-	if err != nil {
-		return r, err
-	}
-	who, err := s.who(c)
-	if err != nil {
-		return r, err
-	}
-	parents, err := s.Store.UnitParents(ctx)
 	if err != nil {
 		return r, err
 	}

@@ -55,23 +55,26 @@ func BenchmarkPages(b *testing.B) {
 		b.Fatal(err)
 	}
 	hc, _ := e.session(nipPenilai)
-	get := func(path string) time.Duration { return timedGet(b, hc, e.base+path) }
 	year := fmt.Sprintf("/siklus/%d/pegawai/%s", e.cycle, nipEmployee)
 	for _, c := range []struct{ name, page, json string }{
 		{"tugas", "/tugas", "/api/me/tasks"},
 		{"tahun", year, fmt.Sprintf("/api/cycles/%d/employees/%s", e.cycle, nipEmployee)},
 	} {
-		b.Run(c.name, func(b *testing.B) {
-			get(c.page) // warm: templates, connections, plans
-			get(c.json)
-			var page, api []time.Duration
-			for b.Loop() {
-				page = append(page, get(c.page))
-				api = append(api, get(c.json))
-			}
-			report(b, page, api)
-		})
+		b.Run(c.name, func(b *testing.B) { pageAgainstJSON(b, hc, e.base, c.page, c.json) })
 	}
+}
+
+// pageAgainstJSON asks a page and its JSON twin in turn, each iteration once, after one warming
+// request each (templates, connections, plans), and reports both (report).
+func pageAgainstJSON(b *testing.B, hc *http.Client, base, page, json string) {
+	timedGet(b, hc, base+page)
+	timedGet(b, hc, base+json)
+	var ps, js []time.Duration
+	for b.Loop() {
+		ps = append(ps, timedGet(b, hc, base+page))
+		js = append(js, timedGet(b, hc, base+json))
+	}
+	report(b, ps, js)
 }
 
 // timedGet is the server time of one GET over loopback HTTP, failing on any answer but 200.

@@ -135,15 +135,11 @@ func (p *pages) payStatement(c *gin.Context) {
 			return
 		}
 	}
-	m, ok := p.monthOf(c, months)
+	st, ok := p.statement(c, nip, months)
 	if !ok {
 		return
 	}
-	st, err := p.app.Statement(c, nip, m)
-	if err != nil {
-		p.fail(c, err)
-		return
-	}
+	m := st.Month
 	q := url.Values{"month": {m.String()}}
 	if !own {
 		q.Set("nip", nip)
@@ -163,6 +159,20 @@ func (p *pages) payStatement(c *gin.Context) {
 		}
 	}
 	p.render(c, http.StatusOK, "pay.html", view{Title: "Dari kinerja ke TPP · " + monthText(m), Nav: "tpp", Data: v})
+}
+
+// statement reads nip's month of ?month= (the latest of months without it), or shows why not.
+func (p *pages) statement(c *gin.Context, nip string, months []pay.Month) (payroll.Statement, bool) {
+	m, ok := p.monthOf(c, months)
+	if !ok {
+		return payroll.Statement{}, false
+	}
+	st, err := p.app.Statement(c, nip, m)
+	if err != nil {
+		p.fail(c, err)
+		return st, false
+	}
+	return st, true
 }
 
 // monthOf reads ?month=, or the latest of months (else this month in WIB) without it.
@@ -189,13 +199,8 @@ func (p *pages) paySlip(c *gin.Context) {
 	if nip == "" {
 		nip = me(c).NIP
 	}
-	m, ok := p.monthOf(c, nil)
+	st, ok := p.statement(c, nip, nil)
 	if !ok {
-		return
-	}
-	st, err := p.app.Statement(c, nip, m)
-	if err != nil {
-		p.fail(c, err)
 		return
 	}
 	var b bytes.Buffer

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"testing"
-	"time"
 )
 
 // BenchmarkPayPages measures "Dari kinerja ke TPP" (/tpp) next to GET /api/me/pay, which reads
@@ -49,16 +48,6 @@ func BenchmarkPayPages(b *testing.B) {
 		{"tpp", emp, "/tpp?month=2026-03", "/api/me/pay?month=2026-03"},
 		{"penggajian", hr, "/penggajian", "/api/payroll/runs"},
 	} {
-		b.Run(c.name, func(b *testing.B) {
-			get := func(path string) time.Duration { return timedGet(b, c.hc, e.base+path) }
-			get(c.page)
-			get(c.api)
-			var page, api []time.Duration
-			for b.Loop() {
-				page = append(page, get(c.page))
-				api = append(api, get(c.api))
-			}
-			report(b, page, api)
-		})
+		b.Run(c.name, func(b *testing.B) { pageAgainstJSON(b, c.hc, e.base, c.page, c.api) })
 	}
 }
