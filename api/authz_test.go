@@ -920,6 +920,7 @@ func pageCases(add func(azCase), employee func(e *azEnv, missing bool) string) {
 		add(azCase{route: "POST /siklus/:cycle/pegawai/:nip" + route, req: mk(false), twin: mk(true), want: page(step(update))})
 	}
 	hrPageCases(add, page)
+	payPageCases(add, page) // api/pay_pages_authz_test.go
 	teamPageCases(add, employee, page, yearPage)
 }
 

@@ -28,6 +28,7 @@ func (s *Server) payrollRoutes(a *gin.RouterGroup) {
 	a.GET("/payroll/policies", s.requireHROrAdmin, s.listPolicies)
 	a.POST("/payroll/attendance", s.requireHR, s.importAttendance)
 	a.POST("/payroll/runs", s.requireHR, s.startRun)
+	a.GET("/payroll/runs", s.requireHR, s.listRuns)
 	a.GET("/payroll/runs/:run", s.requireHR, s.getRun)
 	a.POST("/payroll/runs/:run/approve", s.requireHR, s.decideRun(true))
 	a.POST("/payroll/runs/:run/cancel", s.requireHR, s.decideRun(false))
@@ -60,15 +61,24 @@ func (s *Server) addPolicy(c *gin.Context) {
 }
 
 func (s *Server) listPolicies(c *gin.Context) {
-	vs, err := s.Store.Policies(c.Request.Context())
+	vs, err := s.PayrollPolicies(c)
 	if err != nil {
 		fail(c, err)
 		return
 	}
+	c.JSON(http.StatusOK, gin.H{"versions": vs})
+}
+
+// PayrollPolicies lists the TPP policy versions to HR (any scope) and admins: the JSON route and its page.
+func (s *Server) PayrollPolicies(c *gin.Context) ([]store.PolicyVersion, error) {
+	if err := hrOrAdmin(c); err != nil {
+		return nil, err
+	}
+	vs, err := s.Store.Policies(c.Request.Context())
 	if vs == nil {
 		vs = []store.PolicyVersion{}
 	}
-	c.JSON(http.StatusOK, gin.H{"versions": vs})
+	return vs, err
 }
 
 // monthParam reads a required ?month=YYYY-MM.
@@ -85,6 +95,19 @@ type startRunInput struct {
 	ScopeUnitID string    `json:"scope_unit_id"` // "": the whole region (region-wide HR only)
 }
 
+// hrScope admits HR (any scope) and answers what coversScope needs: the caller and the unit tree.
+func (s *Server) hrScope(c *gin.Context) (access.Caller, map[string]string, error) {
+	if err := hrOnly(c); err != nil {
+		return access.Caller{}, nil, err
+	}
+	who, err := s.who(c)
+	if err != nil {
+		return access.Caller{}, nil, err
+	}
+	parents, err := s.Store.UnitParents(c.Request.Context())
+	return who, parents, err
+}
+
 // coversScope: region-wide HR covers every run; scoped HR the runs of a unit in their subtree.
 func coversScope(who access.Caller, parents map[string]string, scope *string) bool {
 	if scope == nil {
@@ -96,146 +119,141 @@ func coversScope(who access.Caller, parents map[string]string, scope *string) bo
 
 // startRun records a run and starts its workflow.
 func (s *Server) startRun(c *gin.Context) {
-	ctx := c.Request.Context()
 	var in startRunInput
 	if err := bind(c, &in); err != nil {
 		fail(c, err)
 		return
 	}
-	if !in.Month.Valid() {
-		fail(c, &apiError{Status: http.StatusUnprocessableEntity, Code: workflows.ErrInvalid, Field: "month", Message: "month: bulan wajib diisi (YYYY-MM)"})
-		return
-	}
-	who, err := s.who(c)
+	r, err := s.StartPayrollRun(c, in.Month, in.ScopeUnitID)
 	if err != nil {
-		fail(c, err)
-		return
-	}
-	parents, err := s.Store.UnitParents(ctx)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	var scope *string
-	if in.ScopeUnitID != "" {
-		scope = &in.ScopeUnitID
-	}
-	if !coversScope(who, parents, scope) {
-		msg := "scope_unit_id: unit tidak ditemukan dalam lingkup Anda"
-		if scope == nil {
-			msg = "scope_unit_id: wajib diisi dengan unit dalam lingkup Anda (penggajian seluruh daerah hanya oleh BKPSDM tingkat daerah)"
-		}
-		fail(c, &apiError{Status: http.StatusUnprocessableEntity, Code: workflows.ErrInvalid, Field: "scope_unit_id", Message: msg})
-		return
-	}
-	r, err := payroll.CreateRun(ctx, s.Store.Pool, in.Month, scope, who.NIP, s.now())
-	if errors.Is(err, payroll.ErrRunOpen) {
-		fail(c, &apiError{Status: http.StatusConflict, Code: workflows.ErrWrongPhase, Message: err.Error()})
-		return
-	}
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	if _, err := s.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: r.WorkflowID, TaskQueue: workflows.TaskQueue},
-		workflows.PayrollRunWorkflow, workflows.PayrollRunInput{RunID: r.ID, PageSize: PayrollPageSize}); err != nil {
-		// Without its workflow the run would stay open for ever: close it, then answer.
-		_ = payroll.Decide(context.WithoutCancel(ctx), s.Store.Pool, r.ID, false, who.NIP, s.now())
 		fail(c, err)
 		return
 	}
 	c.JSON(http.StatusAccepted, r)
 }
 
-// loadRun reads the :run of the path, answering 404 for one the caller's scope does not cover.
-func (s *Server) loadRun(c *gin.Context) (payroll.Run, bool) {
+// StartPayrollRun records a run of month m over scope ("" the whole region) and starts its
+// workflow: POST /api/payroll/runs and the page's form (web/pay_runs.go).
+func (s *Server) StartPayrollRun(c *gin.Context, m pay.Month, scopeUnitID string) (payroll.Run, error) {
 	ctx := c.Request.Context()
-	id, err := strconv.ParseInt(c.Param("run"), 10, 64)
-	if err != nil || id <= 0 {
-		fail(c, errNotFound(payroll.ErrNoRun.Error()))
-		return payroll.Run{}, false
+	who, parents, err := s.hrScope(c)
+	if err != nil {
+		return payroll.Run{}, err
 	}
-	r, err := payroll.GetRun(ctx, s.Store.Pool, id)
-	if errors.Is(err, payroll.ErrNoRun) {
-		fail(c, errNotFound(err.Error()))
-		return r, false
+	if !m.Valid() {
+		return payroll.Run{}, &apiError{Status: http.StatusUnprocessableEntity, Code: workflows.ErrInvalid, Field: "month", Message: "month: bulan wajib diisi (YYYY-MM)"}
+	}
+	var scope *string
+	if scopeUnitID != "" {
+		scope = &scopeUnitID
+	}
+	if !coversScope(who, parents, scope) {
+		msg := "scope_unit_id: unit tidak ditemukan dalam lingkup Anda"
+		if scope == nil {
+			msg = "scope_unit_id: wajib diisi dengan unit dalam lingkup Anda (penggajian seluruh daerah hanya oleh BKPSDM tingkat daerah)"
+		}
+		return payroll.Run{}, &apiError{Status: http.StatusUnprocessableEntity, Code: workflows.ErrInvalid, Field: "scope_unit_id", Message: msg}
+	}
+	r, err := payroll.CreateRun(ctx, s.Store.Pool, m, scope, who.NIP, s.now())
+	if errors.Is(err, payroll.ErrRunOpen) {
+		return r, &apiError{Status: http.StatusConflict, Code: workflows.ErrWrongPhase, Message: err.Error()}
 	}
 	if err != nil {
-		fail(c, err)
-		return r, false
+		return r, err
 	}
-	who, err := s.who(c)
+	if _, err := s.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: r.WorkflowID, TaskQueue: workflows.TaskQueue},
+		workflows.PayrollRunWorkflow, workflows.PayrollRunInput{RunID: r.ID, PageSize: PayrollPageSize}); err != nil {
+		// Without its workflow the run would stay open for ever: close it, then answer.
+		_ = payroll.Decide(context.WithoutCancel(ctx), s.Store.Pool, r.ID, false, who.NIP, s.now())
+		return r, err
+	}
+	return r, nil
+}
+
+// PayrollRuns lists the runs the caller's scope covers, newest first: GET /api/payroll/runs and
+// the page of runs.
+func (s *Server) PayrollRuns(c *gin.Context) ([]payroll.RunSummary, error) {
+	who, parents, err := s.hrScope(c)
 	if err != nil {
-		fail(c, err)
-		return r, false
+		return nil, err
 	}
-	parents, err := s.Store.UnitParents(ctx)
+	all, err := payroll.ListRuns(c.Request.Context(), s.Store.Pool)
 	if err != nil {
-		fail(c, err)
-		return r, false
+		return nil, err
 	}
-	if !coversScope(who, parents, r.ScopeUnitID) {
-		fail(c, errNotFound(payroll.ErrNoRun.Error()))
-		return r, false
+	out := []payroll.RunSummary{}
+	for _, r := range all {
+		if coversScope(who, parents, r.ScopeUnitID) {
+			out = append(out, r)
+		}
 	}
-	return r, true
+	return out, nil
 }
 
-func (s *Server) getRun(c *gin.Context) {
-	if r, ok := s.loadRun(c); ok {
-		c.JSON(http.StatusOK, r)
-	}
-}
-
-// decideRun hands HR's approval or cancellation to the run's workflow and answers the run as it
-// then stands.
-func (s *Server) decideRun(approve bool) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		r, ok := s.loadRun(c)
-		if !ok {
-			return
-		}
-		ctx := c.Request.Context()
-		if r.State == payroll.StateApproved || r.State == payroll.StateCancelled {
-			fail(c, &apiError{Status: http.StatusConflict, Code: workflows.ErrWrongPhase, Message: "penggajian ini sudah diputuskan (" + runStateLabel[r.State] + ")"})
-			return
-		}
-		verb := "cancel"
-		if approve {
-			verb = "approve"
-			var ue *payroll.UnresolvedError
-			if err := payroll.CheckApprovable(ctx, s.Store.Pool, r.ID); errors.As(err, &ue) {
-				fields := map[string]string{}
-				for _, x := range ue.Errors {
-					fields[x.NIP] = x.Month + ": " + x.Message
-				}
-				fail(c, &apiError{Status: http.StatusConflict, Code: workflows.ErrWrongPhase, Message: ue.Error(), Fields: fields})
-				return
-			} else if err != nil {
-				fail(c, err)
-				return
-			}
-		}
-		h, err := s.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-			WorkflowID: r.WorkflowID, UpdateName: workflows.UpdateDecideRun, UpdateID: verb + "/" + caller(c).NIP,
-			Args:         []any{activities.PayrollDecision{Approve: approve, By: caller(c).NIP, At: s.now()}},
-			WaitForStage: client.WorkflowUpdateStageCompleted,
-		})
-		var state string
-		if err == nil {
-			err = h.Get(ctx, &state)
-		}
-		s.answerRun(c, r.ID, err)
-	}
-}
-
-// answerRun answers err, or the run as it now stands.
-func (s *Server) answerRun(c *gin.Context, id int64, err error) {
+func (s *Server) listRuns(c *gin.Context) {
+	rs, err := s.PayrollRuns(c)
 	if err != nil {
 		fail(c, err)
 		return
 	}
+	c.JSON(http.StatusOK, gin.H{"runs": rs})
+}
+
+// RunScopes are the units HR may run a payroll for; the whole region ("") first for region-wide HR.
+func (s *Server) RunScopes(c *gin.Context) ([]payroll.Unit, error) {
+	ctx := c.Request.Context()
+	if err := hrOnly(c); err != nil {
+		return nil, err
+	}
+	who, err := s.who(c)
+	if err != nil {
+		return nil, err
+	}
+	units, err := payroll.Units(ctx, s.Store.Pool)
+	if err != nil {
+		return nil, err
+	}
+	parents := make(map[string]string, len(units))
+	for _, u := range units {
+		parents[u.ID] = u.Parent
+	}
+	var out []payroll.Unit
+	if coversScope(who, parents, nil) {
+		out = append(out, payroll.Unit{ID: "", Name: "Seluruh daerah"})
+	}
+	for _, u := range units {
+		if coversScope(who, parents, &u.ID) {
+			out = append(out, u)
+		}
+	}
+	return out, nil
+}
+
+// PayrollRun reads the :run of the path, as a 404 when the caller's scope does not cover it.
+func (s *Server) PayrollRun(c *gin.Context) (payroll.Run, error) {
+	who, parents, err := s.hrScope(c)
+	if err != nil {
+		return payroll.Run{}, err
+	}
+	id, err := strconv.ParseInt(c.Param("run"), 10, 64)
+	if err != nil || id <= 0 {
+		return payroll.Run{}, errNotFound(payroll.ErrNoRun.Error())
+	}
 	r, err := payroll.GetRun(c.Request.Context(), s.Store.Pool, id)
+	if errors.Is(err, payroll.ErrNoRun) {
+		return r, errNotFound(err.Error())
+	}
+	if err != nil {
+		return r, err
+	}
+	if !coversScope(who, parents, r.ScopeUnitID) {
+		return r, errNotFound(payroll.ErrNoRun.Error())
+	}
+	return r, nil
+}
+
+func (s *Server) getRun(c *gin.Context) {
+	r, err := s.PayrollRun(c)
 	if err != nil {
 		fail(c, err)
 		return
@@ -243,11 +261,66 @@ func (s *Server) answerRun(c *gin.Context, id int64, err error) {
 	c.JSON(http.StatusOK, r)
 }
 
+// decideRun hands HR's approval or cancellation to the run's workflow and answers the run as it
+// then stands.
+func (s *Server) decideRun(approve bool) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		r, err := s.DecidePayrollRun(c, approve)
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		c.JSON(http.StatusOK, r)
+	}
+}
+
+// DecidePayrollRun approves or cancels the :run through its workflow: the JSON routes and the
+// run's page. Approval is refused while an employee the run could not compute is neither paid
+// nor excluded (payroll.CheckApprovable), naming each.
+func (s *Server) DecidePayrollRun(c *gin.Context, approve bool) (payroll.Run, error) {
+	r, err := s.PayrollRun(c)
+	if err != nil {
+		return r, err
+	}
+	ctx := c.Request.Context()
+	if r.State == payroll.StateApproved || r.State == payroll.StateCancelled {
+		return r, &apiError{Status: http.StatusConflict, Code: workflows.ErrWrongPhase, Message: "penggajian ini sudah diputuskan (" + runStateLabel[r.State] + ")"}
+	}
+	verb := "cancel"
+	if approve {
+		verb = "approve"
+		var ue *payroll.UnresolvedError
+		if err := payroll.CheckApprovable(ctx, s.Store.Pool, r.ID); errors.As(err, &ue) {
+			fields := map[string]string{}
+			for _, x := range ue.Errors {
+				fields[x.NIP] = x.Month + ": " + x.Message
+			}
+			return r, &apiError{Status: http.StatusConflict, Code: workflows.ErrWrongPhase, Message: ue.Error(), Fields: fields}
+		} else if err != nil {
+			return r, err
+		}
+	}
+	h, err := s.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		WorkflowID: r.WorkflowID, UpdateName: workflows.UpdateDecideRun, UpdateID: verb + "/" + caller(c).NIP,
+		Args:         []any{activities.PayrollDecision{Approve: approve, By: caller(c).NIP, At: s.now()}},
+		WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	var state string
+	if err == nil {
+		err = h.Get(ctx, &state)
+	}
+	if err != nil {
+		return r, err
+	}
+	return payroll.GetRun(ctx, s.Store.Pool, r.ID)
+}
+
 // excludeFromRun leaves an employee the run could not compute out of it, with HR's reason
 // (audited), so the run can be approved; a later run pays them.
 func (s *Server) excludeFromRun(c *gin.Context) {
-	r, ok := s.loadRun(c)
-	if !ok {
+	r, err := s.PayrollRun(c)
+	if err != nil {
+		fail(c, err)
 		return
 	}
 	var in struct {
@@ -259,7 +332,7 @@ func (s *Server) excludeFromRun(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	err := payroll.Exclude(ctx, s.Store.Pool, r.ID, in.NIP, in.Reason, caller(c).NIP, s.now())
+	err = payroll.Exclude(ctx, s.Store.Pool, r.ID, in.NIP, in.Reason, caller(c).NIP, s.now())
 	var xe *payroll.ExclusionError
 	if errors.As(err, &xe) {
 		ae := &apiError{Status: http.StatusUnprocessableEntity, Code: workflows.ErrInvalid, Field: xe.Field, Message: xe.Error()}
@@ -269,33 +342,37 @@ func (s *Server) excludeFromRun(c *gin.Context) {
 		fail(c, ae)
 		return
 	}
-	s.answerRun(c, r.ID, err)
+	if err == nil {
+		r, err = payroll.GetRun(ctx, s.Store.Pool, r.ID)
+	}
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, r)
 }
 
 var runStateLabel = map[string]string{payroll.StateComputing: "sedang dihitung", payroll.StateAwaitingApproval: "menunggu persetujuan",
 	payroll.StateApproved: "disetujui", payroll.StateCancelled: "dibatalkan"}
 
-// exportable: exports are of approved runs only, what the bank is told to pay.
-func (s *Server) exportable(c *gin.Context) (payroll.Run, []payroll.Transfer, bool) {
-	r, ok := s.loadRun(c)
-	if !ok {
-		return r, nil, false
+// PayrollExport reads the :run's transfers for its exports: approved runs only, what the bank is
+// told to pay. The JSON routes and the run page's downloads write them alike.
+func (s *Server) PayrollExport(c *gin.Context) (payroll.Run, []payroll.Transfer, error) {
+	r, err := s.PayrollRun(c)
+	if err != nil {
+		return r, nil, err
 	}
 	if r.State != payroll.StateApproved {
-		fail(c, &apiError{Status: http.StatusConflict, Code: workflows.ErrWrongPhase, Message: "penggajian ini belum disetujui; berkas bank dan rekap dibuat setelah persetujuan"})
-		return r, nil, false
+		return r, nil, &apiError{Status: http.StatusConflict, Code: workflows.ErrWrongPhase, Message: "penggajian ini belum disetujui; berkas bank dan rekap dibuat setelah persetujuan"}
 	}
 	ts, err := payroll.Transfers(c.Request.Context(), s.Store.Pool, r.ID)
-	if err != nil {
-		fail(c, err)
-		return r, nil, false
-	}
-	return r, ts, true
+	return r, ts, err
 }
 
 func (s *Server) bankFile(c *gin.Context) {
-	r, ts, ok := s.exportable(c)
-	if !ok {
+	r, ts, err := s.PayrollExport(c)
+	if err != nil {
+		fail(c, err)
 		return
 	}
 	var b bytes.Buffer
@@ -308,8 +385,9 @@ func (s *Server) bankFile(c *gin.Context) {
 }
 
 func (s *Server) recapFile(c *gin.Context) {
-	r, ts, ok := s.exportable(c)
-	if !ok {
+	r, ts, err := s.PayrollExport(c)
+	if err != nil {
+		fail(c, err)
 		return
 	}
 	var b bytes.Buffer
@@ -321,44 +399,53 @@ func (s *Server) recapFile(c *gin.Context) {
 	c.Data(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", b.Bytes())
 }
 
-// statement reads nip's month for the caller: the employee, HR whose scope covers them, or
+// Statement reads nip's month m for the caller: the employee, HR whose scope covers them, or
 // their direct superior in the org data. Anyone else gets the 404 of an unknown employee.
-func (s *Server) statement(c *gin.Context, nip string) (payroll.Statement, bool) {
+// GET /api/me/pay, /api/payroll/employees/:nip/pay, the slips and the page "Dari kinerja ke TPP".
+func (s *Server) Statement(c *gin.Context, nip string, m pay.Month) (payroll.Statement, error) {
 	ctx := c.Request.Context()
-	m, err := monthParam(c)
-	if err != nil {
-		fail(c, err)
-		return payroll.Statement{}, false
+	if !m.Valid() {
+		return payroll.Statement{}, errBadRequest("month: bulan wajib diisi (YYYY-MM)")
 	}
 	hidden := errNotFound(payroll.ErrNoEmployee.Error())
 	emp, err := s.Store.Employee(ctx, nip)
 	if errors.Is(err, store.ErrNotFound) {
-		fail(c, hidden)
-		return payroll.Statement{}, false
+		return payroll.Statement{}, hidden
 	}
 	if err != nil {
-		fail(c, err)
-		return payroll.Statement{}, false
+		return payroll.Statement{}, err
 	}
 	who, err := s.who(c)
 	if err != nil {
-		fail(c, err)
-		return payroll.Statement{}, false
+		return payroll.Statement{}, err
 	}
 	allowed := who.NIP == nip || (emp.SuperiorNIP != "" && emp.SuperiorNIP == who.NIP)
 	if !allowed && who.HR {
 		units, err := s.Store.UnitAncestry(ctx, emp.UnitID)
 		if err != nil {
-			fail(c, err)
-			return payroll.Statement{}, false
+			return payroll.Statement{}, err
 		}
 		allowed = who.HRCovers(units)
 	}
 	if !allowed {
-		fail(c, hidden)
+		return payroll.Statement{}, hidden
+	}
+	return payroll.ReadStatement(ctx, s.Store.Pool, nip, m)
+}
+
+// PaidMonths are the caller's months with paid lines, newest first, for the statement page's choice of month.
+func (s *Server) PaidMonths(c *gin.Context) ([]pay.Month, error) {
+	return payroll.PaidMonths(c.Request.Context(), s.Store.Pool, caller(c).NIP)
+}
+
+// statement answers nip's statement of ?month= or the error.
+func (s *Server) statement(c *gin.Context, nip string) (payroll.Statement, bool) {
+	m, err := monthParam(c)
+	if err != nil {
+		fail(c, err)
 		return payroll.Statement{}, false
 	}
-	st, err := payroll.ReadStatement(ctx, s.Store.Pool, nip, m)
+	st, err := s.Statement(c, nip, m)
 	if err != nil {
 		fail(c, err)
 		return st, false

@@ -61,68 +61,86 @@ type attendanceBody struct {
 const maxAttendanceRows = 200_000
 
 func (s *Server) importAttendance(c *gin.Context) {
-	ctx := c.Request.Context()
-	var rows []store.AttendanceRow
-	var lines []int // a file's line of each row; nil for JSON
-	ct := c.ContentType()
-	switch ct {
+	var n int
+	var err error
+	switch ct := c.ContentType(); ct {
 	case "application/json", "":
 		var body attendanceBody
 		if err := bind(c, &body); err != nil {
 			fail(c, err)
 			return
 		}
-		rows = body.Rows
-	case "text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":
-		raw, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, 64<<20))
-		if err != nil {
+		n, err = s.importAttendanceRows(c, body.Rows, nil)
+	case "text/csv", xlsxType:
+		raw, rerr := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, 64<<20))
+		if rerr != nil {
 			fail(c, &apiError{Status: http.StatusRequestEntityTooLarge, Code: "too_large", Message: "berkas melebihi 64 MiB"})
 			return
 		}
-		var src rowSource
-		if ct == "text/csv" {
-			r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf"))))
-			r.FieldsPerRecord = -1
-			src = csvRows{r}
-		} else {
-			f, err := excelize.OpenReader(bytes.NewReader(raw))
-			if err != nil {
-				fail(c, errBadRequest("berkas XLSX tidak terbaca"))
-				return
-			}
-			all, err := f.GetRows(f.GetSheetName(0))
-			f.Close()
-			if err != nil {
-				fail(c, errBadRequest("lembar pertama berkas XLSX tidak terbaca"))
-				return
-			}
-			src = &sliceRows{rows: all}
-		}
-		var errs []store.RowError
-		if rows, lines, errs = readAttendance(src); len(errs) > 0 {
-			fail(c, &store.ImportError{Rows: errs})
-			return
-		}
+		n, err = s.ImportAttendanceFile(c, ct == xlsxType, raw)
 	default:
 		fail(c, &apiError{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type",
 			Message: "Content-Type harus application/json, text/csv atau XLSX (application/vnd.openxmlformats-officedocument.spreadsheetml.sheet)"})
 		return
 	}
-	if len(rows) == 0 || len(rows) > maxAttendanceRows {
-		fail(c, errInvalid(fmt.Sprintf("rows: berisi 1 sampai %d baris", maxAttendanceRows)))
+	if err != nil {
+		fail(c, err)
 		return
+	}
+	c.JSON(http.StatusOK, gin.H{"imported": n})
+}
+
+const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+// ImportAttendanceFile imports an attendance file (CSV, or XLSX's first sheet) all or nothing; a
+// refusal names each row by the file's line and column (*store.ImportError). POST
+// /api/payroll/attendance with a file, and the page's upload (web/pay_attendance.go).
+func (s *Server) ImportAttendanceFile(c *gin.Context, xlsx bool, raw []byte) (int, error) {
+	if err := hrOnly(c); err != nil {
+		return 0, err
+	}
+	var src rowSource
+	if !xlsx {
+		r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf"))))
+		r.FieldsPerRecord = -1
+		src = csvRows{r}
+	} else {
+		f, err := excelize.OpenReader(bytes.NewReader(raw))
+		if err != nil {
+			return 0, errBadRequest("berkas XLSX tidak terbaca")
+		}
+		all, err := f.GetRows(f.GetSheetName(0))
+		f.Close()
+		if err != nil {
+			return 0, errBadRequest("lembar pertama berkas XLSX tidak terbaca")
+		}
+		src = &sliceRows{rows: all}
+	}
+	rows, lines, errs := readAttendance(src)
+	if len(errs) > 0 {
+		return 0, &store.ImportError{Rows: errs}
+	}
+	return s.importAttendanceRows(c, rows, lines)
+}
+
+// importAttendanceRows checks and writes rows; lines are a file's line of each row (nil for JSON).
+func (s *Server) importAttendanceRows(c *gin.Context, rows []store.AttendanceRow, lines []int) (int, error) {
+	ctx := c.Request.Context()
+	if err := hrOnly(c); err != nil {
+		return 0, err
+	}
+	if len(rows) == 0 || len(rows) > maxAttendanceRows {
+		return 0, errInvalid(fmt.Sprintf("rows: berisi 1 sampai %d baris", maxAttendanceRows))
 	}
 
 	// An employee outside the caller's HR scope reads exactly like an unknown one.
 	who, err := s.who(c)
 	if err != nil {
-		fail(c, err)
-		return
+		return 0, err
 	}
 	parents, err := s.Store.UnitParents(ctx)
 	if err != nil {
-		fail(c, err)
-		return
+		return 0, err
 	}
 	var nips []string
 	for _, r := range rows {
@@ -130,8 +148,7 @@ func (s *Server) importAttendance(c *gin.Context) {
 	}
 	emps, err := s.Store.Employees(ctx, nips)
 	if err != nil {
-		fail(c, err)
-		return
+		return 0, err
 	}
 	covered := map[string]bool{}
 	for _, e := range emps {
@@ -143,7 +160,7 @@ func (s *Server) importAttendance(c *gin.Context) {
 			outside = append(outside, store.RowError{Sheet: "attendance", Row: i + 1, Field: "nip", Message: "pegawai dengan NIP ini tidak terdaftar"})
 		}
 	}
-	n, err := 0, error(nil)
+	n := 0
 	if len(outside) > 0 {
 		err = &store.ImportError{Rows: outside}
 	} else {
@@ -160,11 +177,7 @@ func (s *Server) importAttendance(c *gin.Context) {
 			}
 		}
 	}
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{"imported": n})
+	return n, err
 }
 
 // readAttendance reads a sheet with AttendanceColumns' header; row numbers are the sheet's lines.

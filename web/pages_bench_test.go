@@ -55,42 +55,54 @@ func BenchmarkPages(b *testing.B) {
 		b.Fatal(err)
 	}
 	hc, _ := e.session(nipPenilai)
-	get := func(path string) time.Duration {
-		start := time.Now()
-		res, err := hc.Get(e.base + path)
-		if err != nil {
-			b.Fatal(err)
-		}
-		_, _ = io.Copy(io.Discard, res.Body)
-		res.Body.Close()
-		d := time.Since(start)
-		if res.StatusCode != http.StatusOK {
-			b.Fatalf("GET %s: %d", path, res.StatusCode)
-		}
-		return d
-	}
 	year := fmt.Sprintf("/siklus/%d/pegawai/%s", e.cycle, nipEmployee)
 	for _, c := range []struct{ name, page, json string }{
 		{"tugas", "/tugas", "/api/me/tasks"},
 		{"tahun", year, fmt.Sprintf("/api/cycles/%d/employees/%s", e.cycle, nipEmployee)},
 	} {
-		b.Run(c.name, func(b *testing.B) {
-			get(c.page) // warm: templates, connections, plans
-			get(c.json)
-			var page, api []time.Duration
-			for b.Loop() {
-				page = append(page, get(c.page))
-				api = append(api, get(c.json))
-			}
-			p50, p99 := percentiles(page)
-			j50, j99 := percentiles(api)
-			b.ReportMetric(ms(p50), "page-p50-ms")
-			b.ReportMetric(ms(p99), "page-p99-ms")
-			b.ReportMetric(ms(j50), "json-p50-ms")
-			b.ReportMetric(ms(j99), "json-p99-ms")
-			b.ReportMetric(float64(p50)/float64(j50), "page/json")
-		})
+		b.Run(c.name, func(b *testing.B) { pageAgainstJSON(b, hc, e.base, c.page, c.json) })
 	}
+}
+
+// pageAgainstJSON asks a page and its JSON twin in turn, each iteration once, after one warming
+// request each (templates, connections, plans), and reports both (report).
+func pageAgainstJSON(b *testing.B, hc *http.Client, base, page, json string) {
+	timedGet(b, hc, base+page)
+	timedGet(b, hc, base+json)
+	var ps, js []time.Duration
+	for b.Loop() {
+		ps = append(ps, timedGet(b, hc, base+page))
+		js = append(js, timedGet(b, hc, base+json))
+	}
+	report(b, ps, js)
+}
+
+// timedGet is the server time of one GET over loopback HTTP, failing on any answer but 200.
+func timedGet(b *testing.B, hc *http.Client, url string) time.Duration {
+	start := time.Now()
+	res, err := hc.Get(url)
+	if err != nil {
+		b.Fatal(err)
+	}
+	_, _ = io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	d := time.Since(start)
+	if res.StatusCode != http.StatusOK {
+		b.Fatalf("GET %s: %d", url, res.StatusCode)
+	}
+	return d
+}
+
+// report gives a page's and its JSON twin's p50 and p99 in milliseconds, and page/json, the
+// ratio of their p50s.
+func report(b *testing.B, page, api []time.Duration) {
+	p50, p99 := percentiles(page)
+	j50, j99 := percentiles(api)
+	b.ReportMetric(ms(p50), "page-p50-ms")
+	b.ReportMetric(ms(p99), "page-p99-ms")
+	b.ReportMetric(ms(j50), "json-p50-ms")
+	b.ReportMetric(ms(j99), "json-p99-ms")
+	b.ReportMetric(float64(p50)/float64(j50), "page/json")
 }
 
 // percentiles are the 50th and 99th percentiles of ds (nearest rank).

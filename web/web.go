@@ -35,6 +35,7 @@ type App interface {
 	Name(ctx context.Context, nip string) string
 	HRApp      // HR's pages: web/hr.go
 	HRBatchApp // HR's import, launch and batches: web/hr_launch.go
+	PayApp     // the pay pages: web/pay.go
 
 	// The employee and supervisor pages (api/pages_team.go, api/auth.go).
 	MayAct(c *gin.Context, updates ...string) (map[string]string, error)
@@ -100,6 +101,7 @@ func Routes(r *gin.Engine, app App) {
 	p.hrRoutes(in)        // web/hr.go
 	p.batchRoutes(in)     // launch, reassignment, batch progress: web/hr_launch.go
 	p.importRoutes(r, in) // organisation import: web/hr_import.go
+	p.payRoutes(r, in)    // web/pay.go, web/pay_runs.go, web/pay_attendance.go
 	p.teamRoutes(r, in)   // employee and supervisor steps, team, password reset: steps.go
 }
 
@@ -148,7 +150,9 @@ type view struct {
 	// Script names the page's own script under /aset/ (the batch page's polling); the page's
 	// policy then admits scripts and requests to this server only.
 	Script string
-	Data   any
+	// Refresh, when set, reloads the page after so many seconds (a run's progress; pages run no script).
+	Refresh int
+	Data    any
 }
 
 // contentPolicy lets pages load their own stylesheet and nothing else, and post only to themselves.
