@@ -144,7 +144,7 @@ func (s *Server) getBatch(c *gin.Context) {
 	c.JSON(http.StatusOK, s.batchJSON(b, failed))
 }
 
-// batchItems pages a batch's items: ?status=pending|done|failed|skipped, ?after=<next_after>, ?limit=.
+// batchItems pages a batch's items: ?status=pending|done|failed|skipped|cancelled, ?after=<next_after>, ?limit=.
 func (s *Server) batchItems(c *gin.Context) {
 	b, ok := s.loadBatch(c)
 	if !ok {
@@ -152,9 +152,9 @@ func (s *Server) batchItems(c *gin.Context) {
 	}
 	status := c.Query("status")
 	switch status {
-	case "", store.ItemPending, store.ItemDone, store.ItemFailed, store.ItemSkipped:
+	case "", store.ItemPending, store.ItemDone, store.ItemFailed, store.ItemSkipped, store.ItemCancelled:
 	default:
-		fail(c, errBadRequest("status: gunakan pending, done, failed atau skipped"))
+		fail(c, errBadRequest("status: gunakan pending, done, failed, skipped atau cancelled"))
 		return
 	}
 	limit, err := intParam(c, "limit", 100, 1, 1000)
@@ -229,7 +229,7 @@ func (s *Server) batchJSON(b store.Batch, failed []store.BatchItem) gin.H {
 	out := gin.H{"batch_id": b.ID, "cycle_id": b.CycleID, "kind": b.Kind, "scope_unit": b.ScopeUnit,
 		"params": b.Params, "state": b.State, "created_by": b.CreatedBy, "started_at": b.StartedAt,
 		"finished_at": b.FinishedAt, "total": b.Total, "pending": b.Pending, "done": b.Done,
-		"failed": b.Failed, "skipped": b.Skipped, "rate_per_second": rate, "eta_seconds": eta,
+		"failed": b.Failed, "skipped": b.Skipped, "cancelled": b.Cancelled, "rate_per_second": rate, "eta_seconds": eta,
 		"percent": percent(ended, b.Total)}
 	if failed != nil {
 		out["failed_items"] = failed
