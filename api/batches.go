@@ -9,7 +9,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/kinerja/platform/batch"
-	"github.com/kinerja/platform/internal/access"
 	"github.com/kinerja/platform/store"
 )
 
@@ -64,18 +63,14 @@ func (s *Server) launch(c *gin.Context) {
 // scopeUnit is the unit a batch of the caller covers: the one asked for, which must be inside the
 // caller's HR scope, or else the caller's scope ("" for the whole region).
 func (s *Server) scopeUnit(c *gin.Context, unit string) (string, error) {
-	who, err := s.who(c)
+	who, parents, err := s.whoInOrg(c)
 	if err != nil {
 		return "", err
 	}
 	if unit == "" {
 		return who.HRScope, nil
 	}
-	parents, err := s.Store.UnitParents(c.Request.Context())
-	if err != nil {
-		return "", err
-	}
-	if _, known := parents[unit]; !known || !who.HRCovers(access.Ancestry(parents, unit)) {
+	if !coversUnit(who, parents, unit) {
 		return "", errInvalid("unit: unit " + unit + " tidak ditemukan atau di luar cakupan Anda")
 	}
 	return unit, nil

@@ -89,8 +89,7 @@ func coversScope(who access.Caller, parents map[string]string, scope *string) bo
 	if scope == nil {
 		return who.RegionWideHR()
 	}
-	_, known := parents[*scope]
-	return known && who.HRCovers(access.Ancestry(parents, *scope))
+	return coversUnit(who, parents, *scope)
 }
 
 // startRun records a run and starts its workflow.
@@ -105,12 +104,7 @@ func (s *Server) startRun(c *gin.Context) {
 		fail(c, &apiError{Status: http.StatusUnprocessableEntity, Code: workflows.ErrInvalid, Field: "month", Message: "month: bulan wajib diisi (YYYY-MM)"})
 		return
 	}
-	who, err := s.who(c)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	parents, err := s.Store.UnitParents(ctx)
+	who, parents, err := s.whoInOrg(c)
 	if err != nil {
 		fail(c, err)
 		return
@@ -163,12 +157,7 @@ func (s *Server) loadRun(c *gin.Context) (payroll.Run, bool) {
 		fail(c, err)
 		return r, false
 	}
-	who, err := s.who(c)
-	if err != nil {
-		fail(c, err)
-		return r, false
-	}
-	parents, err := s.Store.UnitParents(ctx)
+	who, parents, err := s.whoInOrg(c)
 	if err != nil {
 		fail(c, err)
 		return r, false

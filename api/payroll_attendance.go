@@ -13,7 +13,6 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/xuri/excelize/v2"
 
-	"github.com/kinerja/platform/internal/access"
 	"github.com/kinerja/platform/store"
 )
 
@@ -119,23 +118,18 @@ func (s *Server) importAttendance(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	parents, err := s.Store.UnitParents(ctx)
-	if err != nil {
-		fail(c, err)
-		return
-	}
 	var nips []string
 	for _, r := range rows {
 		nips = append(nips, r.NIP)
 	}
-	emps, err := s.Store.Employees(ctx, nips)
+	emps, err := s.employeesInScope(c, who, nips)
 	if err != nil {
 		fail(c, err)
 		return
 	}
 	covered := map[string]bool{}
 	for _, e := range emps {
-		covered[e.NIP] = who.HRCovers(access.Ancestry(parents, e.UnitID))
+		covered[e.NIP] = true
 	}
 	var outside []store.RowError
 	for i, r := range rows {
