@@ -93,6 +93,40 @@ func forbiddenStep(r access.Role) *apiError {
 	return errForbidden("langkah ini hanya dapat dilakukan oleh " + roleName(r))
 }
 
+// whoInOrg is the preamble of every handler that judges units against the caller's HR scope:
+// the caller, and the unit tree (unit → parent) the scope is judged on.
+func (s *Server) whoInOrg(c *gin.Context) (access.Caller, map[string]string, error) {
+	who, err := s.who(c)
+	if err != nil {
+		return access.Caller{}, nil, err
+	}
+	parents, err := s.Store.UnitParents(c.Request.Context())
+	if err != nil {
+		return access.Caller{}, nil, err
+	}
+	return who, parents, nil
+}
+
+// coversUnit: the unit exists and lies inside the caller's HR scope.
+func coversUnit(who access.Caller, parents map[string]string, unit string) bool {
+	_, known := parents[unit]
+	return known && who.HRCovers(access.Ancestry(parents, unit))
+}
+
+// employeesInScope reads the employees of nips and keeps those the caller's HR scope covers: for
+// scoped HR, an employee elsewhere reads like an unknown one.
+func (s *Server) employeesInScope(c *gin.Context, who access.Caller, nips []string) ([]store.Employee, error) {
+	parents, err := s.Store.UnitParents(c.Request.Context())
+	if err != nil {
+		return nil, err
+	}
+	es, err := s.Store.Employees(c.Request.Context(), nips)
+	if err != nil {
+		return nil, err
+	}
+	return inScope(who, parents, es, func(e store.Employee) string { return e.UnitID }), nil
+}
+
 // inScope keeps the items whose employee's unit the caller's HR scope covers.
 func inScope[T any](who access.Caller, parents map[string]string, items []T, unit func(T) string) []T {
 	out := make([]T, 0, len(items))

@@ -9,7 +9,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/kinerja/platform/batch"
-	"github.com/kinerja/platform/internal/access"
 	"github.com/kinerja/platform/internal/hrinput"
 	"github.com/kinerja/platform/store"
 )
@@ -82,18 +81,14 @@ func (s *Server) Launch(c *gin.Context, unit string) (store.Batch, error) {
 // scopeUnit is the unit a batch of the caller covers: the one asked for, which must be inside the
 // caller's HR scope, or else the caller's scope ("" for the whole region).
 func (s *Server) scopeUnit(c *gin.Context, unit string) (string, error) {
-	who, err := s.who(c)
+	who, parents, err := s.whoInOrg(c)
 	if err != nil {
 		return "", err
 	}
 	if unit == "" {
 		return who.HRScope, nil
 	}
-	parents, err := s.Store.UnitParents(c.Request.Context())
-	if err != nil {
-		return "", err
-	}
-	if _, known := parents[unit]; !known || !who.HRCovers(access.Ancestry(parents, unit)) {
+	if !coversUnit(who, parents, unit) {
 		return "", errInvalid("unit: unit " + unit + " tidak ditemukan atau di luar cakupan Anda")
 	}
 	return unit, nil
@@ -180,7 +175,7 @@ func (s *Server) BatchProgress(c *gin.Context) (hrinput.BatchProgress, error) {
 	return s.progressOf(b, failed), nil
 }
 
-// batchItems pages a batch's items: ?status=pending|done|failed|skipped, ?after=<next_after>, ?limit=.
+// batchItems pages a batch's items: ?status=pending|done|failed|skipped|cancelled, ?after=<next_after>, ?limit=.
 func (s *Server) batchItems(c *gin.Context) {
 	b, ok := s.loadBatch(c)
 	if !ok {
@@ -188,9 +183,9 @@ func (s *Server) batchItems(c *gin.Context) {
 	}
 	status := c.Query("status")
 	switch status {
-	case "", store.ItemPending, store.ItemDone, store.ItemFailed, store.ItemSkipped:
+	case "", store.ItemPending, store.ItemDone, store.ItemFailed, store.ItemSkipped, store.ItemCancelled:
 	default:
-		fail(c, errBadRequest("status: gunakan pending, done, failed atau skipped"))
+		fail(c, errBadRequest("status: gunakan pending, done, failed, skipped atau cancelled"))
 		return
 	}
 	limit, err := intParam(c, "limit", 100, 1, 1000)
@@ -245,7 +240,7 @@ func (s *Server) SteerBatch(c *gin.Context, to string) (store.Batch, error) {
 	b, err = s.Store.SetBatchState(ctx, b.ID, from, to)
 	if errors.Is(err, store.ErrBatchState) {
 		return b, &apiError{Status: http.StatusConflict, Code: "conflict", Field: "state",
-			Message: "batch ini sedang " + batchStateName[b.State] + "; tidak dapat " + batchVerb[to]}
+			Message: "batch ini sedang " + hrinput.BatchStateNames[b.State] + "; tidak dapat " + batchVerb[to]}
 	}
 	if err != nil {
 		return b, err
@@ -256,9 +251,6 @@ func (s *Server) SteerBatch(c *gin.Context, to string) (store.Batch, error) {
 	}
 	return b, nil
 }
-
-var batchStateName = map[string]string{store.BatchRunning: "berjalan", store.BatchPaused: "dijeda",
-	store.BatchCancelled: "dibatalkan", store.BatchFinished: "selesai"}
 
 var batchVerb = map[string]string{store.BatchRunning: "dilanjutkan", store.BatchPaused: "dijeda",
 	store.BatchCancelled: "dibatalkan"}
@@ -295,7 +287,7 @@ func progressJSON(p hrinput.BatchProgress) gin.H {
 	out := gin.H{"batch_id": b.ID, "cycle_id": b.CycleID, "kind": b.Kind, "scope_unit": b.ScopeUnit,
 		"params": b.Params, "state": b.State, "created_by": b.CreatedBy, "started_at": b.StartedAt,
 		"finished_at": b.FinishedAt, "total": b.Total, "pending": b.Pending, "done": b.Done,
-		"failed": b.Failed, "skipped": b.Skipped, "rate_per_second": p.Rate, "eta_seconds": p.ETA,
+		"failed": b.Failed, "skipped": b.Skipped, "cancelled": b.Cancelled, "rate_per_second": p.Rate, "eta_seconds": p.ETA,
 		"percent": p.Percent}
 	if p.Failed != nil {
 		out["failed_items"] = p.Failed

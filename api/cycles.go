@@ -11,7 +11,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/kinerja/platform/batch"
-	"github.com/kinerja/platform/internal/access"
 	"github.com/kinerja/platform/internal/hrinput"
 	"github.com/kinerja/platform/store"
 	"github.com/kinerja/platform/workflows"
@@ -177,19 +176,13 @@ func (s *Server) enrol(c *gin.Context) {
 	}
 	nb := store.NewBatch{CycleID: cy.ID, Kind: store.BatchEnrol, ScopeUnit: who.HRScope, NIPs: req.NIPs}
 	if !who.RegionWideHR() {
-		ctx := c.Request.Context()
-		es, err := s.Store.Employees(ctx, req.NIPs)
-		if err != nil {
-			fail(c, err)
-			return
-		}
-		parents, err := s.Store.UnitParents(ctx)
+		es, err := s.employeesInScope(c, who, req.NIPs)
 		if err != nil {
 			fail(c, err)
 			return
 		}
 		in := map[string]bool{}
-		for _, e := range inScope(who, parents, es, func(e store.Employee) string { return e.UnitID }) {
+		for _, e := range es {
 			in[e.NIP] = true
 		}
 		nb.Refused = map[string]string{}
@@ -283,7 +276,7 @@ func (s *Server) Progress(c *gin.Context) (hrinput.Progress, error) {
 		return none, err
 	}
 	ctx := c.Request.Context()
-	who, err := s.who(c)
+	who, parents, err := s.whoInOrg(c)
 	if err != nil {
 		return none, err
 	}
@@ -303,15 +296,11 @@ func (s *Server) Progress(c *gin.Context) (hrinput.Progress, error) {
 	if q.After != "" && !nipOnly.MatchString(q.After) {
 		return none, errBadRequest("after: harus NIP 18 digit dari next_after")
 	}
-	parents, err := s.Store.UnitParents(ctx)
-	if err != nil {
-		return none, err
-	}
 	switch {
 	case q.Unit == "" && !who.RegionWideHR():
 		q.Unit = who.HRScope // scoped HR looks at its own subtree
 	case q.Unit != "":
-		if _, known := parents[q.Unit]; !known || !who.HRCovers(access.Ancestry(parents, q.Unit)) {
+		if !coversUnit(who, parents, q.Unit) {
 			return none, errNotFound("unit tidak ditemukan")
 		}
 	}

@@ -60,11 +60,7 @@ func (s *Server) Distribution(c *gin.Context) (hrinput.Distribution, error) {
 		return none, err
 	}
 	ctx := c.Request.Context()
-	who, err := s.who(c)
-	if err != nil {
-		return none, err
-	}
-	parents, err := s.Store.UnitParents(ctx)
+	who, parents, err := s.whoInOrg(c)
 	if err != nil {
 		return none, err
 	}
@@ -120,11 +116,7 @@ func (s *Server) setOrgPredikat(c *gin.Context) {
 func (s *Server) SetOrgPredikat(c *gin.Context, unit string, read func() (string, error)) (store.UnitDistribution, error) {
 	var none store.UnitDistribution
 	ctx := c.Request.Context()
-	who, err := s.who(c)
-	if err != nil {
-		return none, err
-	}
-	parents, err := s.Store.UnitParents(ctx)
+	who, parents, err := s.whoInOrg(c)
 	if err != nil {
 		return none, err
 	}
@@ -196,7 +188,7 @@ func (s *Server) Justify(c *gin.Context, unit string, read func() (string, error
 		return none, err
 	}
 	ctx := c.Request.Context()
-	who, err := s.who(c)
+	who, parents, err := s.whoInOrg(c)
 	if err != nil {
 		return none, err
 	}
@@ -204,11 +196,7 @@ func (s *Server) Justify(c *gin.Context, unit string, read func() (string, error
 	if err != nil {
 		return none, err
 	}
-	parents, err := s.Store.UnitParents(ctx)
-	if err != nil {
-		return none, err
-	}
-	if _, known := parents[unit]; !known || !who.HRCovers(access.Ancestry(parents, unit)) {
+	if !coversUnit(who, parents, unit) {
 		return none, errNotFound("unit tidak ditemukan")
 	}
 	text, err := read()

@@ -100,12 +100,7 @@ func (s *Server) hrScope(c *gin.Context) (access.Caller, map[string]string, erro
 	if err := hrOnly(c); err != nil {
 		return access.Caller{}, nil, err
 	}
-	who, err := s.who(c)
-	if err != nil {
-		return access.Caller{}, nil, err
-	}
-	parents, err := s.Store.UnitParents(c.Request.Context())
-	return who, parents, err
+	return s.whoInOrg(c)
 }
 
 // coversScope: region-wide HR covers every run; scoped HR the runs of a unit in their subtree.
@@ -113,8 +108,7 @@ func coversScope(who access.Caller, parents map[string]string, scope *string) bo
 	if scope == nil {
 		return who.RegionWideHR()
 	}
-	_, known := parents[*scope]
-	return known && who.HRCovers(access.Ancestry(parents, *scope))
+	return coversUnit(who, parents, *scope)
 }
 
 // startRun records a run and starts its workflow.

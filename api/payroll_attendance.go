@@ -13,7 +13,6 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/xuri/excelize/v2"
 
-	"github.com/kinerja/platform/internal/access"
 	"github.com/kinerja/platform/store"
 )
 
@@ -138,21 +137,17 @@ func (s *Server) importAttendanceRows(c *gin.Context, rows []store.AttendanceRow
 	if err != nil {
 		return 0, err
 	}
-	parents, err := s.Store.UnitParents(ctx)
-	if err != nil {
-		return 0, err
-	}
 	var nips []string
 	for _, r := range rows {
 		nips = append(nips, r.NIP)
 	}
-	emps, err := s.Store.Employees(ctx, nips)
+	emps, err := s.employeesInScope(c, who, nips)
 	if err != nil {
 		return 0, err
 	}
 	covered := map[string]bool{}
 	for _, e := range emps {
-		covered[e.NIP] = who.HRCovers(access.Ancestry(parents, e.UnitID))
+		covered[e.NIP] = true
 	}
 	var outside []store.RowError
 	for i, r := range rows {

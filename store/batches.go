@@ -32,7 +32,13 @@ const (
 	ItemDone    = "done"
 	ItemFailed  = "failed"
 	ItemSkipped = "skipped" // nothing to do for this one (already enrolled, year finished, no change)
+	// ItemCancelled: the batch was cancelled before the item's turn (migration 0029). A page
+	// already under way still records how its items really ended.
+	ItemCancelled = "cancelled"
 )
+
+// MsgItemCancelled is the reason a cancelled batch's untouched items carry.
+const MsgItemCancelled = "batch dibatalkan sebelum pegawai ini diproses; tidak ada yang diubah untuknya"
 
 // NewBatch is a batch to write with its selection of items.
 type NewBatch struct {
@@ -65,6 +71,7 @@ type Batch struct {
 	Done       int             `json:"done"`
 	Failed     int             `json:"failed"`
 	Skipped    int             `json:"skipped"`
+	Cancelled  int             `json:"cancelled"`
 	// LastDoneAt is when the latest item ended; nil before the first.
 	LastDoneAt *time.Time `json:"last_done_at"`
 }
@@ -144,10 +151,11 @@ func (s *Store) Batch(ctx context.Context, id int64) (Batch, error) {
 	err := s.Pool.QueryRow(ctx, `SELECT b.id, b.cycle_id, b.kind, coalesce(b.scope_unit, ''), b.params, b.state, b.created_by, b.workflow_id,
 			b.started_at, b.finished_at, count(i.nip), count(*) FILTER (WHERE i.status = 'pending'),
 			count(*) FILTER (WHERE i.status = 'done'), count(*) FILTER (WHERE i.status = 'failed'),
-			count(*) FILTER (WHERE i.status = 'skipped'), max(i.done_at)
+			count(*) FILTER (WHERE i.status = 'skipped'), count(*) FILTER (WHERE i.status = 'cancelled'),
+			max(i.done_at) FILTER (WHERE i.status <> 'cancelled')
 		FROM batches b LEFT JOIN batch_items i ON i.batch_id = b.id WHERE b.id = $1 GROUP BY b.id`, id).Scan(
 		&b.ID, &b.CycleID, &b.Kind, &b.ScopeUnit, &b.Params, &b.State, &b.CreatedBy, &b.WorkflowID, &b.StartedAt, &b.FinishedAt,
-		&b.Total, &b.Pending, &b.Done, &b.Failed, &b.Skipped, &b.LastDoneAt)
+		&b.Total, &b.Pending, &b.Done, &b.Failed, &b.Skipped, &b.Cancelled, &b.LastDoneAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return b, fmt.Errorf("batch %d: %w", id, ErrNotFound)
 	}
@@ -195,7 +203,8 @@ type ItemResult struct {
 }
 
 // RecordBatchItems records the results of items still pending, in one statement; an item
-// already ended keeps its first result.
+// already ended keeps its first result. An item cancelled while its page was under way takes
+// the page's result: that work was done.
 func (s *Store) RecordBatchItems(ctx context.Context, id int64, rs []ItemResult) error {
 	if len(rs) == 0 {
 		return nil
@@ -206,7 +215,7 @@ func (s *Store) RecordBatchItems(ctx context.Context, id int64, rs []ItemResult)
 	}
 	_, err := s.Pool.Exec(ctx, `UPDATE batch_items i SET status = r.status, message = r.message, done_at = now()
 		FROM unnest($2::text[], $3::text[], $4::text[]) AS r(nip, status, message)
-		WHERE i.batch_id = $1 AND i.nip = r.nip AND i.status = 'pending'`, id, nips, statuses, messages)
+		WHERE i.batch_id = $1 AND i.nip = r.nip AND i.status IN ('pending', 'cancelled')`, id, nips, statuses, messages)
 	return err
 }
 
@@ -215,15 +224,28 @@ var ErrBatchState = errors.New("batch state")
 
 // SetBatchState moves a batch from one of the states given to another (a cancelled or finished
 // batch also gets its finished_at) and returns it; ErrBatchState when it was in none of them.
+// Cancelling marks the pending items cancelled with the reason, in the same transaction.
 func (s *Store) SetBatchState(ctx context.Context, id int64, from []string, to string) (Batch, error) {
-	tag, err := s.Pool.Exec(ctx, `UPDATE batches SET state = $3,
-			finished_at = CASE WHEN $3 IN ('cancelled', 'finished') THEN now() END
-		WHERE id = $1 AND state = ANY($2)`, id, from, to)
+	var moved bool
+	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE batches SET state = $3,
+				finished_at = CASE WHEN $3 IN ('cancelled', 'finished') THEN now() END
+			WHERE id = $1 AND state = ANY($2)`, id, from, to)
+		if err != nil {
+			return err
+		}
+		moved = tag.RowsAffected() == 1
+		if moved && to == BatchCancelled {
+			_, err = tx.Exec(ctx, `UPDATE batch_items SET status = 'cancelled', message = $2, done_at = now()
+				WHERE batch_id = $1 AND status = 'pending'`, id, MsgItemCancelled)
+		}
+		return err
+	})
 	if err != nil {
 		return Batch{}, err
 	}
 	b, err := s.Batch(ctx, id)
-	if err == nil && tag.RowsAffected() == 0 {
+	if err == nil && !moved {
 		err = ErrBatchState
 	}
 	return b, err

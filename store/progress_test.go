@@ -79,7 +79,18 @@ func seedRegion(t *testing.T) region {
 	return r
 }
 
+// Both ways of reading the employee page (few matching years sorted by unit, many walked in NIP
+// order) give the same answers.
 func TestProgressSumsBySubtreeAndPages(t *testing.T) {
+	for _, few := range []int{5_000, 0} {
+		t.Run(fmt.Sprintf("few=%d", few), func(t *testing.T) {
+			defer store.SetFewMatchingYears(few)()
+			testProgressSumsBySubtreeAndPages(t)
+		})
+	}
+}
+
+func testProgressSumsBySubtreeAndPages(t *testing.T) {
 	r := seedRegion(t)
 	st, ctx, cycle, now, nip := r.st, context.Background(), r.cycle, r.now, r.nip
 	all, err := st.Progress(ctx, store.ProgressQuery{CycleID: cycle, Now: now})

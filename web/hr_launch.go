@@ -62,7 +62,7 @@ func init() {
 		flashText[k] = v
 	}
 	funcs["jenisProses"] = func(k string) string { return batchKinds[k] }
-	funcs["keadaanProses"] = func(s string) string { return batchStates[s] }
+	funcs["keadaanProses"] = func(s string) string { return hrinput.BatchStateNames[s] }
 	funcs["statusItem"] = func(s string) string { return itemStates[s] }
 	funcs["laju"] = rateText
 	funcs["sisaWaktu"] = etaText
@@ -72,11 +72,8 @@ func init() {
 var batchKinds = map[string]string{store.BatchLaunch: "Peluncuran siklus", store.BatchEnrol: "Pendaftaran pegawai",
 	store.BatchMoveDeadline: "Pemindahan batas waktu", store.BatchReassign: "Pembaruan pejabat penilai"}
 
-var batchStates = map[string]string{store.BatchRunning: "berjalan", store.BatchPaused: "dijeda",
-	store.BatchCancelled: "dibatalkan", store.BatchFinished: "selesai"}
-
 var itemStates = map[string]string{store.ItemPending: "menunggu", store.ItemDone: "selesai",
-	store.ItemFailed: "gagal", store.ItemSkipped: "dilewati"}
+	store.ItemFailed: "gagal", store.ItemSkipped: "dilewati", store.ItemCancelled: "dibatalkan"}
 
 // rateText writes items per second as officials write decimals ("12,5 pegawai per detik").
 func rateText(r float64) string {

@@ -74,6 +74,10 @@ type BatchProgress struct {
 	Failed  []store.BatchItem
 }
 
+// BatchStateNames name a batch's states as both faces show them.
+var BatchStateNames = map[string]string{store.BatchRunning: "berjalan", store.BatchPaused: "dijeda",
+	store.BatchCancelled: "dibatalkan", store.BatchFinished: "selesai"}
+
 // SupervisorChanges is a page of a cycle's running years whose penilai or atasan differ from
 // today's org data (GET /api/cycles/:id/supervisor-changes and its page).
 type SupervisorChanges struct {

@@ -20,15 +20,18 @@ import (
 )
 
 // launchBenchN is how many employees BenchmarkLaunchVsNoop launches (KINERJA_BENCH_LAUNCH_N).
-func launchBenchN(b *testing.B) int {
-	if v := os.Getenv("KINERJA_BENCH_LAUNCH_N"); v != "" {
+func launchBenchN(b *testing.B) int { return benchN(b, "KINERJA_BENCH_LAUNCH_N", 10_000) }
+
+// benchN is a benchmark's size from the environment variable, def when unset.
+func benchN(b *testing.B, env string, def int) int {
+	if v := os.Getenv(env); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {
-			b.Fatalf("KINERJA_BENCH_LAUNCH_N=%q", v)
+			b.Fatalf("%s=%q", env, v)
 		}
 		return n
 	}
-	return 10_000
+	return def
 }
 
 // BenchmarkLaunchVsNoop measures, in one run on the same Temporal server: the raw rate of

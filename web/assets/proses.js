@@ -57,6 +57,7 @@
     set("jumlah-dilewati", b.skipped);
     set("jumlah-gagal", b.failed);
     set("jumlah-menunggu", b.pending);
+    set("jumlah-dibatalkan", b.cancelled);
     set("laju", rate(b.rate_per_second));
     set("sisa", eta(b.eta_seconds));
     failed(b.failed_items);
