@@ -768,6 +768,30 @@ func azCases() []azCase {
 	add(azCase{route: "GET /api/cycles/:cycle/employees/:nip", req: req, twin: twin, want: year(ok(200))})
 	req, twin = yearReq("/audit")
 	add(azCase{route: "GET /api/cycles/:cycle/employees/:nip/audit", req: req, twin: twin, want: year(ok(200))})
+	// Cascading: api/cascade.go.
+	req, twin = yearReq("/rhk-parents")
+	add(azCase{route: "GET /api/cycles/:cycle/employees/:nip/rhk-parents", req: req, twin: twin, want: year(ok(200))})
+	req, twin = yearReq("/rhk-cascade")
+	add(azCase{route: "GET /api/cycles/:cycle/employees/:nip/rhk-cascade", req: req, twin: twin, want: year(ok(200))})
+	// A unit's goals (bidang-a, headed by the penilai): its head and HR in scope write; its own
+	// employees and whoever rates someone in it read; the others see no such unit.
+	goalRoles := func(write azWant) func(azRole) azWant {
+		return func(r azRole) azWant {
+			switch r {
+			case rAnon:
+				return noIdentity
+			case rHRRegion, rHRScoped, rPenilai:
+				return write
+			case rPegawai, rStranger, rAtasan:
+				return azWant{status: map[bool]int{true: 200, false: 403}[write.status == 200], stepRefusal: write.status != 200}
+			}
+			return hidden
+		}
+	}
+	req, twin = inUnit("GET", "/units/UNIT/goals", nil)
+	add(azCase{route: "GET /api/cycles/:cycle/units/:unit/goals", req: req, twin: twin, want: goalRoles(ok(200))})
+	req, twin = inUnit("POST", "/units/UNIT/goals", map[string]any{"goal": "Meningkatnya kualitas layanan data kepegawaian"})
+	add(azCase{route: "POST /api/cycles/:cycle/units/:unit/goals", req: req, twin: twin, want: goalRoles(ok(201))})
 	updates := make([]string, 0, len(stepOwners))
 	for u := range stepOwners {
 		updates = append(updates, u)
