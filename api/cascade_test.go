@@ -72,6 +72,12 @@ func TestCascade(t *testing.T) {
 	if p["source"] != "tidak_ada" || len(p["candidates"].([]any)) != 0 {
 		t.Fatalf("parents before the penilai is enrolled: %v", p)
 	}
+	// The penilai's own atasan (the head of the region) is outside the cycle.
+	if _, err := e.pool.Exec(context.Background(), `WITH b AS (INSERT INTO employees (nip, name, email, status, unit_id, position_id)
+		VALUES ('196501011990031001', 'Bupati', 'bupati@contoh.go.id', 'PNS', 'pemda', 'kadis') RETURNING nip)
+		UPDATE employees SET superior_nip = (SELECT nip FROM b) WHERE nip = $1`, azAtasan); err != nil {
+		t.Fatal(err)
+	}
 	res := e.must(azReq{method: "POST", path: cy + "/enrol", role: rHRRegion, body: map[string]any{"nips": []string{azPenilai}}}, 202)
 	if b, items := e.waitBatch(rHRRegion, res); b["done"] != 1.0 {
 		t.Fatalf("enrolment of the penilai: %v %v", b, items)
