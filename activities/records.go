@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/kinerja/platform/email"
+	"github.com/kinerja/platform/internal/skp"
 	"github.com/kinerja/platform/internal/wib"
 )
 
@@ -104,9 +105,24 @@ func (w *stepWriter) planSubmitted(ctx context.Context, p *PlanSubmitted) error 
 		return err
 	}
 	for i, it := range p.Plan.Items {
-		if _, err := w.tx.Exec(ctx, `INSERT INTO skp_items (skp_id, seq, kind, superior_rhk, rhk, aspect, iki, target, unit)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-			id, i, it.Kind, it.SuperiorRHK, it.RHK, it.Aspect, it.IKI, it.Target, it.Unit); err != nil {
+		// The parent (cascading, migration 0028) was checked against the candidates by the API.
+		var parentSKP, parentGoal *int64
+		var parentSeq *int
+		if it.Parent != "" {
+			ref, err := skp.ParseParent(it.Parent)
+			if err != nil {
+				return err
+			}
+			if ref.GoalID != 0 {
+				parentGoal = &ref.GoalID
+			} else {
+				parentSKP, parentSeq = &ref.SKPID, &ref.Seq
+			}
+		}
+		if _, err := w.tx.Exec(ctx, `INSERT INTO skp_items (skp_id, seq, kind, superior_rhk, rhk, aspect, iki, target, unit,
+				parent_skp_id, parent_seq, parent_goal_id)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+			id, i, it.Kind, it.SuperiorRHK, it.RHK, it.Aspect, it.IKI, it.Target, it.Unit, parentSKP, parentSeq, parentGoal); err != nil {
 			return err
 		}
 	}

@@ -437,6 +437,26 @@ func year(allowed azWant) func(azRole) azWant {
 	}
 }
 
+// unitGoalRoles: the goals of bidang-a, headed by the penilai. Its head and HR in scope write
+// (write); its own employees and whoever rates someone in it read (a 403 when writing); the
+// others see no such unit.
+func unitGoalRoles(write azWant) func(azRole) azWant {
+	return func(r azRole) azWant {
+		switch r {
+		case rAnon:
+			return noIdentity
+		case rHRRegion, rHRScoped, rPenilai:
+			return write
+		case rPegawai, rStranger, rAtasan:
+			if write.status == 200 {
+				return write
+			}
+			return azWant{status: 403, stepRefusal: true}
+		}
+		return hidden
+	}
+}
+
 func step(update string) func(azRole) azWant {
 	return func(r azRole) azWant {
 		switch {
@@ -768,6 +788,17 @@ func azCases() []azCase {
 	add(azCase{route: "GET /api/cycles/:cycle/employees/:nip", req: req, twin: twin, want: year(ok(200))})
 	req, twin = yearReq("/audit")
 	add(azCase{route: "GET /api/cycles/:cycle/employees/:nip/audit", req: req, twin: twin, want: year(ok(200))})
+	// Cascading: api/cascade.go.
+	req, twin = yearReq("/rhk-parents")
+	add(azCase{route: "GET /api/cycles/:cycle/employees/:nip/rhk-parents", req: req, twin: twin, want: year(ok(200))})
+	req, twin = yearReq("/rhk-cascade")
+	add(azCase{route: "GET /api/cycles/:cycle/employees/:nip/rhk-cascade", req: req, twin: twin, want: year(ok(200))})
+	// A unit's goals (bidang-a, headed by the penilai): its head and HR in scope write; its own
+	// employees and whoever rates someone in it read; the others see no such unit.
+	req, twin = inUnit("GET", "/units/UNIT/goals", nil)
+	add(azCase{route: "GET /api/cycles/:cycle/units/:unit/goals", req: req, twin: twin, want: unitGoalRoles(ok(200))})
+	req, twin = inUnit("POST", "/units/UNIT/goals", map[string]any{"goal": "Meningkatnya kualitas layanan data kepegawaian"})
+	add(azCase{route: "POST /api/cycles/:cycle/units/:unit/goals", req: req, twin: twin, want: unitGoalRoles(ok(201))})
 	updates := make([]string, 0, len(stepOwners))
 	for u := range stepOwners {
 		updates = append(updates, u)
@@ -1108,6 +1139,19 @@ func hrPageCases(add func(azCase), page func(func(azRole) azWant) func(azRole) a
 		}
 		return mk("bidang-a"), mk("unit-tidak-ada")
 	}
+	// A unit's goals (cascading), as the JSON routes answer them.
+	goalsPage := func(method string, form url.Values) (func(*azEnv, azRole) azReq, func(*azEnv, azRole) azReq) {
+		mk := func(unit string) func(*azEnv, azRole) azReq {
+			return func(e *azEnv, r azRole) azReq {
+				return azReq{method: method, path: pagePath(e.cyclePath(false)) + "/unit/" + unit + "/sasaran", form: form, role: r}
+			}
+		}
+		return mk("bidang-a"), mk("unit-tidak-ada")
+	}
+	req, twin = goalsPage("GET", nil)
+	add(azCase{route: "GET /siklus/:cycle/unit/:unit/sasaran", req: req, twin: twin, want: page(unitGoalRoles(ok(200)))})
+	req, twin = goalsPage("POST", url.Values{"goal": {"Meningkatnya kualitas layanan data kepegawaian"}})
+	add(azCase{route: "POST /siklus/:cycle/unit/:unit/sasaran", req: req, twin: twin, want: page(unitGoalRoles(redirect))})
 	req, twin = inUnitPage("GET", "/kurva", nil)
 	add(azCase{route: "GET /siklus/:cycle/kurva", req: req, twin: twin, want: page(func(r azRole) azWant {
 		switch r {

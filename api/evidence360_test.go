@@ -38,20 +38,7 @@ func approvePlan(t *testing.T, e *azEnv) {
 		time.Sleep(200 * time.Millisecond) // the workflow is still starting
 	}
 	e.must(azReq{method: "POST", path: year + "/" + workflows.UpdateApprovePlan, role: rPenilai}, 200)
-	for {
-		var n int
-		if err := e.pool.QueryRow(context.Background(), `SELECT count(*) FROM skp WHERE cycle_id = $1 AND nip = $2 AND status = 'approved'`,
-			e.cycle, azPegawai).Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		if n > 0 {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the approved SKP never reached Postgres")
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	waitApproved(t, e, azPegawai)
 }
 
 func fieldOf(t *testing.T, res azResp) string {

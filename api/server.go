@@ -115,6 +115,7 @@ func (s *Server) Handler() http.Handler {
 	s.evidenceRoutes(a)    // bukti dukung files: api/evidence.go
 	s.evidenceLogRoutes(a) // daily activity log, 360 feedback: api/evidence360.go
 	s.surveyRoutes(r, a)   // public satisfaction survey of a unit: api/survey.go
+	s.cascadeRoutes(a)     // cascading: RHK parents, the cascade tree, unit goals: api/cascade.go
 	web.Routes(r, s)       // the pages, over the same functions: web/
 	return r
 }

@@ -44,6 +44,9 @@ func (s *Server) step(c *gin.Context, update string, decode func(in any, req *wo
 	if err := planError(in); err != nil {
 		return "", none, err
 	}
+	if err := s.cascadeError(c, v.en, in); err != nil {
+		return "", none, err
+	}
 	if ri, ok := in.(*workflows.ReassignInput); ok {
 		if err := s.resolveSupervisors(c.Request.Context(), v.en.NIP, ri); err != nil {
 			return "", none, err

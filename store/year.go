@@ -143,8 +143,10 @@ func (s *Store) PlanVersion(ctx context.Context, cycleID int64, nip string, vers
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.Pool.Query(ctx, `SELECT kind, superior_rhk, rhk, aspect, iki, target, unit FROM skp_items
-		WHERE skp_id = $1 ORDER BY seq`, id)
+	rows, err := s.Pool.Query(ctx, `SELECT kind, superior_rhk, rhk, aspect, iki, target, unit,
+		CASE WHEN parent_skp_id IS NOT NULL THEN 'rhk:' || parent_skp_id || ':' || parent_seq
+		     WHEN parent_goal_id IS NOT NULL THEN 'goal:' || parent_goal_id ELSE '' END
+		FROM skp_items WHERE skp_id = $1 ORDER BY seq`, id)
 	if err != nil {
 		return nil, err
 	}

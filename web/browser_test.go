@@ -245,28 +245,68 @@ func (e *browserEnv) logout() {
 	e.run("logout", chromedp.Click(`.keluar button`, chromedp.ByQuery), chromedp.WaitVisible("#nip", chromedp.ByID))
 }
 
-// planRow is what the database holds of the latest SKP.
+// planRow is what the database holds of the employee's latest SKP.
 func (e *browserEnv) plan() (version int, status, notes, rhk, iki, target string) {
 	e.t.Helper()
 	e.row(`SELECT s.version, s.status, coalesce(s.return_notes, ''), i.rhk, i.iki, i.target FROM skp s
-		JOIN skp_items i ON i.skp_id = s.id AND i.seq = 0 ORDER BY s.version DESC LIMIT 1`,
+		JOIN skp_items i ON i.skp_id = s.id AND i.seq = 0 WHERE s.nip = '`+nipEmployee+`' ORDER BY s.version DESC LIMIT 1`,
 		&version, &status, &notes, &rhk, &iki, &target)
 	return
+}
+
+// superiorRHK is the RHK of the supervisor's SKP the employee's row serves (cascading).
+const superiorRHK = "Terselenggaranya layanan perizinan daring terpadu"
+
+// enrolSupervisor puts the supervisor in the cycle and has them submit an SKP of their own (their
+// penilai, the head, answers to a regent outside the cycle); it is left awaiting the head's approval.
+func (e *browserEnv) enrolSupervisor() {
+	e.t.Helper()
+	ctx := context.Background()
+	if _, err := e.p.Pool.Exec(ctx, `INSERT INTO org_units (id, name) VALUES ('pemda', 'Pemerintah Kabupaten Contoh')`); err != nil {
+		e.t.Fatal(err)
+	}
+	if _, err := e.p.Pool.Exec(ctx, `WITH b AS (INSERT INTO employees (nip, name, email, status, unit_id, position_id)
+		VALUES ('196501011990031001', 'Bupati', 'bupati@contoh.go.id', 'PNS', 'pemda', 'kadis') RETURNING nip)
+		UPDATE employees SET superior_nip = (SELECT nip FROM b) WHERE nip = $1`, testenv.NIPHead); err != nil {
+		e.t.Fatal(err)
+	}
+	hc, csrf := e.session(nipHR)
+	e.json(hc, csrf, "POST", fmt.Sprintf("/api/cycles/%d/enrol", e.cycle), map[string]any{"nips": []string{nipPenilai}}, 202)
+	e.waitDB(`SELECT count(*) FROM tasks WHERE kind = 'draft_plan' AND done_at IS NULL`, 2)
+	hc, csrf = e.session(nipPenilai)
+	e.json(hc, csrf, "POST", fmt.Sprintf("/api/cycles/%d/employees/%s/submit-plan", e.cycle, nipPenilai), map[string]any{"plan": map[string]any{
+		"approach": "kuantitatif", "items": []map[string]string{
+			{"kind": "utama", "superior_rhk": "Meningkatnya kualitas pelayanan publik", "rhk": "Tersusunnya kebijakan tata kelola data",
+				"aspect": "kuantitas", "iki": "Jumlah kebijakan", "target": "2", "unit": "dokumen"},
+			{"kind": "utama", "superior_rhk": "Meningkatnya kualitas pelayanan publik", "rhk": superiorRHK,
+				"aspect": "kualitas", "iki": "Persentase layanan daring", "target": "80", "unit": "persen"}}}}, 200)
+}
+
+// approveSupervisor: the head approves the supervisor's SKP over the JSON API.
+func (e *browserEnv) approveSupervisor() {
+	e.t.Helper()
+	hc, csrf := e.session(testenv.NIPHead)
+	e.json(hc, csrf, "POST", fmt.Sprintf("/api/cycles/%d/employees/%s/approve-plan", e.cycle, nipPenilai), map[string]any{}, 200)
+	e.waitDB(`SELECT count(*) FROM skp WHERE nip = '`+nipPenilai+`' AND status = 'approved'`, 1)
 }
 
 // TestSKPInTheBrowser drives headless Chromium through an SKP's round trip on the real platform:
 // the employee drafts (a bad field first), submits; the supervisor returns it with notes; the
 // employee revises and resubmits; the supervisor approves. Each step checks the page against
-// what PostgreSQL holds.
+// what PostgreSQL holds. Cascading runs through it: the supervisor's own SKP awaits approval
+// first, so the employee may draft but not submit; once it is approved the employee picks the
+// supervisor's RHK from the list, and the supervisor sees which of their RHK the row serves.
 func TestSKPInTheBrowser(t *testing.T) {
 	e := startWorld(t)
 	e.openBrowser()
+
+	e.enrolSupervisor()
 
 	// The employee logs in; "Tugas saya" lists the draft task the workflow opened, with its date.
 	e.login(nipEmployee)
 	var title string
 	var due time.Time
-	e.row(`SELECT title, due_at FROM tasks WHERE kind = 'draft_plan'`, &title, &due)
+	e.row(`SELECT title, due_at FROM tasks WHERE kind = 'draft_plan' AND subject_nip = '`+nipEmployee+`'`, &title, &due)
 	if got := e.text(".tugas a"); got != title {
 		t.Errorf("Tugas saya shows %q, the database holds %q", got, title)
 	}
@@ -298,16 +338,53 @@ func TestSKPInTheBrowser(t *testing.T) {
 		t.Errorf("after the refusal: RHK %q (want what was typed), IKI aria-invalid %q", typed, invalid)
 	}
 	var n int
-	e.row(`SELECT count(*) FROM skp`, &n)
+	e.row(`SELECT count(*) FROM skp WHERE nip = '`+nipEmployee+`'`, &n)
 	if n != 0 {
 		t.Errorf("a refused SKP was stored: %d rows", n)
 	}
 	e.shot("skp-galat")
-
-	e.run("fill IKI and submit",
+	// The supervisor's SKP is not approved yet: the form says so, and the submit is refused on the row.
+	if got := e.text("#cascading"); !strings.Contains(got, "belum disetujui") {
+		t.Errorf("the form's cascading note: %q", got)
+	}
+	e.run("fill IKI and submit before the supervisor's SKP is approved",
 		chromedp.SendKeys("#items-0-iki", "Jumlah modul yang dirilis", chromedp.ByID),
 		chromedp.Click("#ajukan", chromedp.ByID),
+		chromedp.WaitVisible("#items-0-superior_rhk-galat", chromedp.ByID))
+	if got := e.text("#items-0-superior_rhk-galat"); !strings.HasPrefix(got, "baris 1: SKP atasan belum disetujui") {
+		t.Errorf("error on the row: %q", got)
+	}
+	e.row(`SELECT count(*) FROM skp WHERE nip = '`+nipEmployee+`'`, &n)
+	if n != 0 {
+		t.Errorf("an SKP refused for its parent was stored: %d rows", n)
+	}
+	e.shot("skp-atasan-belum-disetujui")
+
+	// The head approves the supervisor's SKP; the same form, submitted again, now offers its RHK
+	// and asks for one (what was typed kept); the employee picks the second.
+	e.approveSupervisor()
+	e.run("submit again", chromedp.Click("#ajukan", chromedp.ByID), chromedp.WaitVisible("#items-0-parent-galat", chromedp.ByID))
+	if got := e.text("#items-0-parent-galat"); got != "baris 1: pilih RHK atasan yang diintervensi dari daftar" {
+		t.Errorf("error next to the parent: %q", got)
+	}
+	var options string
+	e.run("read the choices", chromedp.Value("#items-0-rhk", &typed, chromedp.ByID), chromedp.Text("#items-0-parent", &options, chromedp.ByID))
+	if typed != rhk || !strings.Contains(options, "2. "+superiorRHK) || !strings.Contains(options, "1. Tersusunnya kebijakan tata kelola data") {
+		t.Errorf("after the refusal: RHK %q, choices %q", typed, options)
+	}
+	e.shot("skp-pilih-rhk-atasan")
+	var parentRef string
+	e.row(`SELECT 'rhk:' || s.id || ':1' FROM skp s WHERE s.nip = '`+nipPenilai+`'`, &parentRef)
+	e.run("pick the supervisor's RHK and submit",
+		chromedp.SetValue("#items-0-parent", parentRef, chromedp.ByID),
+		chromedp.Click("#ajukan", chromedp.ByID),
 		chromedp.WaitVisible(`//p[@role="status"]`))
+	var storedParent, storedText string
+	e.row(`SELECT 'rhk:' || i.parent_skp_id || ':' || i.parent_seq, i.superior_rhk FROM skp s JOIN skp_items i ON i.skp_id = s.id
+		WHERE s.nip = '`+nipEmployee+`' AND i.seq = 0`, &storedParent, &storedText)
+	if storedParent != parentRef || storedText != superiorRHK {
+		t.Errorf("stored parent %q %q, want %q %q", storedParent, storedText, parentRef, superiorRHK)
+	}
 	version, status, _, gotRHK, _, _ := e.plan()
 	if version != 1 || status != "submitted" || gotRHK != rhk {
 		t.Fatalf("database after submit: version %d %s %q", version, status, gotRHK)
@@ -321,7 +398,7 @@ func TestSKPInTheBrowser(t *testing.T) {
 	e.shot("tahun-diajukan")
 	// "Tahun saya" lists the year with the phase the database holds.
 	var phase string
-	e.row(`SELECT phase FROM employee_cycles`, &phase)
+	e.row(`SELECT phase FROM employee_cycles WHERE nip = '`+nipEmployee+`'`, &phase)
 	e.run("Tahun saya", chromedp.Click(`nav a[href="/tahun"]`, chromedp.ByQuery), chromedp.WaitVisible(".daftar li", chromedp.ByQuery))
 	if got := e.text(".daftar li .ket"); phase != "perencanaan" || got != "Tahap: Perencanaan SKP" {
 		t.Errorf("Tahun saya shows %q, the database holds phase %q", got, phase)
@@ -337,6 +414,9 @@ func TestSKPInTheBrowser(t *testing.T) {
 	e.run("open the review", chromedp.Click(".tugas a", chromedp.ByQuery), chromedp.WaitVisible("#kembalikan", chromedp.ByID))
 	if got := e.text(".rhk-isi"); got != rhk {
 		t.Errorf("review shows RHK %q, want %q", got, rhk)
+	}
+	if got := e.text(".rhk tbody td:nth-child(3)"); got != superiorRHK {
+		t.Errorf("review shows the supervisor's RHK served as %q, want %q", got, superiorRHK)
 	}
 	e.shot("tinjau-skp")
 	e.run("return without notes", chromedp.Click("#kembalikan", chromedp.ByID), chromedp.WaitVisible("#notes-galat", chromedp.ByID))
@@ -359,9 +439,10 @@ func TestSKPInTheBrowser(t *testing.T) {
 	e.login(nipEmployee)
 	e.run("open the returned SKP", chromedp.Navigate(fmt.Sprintf("%s/siklus/%d/pegawai/%s/skp", e.base, e.cycle, nipEmployee)),
 		chromedp.WaitVisible("#items-0-target", chromedp.ByID))
-	e.run("read the form", chromedp.Value("#items-0-rhk", &typed, chromedp.ByID))
-	if typed != rhk || !strings.Contains(e.text("#catatan"), notes) {
-		t.Errorf("the returned SKP's form: RHK %q, notes %q", typed, e.text("#catatan"))
+	var picked string
+	e.run("read the form", chromedp.Value("#items-0-rhk", &typed, chromedp.ByID), chromedp.Value("#items-0-parent", &picked, chromedp.ByID))
+	if typed != rhk || picked != parentRef || !strings.Contains(e.text("#catatan"), notes) {
+		t.Errorf("the returned SKP's form: RHK %q, parent %q, notes %q", typed, picked, e.text("#catatan"))
 	}
 	e.shot("skp-dikembalikan")
 	// By keyboard: Enter in a field submits the SKP (not the row's "Hapus" button before it).
@@ -381,7 +462,7 @@ func TestSKPInTheBrowser(t *testing.T) {
 	e.run("open the second version", chromedp.Click(".tugas a", chromedp.ByQuery), chromedp.WaitVisible("#setujui", chromedp.ByID))
 	// What changed since version 1, as the two versions in the database differ: the target.
 	var before string
-	e.row(`SELECT i.target || ' ' || i.unit FROM skp s JOIN skp_items i ON i.skp_id = s.id AND i.seq = 0 WHERE s.version = 1`, &before)
+	e.row(`SELECT i.target || ' ' || i.unit FROM skp s JOIN skp_items i ON i.skp_id = s.id AND i.seq = 0 WHERE s.version = 1 AND s.nip = '`+nipEmployee+`'`, &before)
 	if got := e.text("#perubahan tbody tr"); !strings.Contains(got, "Target") || !strings.Contains(got, before) || !strings.Contains(got, "6 modul") {
 		t.Errorf("changes since version 1: %q, the database holds %q then 6 modul", got, before)
 	}
@@ -395,6 +476,18 @@ func TestSKPInTheBrowser(t *testing.T) {
 		t.Errorf("year page shows %q, the database holds approved", got)
 	}
 	e.shot("skp-disetujui")
+
+	// The supervisor's own SKP page: each of their RHK with the rows that serve it.
+	e.run("the supervisor's own SKP", chromedp.Navigate(fmt.Sprintf("%s/siklus/%d/pegawai/%s/skp", e.base, e.cycle, nipPenilai)),
+		chromedp.WaitVisible("#cascading-pohon", chromedp.ByID))
+	var first, second string
+	e.run("read the tree", chromedp.Text("#cascading-pohon > li:nth-child(1)", &first, chromedp.ByQuery),
+		chromedp.Text("#cascading-pohon > li:nth-child(2)", &second, chromedp.ByQuery))
+	if !strings.Contains(second, superiorRHK) || !strings.Contains(second, "Budi Santoso") || !strings.Contains(second, rhk) ||
+		!strings.Contains(first, "Belum ada hasil kerja bawahan") {
+		t.Errorf("cascade on the supervisor's SKP page:\n%s\n%s", first, second)
+	}
+	e.shot("cascading-atasan")
 	t.Logf("screenshots in %s", e.dir)
 }
 

@@ -2,12 +2,14 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/kinerja/platform/internal/cascade"
 	"github.com/kinerja/platform/internal/skp"
 	"github.com/kinerja/platform/store"
 	"github.com/kinerja/platform/web/form"
@@ -32,6 +34,35 @@ type skpView struct {
 	Values     map[string]string // BerAKHLAK values, for the expectations shown
 	Changes    []planChange      // what changed since the version before, for the review
 	Prev       int               // that version's number; 0 on the first
+	// Parents is what the form's rows may point to (cascading); nil when it could not be read.
+	Parents *cascade.Parents
+	// Cascade is the year's approved RHK with the subordinates' rows serving each one.
+	Cascade *store.Cascade
+}
+
+// Choices are the form's parent options: an RHK of the penilai's approved SKP or a unit goal.
+func (v skpView) Choices() []option {
+	if v.Parents == nil || len(v.Parents.Candidates) == 0 {
+		return nil
+	}
+	out := []option{{"", "— pilih —"}}
+	for _, c := range v.Parents.Candidates {
+		out = append(out, option{c.Ref, fmt.Sprintf("%d. %s", c.No, c.Text)})
+	}
+	return out
+}
+
+// Served says whether the tree has anything to show beyond the superior's own rows.
+func (v skpView) Served() bool {
+	if v.Cascade == nil {
+		return false
+	}
+	for _, n := range v.Cascade.Items {
+		if len(n.Children) > 0 {
+			return true
+		}
+	}
+	return len(v.Cascade.Stale) > 0 || len(v.Cascade.Unlinked) > 0
 }
 
 type option struct{ Value, Label string }
@@ -78,6 +109,17 @@ func (p *pages) skpView(c *gin.Context, y store.Year, st *workflows.Status) skpV
 	v := skpView{Year: y, Plan: planStateLabel(state), Errors: form.Errors{}, Mine: mine,
 		Editable: mine && y.Enrolment.Phase == string(workflows.PhasePlanning) && (state == "" || state == "none" || state == "returned"),
 		Review:   !mine && state == "submitted", Action: c.Request.URL.Path, Kinds: kinds, Approaches: approaches, Aspects: aspects, Values: nilai}
+	if v.Editable {
+		// Without the list the form falls back to the free text; the submit is checked all the same.
+		if ps, err := p.app.RHKParents(c); err == nil {
+			v.Parents = &ps
+		}
+	}
+	if y.Plan != nil && y.Plan.Status == "approved" {
+		if t, err := p.app.RHKCascade(c); err == nil {
+			v.Cascade = &t
+		}
+	}
 	if y.Plan != nil && y.Plan.Version > 1 && !v.Editable {
 		// A missing earlier version only hides the comparison; the page still shows the plan.
 		if prev, err := p.app.PlanVersion(c, y.Plan.Version-1); err == nil && prev != nil {

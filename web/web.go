@@ -17,6 +17,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/kinerja/platform/internal/cascade"
 	"github.com/kinerja/platform/store"
 	"github.com/kinerja/platform/workflows"
 )
@@ -42,6 +43,11 @@ type App interface {
 	UnitDistribution(c *gin.Context) (*store.UnitDistribution, error)
 	Team(c *gin.Context) ([]store.TeamMember, error)
 	PlanVersion(c *gin.Context, version int) (*store.PlanVersion, error)
+	// Cascading (api/cascade.go): what SKP rows may point to, the superior's tree, unit goals.
+	RHKParents(c *gin.Context) (cascade.Parents, error)
+	RHKCascade(c *gin.Context) (store.Cascade, error)
+	UnitGoals(c *gin.Context, unit string) ([]store.UnitGoal, bool, error)
+	AddUnitGoal(c *gin.Context, unit string, read func() (string, error)) (store.UnitGoal, error)
 	SaveEvidence(c *gin.Context, fh *multipart.FileHeader) (string, error)
 	SendEvidence(c *gin.Context, id string) error
 	RequestPasswordReset(c *gin.Context, nip string) (string, error)
@@ -103,6 +109,7 @@ func Routes(r *gin.Engine, app App) {
 	p.importRoutes(r, in) // organisation import: web/hr_import.go
 	p.payRoutes(r, in)    // web/pay.go, web/pay_runs.go, web/pay_attendance.go
 	p.teamRoutes(r, in)   // employee and supervisor steps, team, password reset: steps.go
+	p.goalRoutes(in)      // a unit's goals for cascading: unit_goals.go
 }
 
 func (p *pages) limitForm(c *gin.Context) {
@@ -196,6 +203,7 @@ var flashText = map[string]string{
 	"diajukan":     "SKP telah diajukan kepada pejabat penilai.",
 	"disetujui":    "SKP telah disetujui.",
 	"dikembalikan": "SKP telah dikembalikan kepada pegawai beserta catatan.",
+	"sasaran":      "Sasaran unit telah dicatat.",
 }
 
 func parseTemplates() map[string]*template.Template {

@@ -4,6 +4,7 @@ package skp
 import (
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -23,6 +24,10 @@ type Item struct {
 	IKI         string `json:"iki"`          // Indikator Kinerja Individu
 	Target      string `json:"target"`
 	Unit        string `json:"unit"` // satuan target
+	// Parent is what the row serves, chosen from a list (cascading): "rhk:<skp id>:<seq>", an RHK of
+	// the penilai's approved SKP, or "goal:<id>", a goal of the unit. Empty in plans from before
+	// cascading and when there is nothing to point to; SuperiorRHK then holds the free text.
+	Parent string `json:"parent,omitempty"`
 }
 
 // Behaviour is the leader's specific expectation for one BerAKHLAK value.
@@ -70,6 +75,11 @@ func (p Plan) Validate() error {
 		default:
 			return FieldError{f("aspect"), "harus kuantitas, kualitas, waktu, atau biaya"}
 		}
+		if it.Parent != "" {
+			if _, err := ParseParent(it.Parent); err != nil {
+				return FieldError{f("parent"), err.Error()}
+			}
+		}
 		// A slice, not a map: the workflow runs this and its order must be deterministic.
 		for _, fv := range [...]struct{ name, v string }{
 			{"rhk", it.RHK}, {"iki", it.IKI}, {"target", it.Target}, {"unit", it.Unit}, {"superior_rhk", it.SuperiorRHK},
@@ -96,6 +106,44 @@ func (p Plan) Validate() error {
 		seen[b.Value] = true
 	}
 	return nil
+}
+
+// ParentRef is Item.Parent read: either an RHK row of an approved SKP or a unit goal.
+type ParentRef struct {
+	SKPID  int64 // skp.id of the approved version, with Seq its row
+	Seq    int
+	GoalID int64 // unit_goals.id
+}
+
+// Ref writes the reference back as Item.Parent holds it.
+func (r ParentRef) Ref() string {
+	if r.GoalID != 0 {
+		return "goal:" + strconv.FormatInt(r.GoalID, 10)
+	}
+	return "rhk:" + strconv.FormatInt(r.SKPID, 10) + ":" + strconv.Itoa(r.Seq)
+}
+
+// ParseParent reads "rhk:<skp id>:<seq>" or "goal:<id>".
+func ParseParent(ref string) (ParentRef, error) {
+	bad := fmt.Errorf("pilihan RHK atasan tidak terbaca; pilih lagi dari daftar")
+	kind, rest, _ := strings.Cut(ref, ":")
+	switch kind {
+	case "rhk":
+		a, b, ok := strings.Cut(rest, ":")
+		id, err1 := strconv.ParseInt(a, 10, 64)
+		seq, err2 := strconv.Atoi(b)
+		if !ok || err1 != nil || err2 != nil || id <= 0 || seq < 0 || seq > 1000 {
+			return ParentRef{}, bad
+		}
+		return ParentRef{SKPID: id, Seq: seq}, nil
+	case "goal":
+		id, err := strconv.ParseInt(rest, 10, 64)
+		if err != nil || id <= 0 {
+			return ParentRef{}, bad
+		}
+		return ParentRef{GoalID: id}, nil
+	}
+	return ParentRef{}, bad
 }
 
 func isValue(v string) bool {

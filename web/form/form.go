@@ -54,8 +54,8 @@ func ParseSKP(v url.Values) (SKP, Errors) {
 	for i := range n {
 		get := func(name string) string { return strings.TrimSpace(v.Get(Field(i, name))) }
 		it := skp.Item{Kind: get("kind"), SuperiorRHK: get("superior_rhk"), RHK: get("rhk"), Aspect: get("aspect"),
-			IKI: get("iki"), Target: get("target"), Unit: get("unit")}
-		if f.Op == "ajukan" && it.SuperiorRHK == "" && it.RHK == "" && it.IKI == "" && it.Target == "" && it.Unit == "" {
+			IKI: get("iki"), Target: get("target"), Unit: get("unit"), Parent: get("parent")}
+		if f.Op == "ajukan" && it.SuperiorRHK == "" && it.Parent == "" && it.RHK == "" && it.IKI == "" && it.Target == "" && it.Unit == "" {
 			continue
 		}
 		f.Plan.Items = append(f.Plan.Items, it)
