@@ -62,6 +62,7 @@ func payPageCases(add func(azCase), page func(func(azRole) azWant) func(azRole) 
 		{"GET", "", ok(200)},
 		{"POST", "/setujui", pastAuthz}, // the run is decided (cancelled): 409
 		{"POST", "/batalkan", pastAuthz},
+		{"POST", "/kecualikan", pastAuthz}, // the run is decided: 409
 		{"GET", "/transfer.csv", pastAuthz}, // not approved: 409
 		{"GET", "/rekap.xlsx", pastAuthz},
 	} {
@@ -73,7 +74,7 @@ func payPageCases(add func(azCase), page func(func(azRole) azWant) func(azRole) 
 				}
 				q := azReq{method: c.method, path: fmt.Sprintf("%s/%d%s", web.PathPayrollRuns, id, c.suffix), role: r}
 				if c.method == "POST" {
-					q.form = url.Values{}
+					q.form = url.Values{"nip": {azPegawai}, "reason": {"rekening belum diverifikasi bank"}}
 				}
 				return q
 			}

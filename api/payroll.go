@@ -309,14 +309,9 @@ func (s *Server) DecidePayrollRun(c *gin.Context, approve bool) (payroll.Run, er
 	return payroll.GetRun(ctx, s.Store.Pool, r.ID)
 }
 
-// excludeFromRun leaves an employee the run could not compute out of it, with HR's reason
-// (audited), so the run can be approved; a later run pays them.
+// excludeFromRun leaves an employee the run could not compute out of it: POST
+// /api/payroll/runs/:run/exclusions {"nip", "reason"}.
 func (s *Server) excludeFromRun(c *gin.Context) {
-	r, err := s.PayrollRun(c)
-	if err != nil {
-		fail(c, err)
-		return
-	}
 	var in struct {
 		NIP    string `json:"nip"`
 		Reason string `json:"reason"`
@@ -325,25 +320,35 @@ func (s *Server) excludeFromRun(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	r, err := s.ExcludeFromPayrollRun(c, in.NIP, in.Reason)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, r)
+}
+
+// ExcludeFromPayrollRun leaves nip, whom the :run could not compute, out of it with HR's reason
+// (audited), so the run can be approved; a later run pays them. The JSON route and the run's page.
+func (s *Server) ExcludeFromPayrollRun(c *gin.Context, nip, reason string) (payroll.Run, error) {
+	r, err := s.PayrollRun(c)
+	if err != nil {
+		return r, err
+	}
 	ctx := c.Request.Context()
-	err = payroll.Exclude(ctx, s.Store.Pool, r.ID, in.NIP, in.Reason, caller(c).NIP, s.now())
+	err = payroll.Exclude(ctx, s.Store.Pool, r.ID, nip, reason, caller(c).NIP, s.now())
 	var xe *payroll.ExclusionError
 	if errors.As(err, &xe) {
 		ae := &apiError{Status: http.StatusUnprocessableEntity, Code: workflows.ErrInvalid, Field: xe.Field, Message: xe.Error()}
 		if xe.Field == "run" { // the run is not awaiting approval
 			ae.Status, ae.Code = http.StatusConflict, workflows.ErrWrongPhase
 		}
-		fail(c, ae)
-		return
-	}
-	if err == nil {
-		r, err = payroll.GetRun(ctx, s.Store.Pool, r.ID)
+		return r, ae
 	}
 	if err != nil {
-		fail(c, err)
-		return
+		return r, err
 	}
-	c.JSON(http.StatusOK, r)
+	return payroll.GetRun(ctx, s.Store.Pool, r.ID)
 }
 
 var runStateLabel = map[string]string{payroll.StateComputing: "sedang dihitung", payroll.StateAwaitingApproval: "menunggu persetujuan",

@@ -26,6 +26,7 @@ type PayApp interface {
 	StartPayrollRun(c *gin.Context, m pay.Month, scopeUnitID string) (payroll.Run, error)
 	PayrollRun(c *gin.Context) (payroll.Run, error)
 	DecidePayrollRun(c *gin.Context, approve bool) (payroll.Run, error)
+	ExcludeFromPayrollRun(c *gin.Context, nip, reason string) (payroll.Run, error)
 	PayrollExport(c *gin.Context) (payroll.Run, []payroll.Transfer, error)
 	PayrollPolicies(c *gin.Context) ([]store.PolicyVersion, error)
 	// ImportAttendanceFile is POST /api/payroll/attendance with a CSV or XLSX file.
@@ -54,6 +55,7 @@ func (p *pages) payRoutes(r *gin.Engine, in *gin.RouterGroup) {
 	in.GET(PathPayrollRuns+"/:run", p.payrollRun)
 	in.POST(PathPayrollRuns+"/:run/setujui", p.decidePayrollRun(true))
 	in.POST(PathPayrollRuns+"/:run/batalkan", p.decidePayrollRun(false))
+	in.POST(PathPayrollRuns+"/:run/kecualikan", p.excludeFromRun)
 	in.GET(PathPayrollRuns+"/:run/transfer.csv", p.payrollExport("csv"))
 	in.GET(PathPayrollRuns+"/:run/rekap.xlsx", p.payrollExport("xlsx"))
 }
@@ -66,6 +68,7 @@ func init() {
 		"penggajian-dimulai":    "Penggajian TPP telah dimulai; halaman ini memuat ulang sendiri sampai perhitungan selesai.",
 		"penggajian-disetujui":  "Penggajian TPP telah disetujui; berkas bank dan rekap dapat diunduh.",
 		"penggajian-dibatalkan": "Penggajian TPP telah dibatalkan.",
+		"pegawai-dikecualikan":  "Pegawai telah dikecualikan dari penggajian ini; penggajian berikutnya membayarnya.",
 	} {
 		flashText[k] = v
 	}

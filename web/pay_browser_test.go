@@ -139,6 +139,26 @@ func TestPayInTheBrowser(t *testing.T) {
 		t.Errorf("progress shows %s of %s, the database %d of %d", e.text("#dihitung"), e.text("#jumlah-pegawai"), done, total)
 	}
 	e.shot("penggajian-galat-pegawai")
+	// It cannot be approved while the head is neither paid nor excluded; an exclusion needs a reason.
+	e.run("approve refused", chromedp.Click("#setujui", chromedp.ByID), chromedp.WaitVisible("#penolakan", chromedp.ByID))
+	if got := e.text("#penolakan"); !strings.Contains(got, testenv.NIPHead) {
+		t.Errorf("refused approval says %q, want the head's NIP", got)
+	}
+	reason := "#alasan-" + testenv.NIPHead
+	e.run("exclusion without a reason", chromedp.SendKeys(reason, "cuti", chromedp.ByQuery),
+		chromedp.Click("#kecualikan-"+testenv.NIPHead, chromedp.ByID), chromedp.WaitVisible(reason+"-salah", chromedp.ByQuery))
+	var typed string
+	e.run("reason kept", chromedp.Value(reason, &typed, chromedp.ByQuery))
+	if got := e.text(reason + "-salah"); !strings.Contains(got, "paling sedikit 5 huruf") || typed != "cuti" {
+		t.Errorf("exclusion refused with %q, reason kept %q", got, typed)
+	}
+	var runState string
+	var exclusions int
+	e.row(fmt.Sprintf(`SELECT state, (SELECT count(*) FROM payroll_run_exclusions) FROM payroll_runs WHERE id = %d`, first), &runState, &exclusions)
+	if runState != "awaiting_approval" || exclusions != 0 {
+		t.Errorf("after the refusals: run %s, %d exclusions", runState, exclusions)
+	}
+	e.shot("penggajian-pengecualian-ditolak")
 	e.run("cancel", chromedp.Click("#batalkan", chromedp.ByID), status("telah dibatalkan"))
 	var state string
 	e.row(fmt.Sprintf(`SELECT state FROM payroll_runs WHERE id = %d`, first), &state)

@@ -92,17 +92,30 @@ type runView struct {
 	ScopeName string
 	Percent   int
 	Open      bool // computing or awaiting approval: may still be cancelled
+	Excluded  map[string]bool
+	// A refused approval or exclusion: its message, the exclusion form's field errors and what
+	// was typed, by the NIP whose form it was.
+	Message string
+	Code    string // the refusal's code, as the JSON error names it
+	Errors  form.Errors
+	Typed   url.Values
 }
 
 // payrollRun reads the same function as GET /api/payroll/runs/:run; while the run computes the
 // page reloads itself every few seconds (no script: the pages' policy allows none).
 func (p *pages) payrollRun(c *gin.Context) {
+	p.showRun(c, http.StatusOK, runView{})
+}
+
+// showRun renders the :run's page, with v's refusal if any.
+func (p *pages) showRun(c *gin.Context, status int, v runView) {
 	r, err := p.app.PayrollRun(c)
 	if err != nil {
 		p.fail(c, err)
 		return
 	}
-	v := runView{Run: r, ScopeName: "Seluruh daerah", Open: r.State == payroll.StateComputing || r.State == payroll.StateAwaitingApproval}
+	v.Run, v.ScopeName = r, "Seluruh daerah"
+	v.Open = r.State == payroll.StateComputing || r.State == payroll.StateAwaitingApproval
 	if r.ScopeUnitID != nil {
 		v.ScopeName = p.unitName(c, *r.ScopeUnitID)
 	}
@@ -111,11 +124,18 @@ func (p *pages) payrollRun(c *gin.Context) {
 	} else if r.State != payroll.StateComputing {
 		v.Percent = 100
 	}
+	v.Excluded = map[string]bool{}
+	for _, x := range r.Exclusions {
+		v.Excluded[x.NIP] = true
+	}
+	if v.Errors == nil {
+		v.Errors = form.Errors{}
+	}
 	vw := view{Title: "Penggajian TPP " + monthText(r.Month), Nav: "penggajian", Data: v}
 	if r.State == payroll.StateComputing {
 		vw.Refresh = 3
 	}
-	p.render(c, http.StatusOK, "pay_run.html", vw)
+	p.render(c, status, "pay_run.html", vw)
 }
 
 // unitName names a run's scope from the units HR may run for; the id when it is not among them.
@@ -136,6 +156,11 @@ func (p *pages) decidePayrollRun(approve bool) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		r, err := p.app.DecidePayrollRun(c, approve)
 		if err != nil {
+			// An approval refused for employees neither paid nor excluded shows on the run's page.
+			if status, code, _, msg := p.app.Explain(c.Request.Context(), err); status == http.StatusConflict {
+				p.showRun(c, status, runView{Message: msg, Code: code})
+				return
+			}
 			p.fail(c, err)
 			return
 		}
@@ -145,6 +170,27 @@ func (p *pages) decidePayrollRun(approve bool) gin.HandlerFunc {
 		}
 		c.Redirect(http.StatusSeeOther, runPath(r.ID)+"?ok="+ok)
 	}
+}
+
+// excludeFromRun leaves an employee the run could not compute out of it, through the same
+// function as POST /api/payroll/runs/:run/exclusions; a refusal comes back next to the reason.
+func (p *pages) excludeFromRun(c *gin.Context) {
+	if !p.parseForm(c) {
+		return
+	}
+	typed := c.Request.PostForm
+	r, err := p.app.ExcludeFromPayrollRun(c, typed.Get("nip"), typed.Get("reason"))
+	if err == nil {
+		c.Redirect(http.StatusSeeOther, runPath(r.ID)+"?ok=pegawai-dikecualikan")
+		return
+	}
+	errs := p.app.FieldErrors(c.Request.Context(), err)
+	status, code, _, msg := p.app.Explain(c.Request.Context(), err)
+	if errs == nil && status != http.StatusConflict {
+		p.fail(c, err)
+		return
+	}
+	p.showRun(c, status, runView{Message: msg, Code: code, Errors: errs, Typed: typed})
 }
 
 // payrollExport writes the bank file or the recap, from the same function and writers as
