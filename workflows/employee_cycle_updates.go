@@ -61,6 +61,9 @@ func (c *cycle) handlers() []updateHandler {
 			if err := c.validateReport(in); err != nil {
 				return Status{}, err
 			}
+			if isPeriodID(in.Period) {
+				return c.reportPeriod(ctx, in)
+			}
 			before := c.begin(in.Request)
 			rec := activities.Record{Realisasi: &activities.RealisasiReport{Period: in.Period, Items: in.Items}}
 			if in.Period == PeriodMidyear {
@@ -84,6 +87,9 @@ func (c *cycle) handlers() []updateHandler {
 		{UpdateRate, c.validateRate, func(ctx workflow.Context, in RateInput) (Status, error) {
 			if err := c.validateRate(in); err != nil {
 				return Status{}, err
+			}
+			if isPeriodID(in.Period) {
+				return c.ratePeriod(ctx, in)
 			}
 			before := c.begin(in.Request)
 			p, _ := appraisal.PredikatOf(in.Hasil, in.Perilaku)
@@ -273,8 +279,10 @@ func (c *cycle) validateReport(in ReportRealisasiInput) error {
 		if c.phase != PhaseEvaluation || c.annualReported || c.rated {
 			return reject(ErrWrongPhase, "laporan akhir tahun tidak sedang dibuka atau sudah dilaporkan")
 		}
-	default:
+	case "":
 		return reject(ErrInvalid, "period: harus midyear atau annual")
+	default:
+		return c.validatePeriodReport(in)
 	}
 	if err := skp.ValidateRealisasi(c.plan, in.Items); err != nil {
 		return reject(ErrInvalid, "%s", err.Error())
@@ -298,6 +306,9 @@ func (c *cycle) validateFeedback(in GiveFeedbackInput) error {
 func (c *cycle) validateRate(in RateInput) error {
 	if err := c.checkRequest(in.Request, activities.RolePenilai, c.in.Penilai.NIP); err != nil {
 		return err
+	}
+	if isPeriodID(in.Period) {
+		return c.validatePeriodRate(in)
 	}
 	if c.phase != PhaseEvaluation || c.rated {
 		return reject(ErrWrongPhase, "penilaian tidak sedang dibuka atau sudah dilakukan")
