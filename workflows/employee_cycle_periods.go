@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -66,11 +67,7 @@ func (c *cycle) restore(cy *CarriedYear) {
 // carry is the input of this year's next run.
 func (c *cycle) carry() EmployeeCycleInput {
 	in := c.in // with the supervisors HR reassigned
-	seen := make([]string, 0, len(c.seen))
-	for id := range c.seen {
-		seen = append(seen, id)
-	}
-	slices.Sort(seen) // map order is random; the input must not be
+	seen := slices.Sorted(maps.Keys(c.seen)) // map order is random; the input must not be
 	dl := Deadlines{}
 	for _, n := range DeadlineNames {
 		dl[n] = c.deadlines[n]
