@@ -66,7 +66,7 @@ func (c *cycle) restore(cy *CarriedYear) {
 
 // carry is the input of this year's next run.
 func (c *cycle) carry() EmployeeCycleInput {
-	in := c.in // with the supervisors HR reassigned
+	in := c.in                               // with the supervisors HR reassigned
 	seen := slices.Sorted(maps.Keys(c.seen)) // map order is random; the input must not be
 	dl := Deadlines{}
 	for _, n := range DeadlineNames {
