@@ -20,11 +20,11 @@ type Year struct {
 	Midyear   *Evaluation  `json:"midyear,omitempty"`
 	Annual    *Evaluation  `json:"annual,omitempty"`
 	// Periods are the reports and ratings of a monthly or quarterly year, in order (migration 0024).
-	Periods []PeriodEvaluation `json:"periods,omitempty"`
-	Dialog    *Dialog      `json:"dialog,omitempty"`
-	Appeal    *Appeal      `json:"appeal,omitempty"`
-	FollowUp  *FollowUp    `json:"follow_up,omitempty"`
-	Postings  []Posting    `json:"postings"`
+	Periods  []PeriodEvaluation `json:"periods,omitempty"`
+	Dialog   *Dialog            `json:"dialog,omitempty"`
+	Appeal   *Appeal            `json:"appeal,omitempty"`
+	FollowUp *FollowUp          `json:"follow_up,omitempty"`
+	Postings []Posting          `json:"postings"`
 }
 
 type PlanVersion struct {

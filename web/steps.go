@@ -2,12 +2,12 @@ package web
 
 import (
 	"errors"
-	"time"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -206,7 +206,7 @@ type realisasiExtra struct {
 	Period      string // the report open now: midyear, annual, a period's id, or ""
 	PeriodLabel string
 	Due         *time.Time // a period's report date
-	Feedback    bool // the penilai may give the midyear feedback now
+	Feedback    bool       // the penilai may give the midyear feedback now
 }
 
 func (p *pages) showRealisasi(c *gin.Context, errs form.Errors, typed url.Values) {
