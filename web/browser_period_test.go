@@ -25,12 +25,11 @@ func TestPeriodReportAndRatingInTheBrowser(t *testing.T) {
 	pen, penCSRF := e.session(nipPenilai)
 
 	now := time.Now().In(wib.Location)
-	year := now.Year()
-	cur, ok := period.Current(year, period.Monthly, now)
-	if !ok { // early January: last December is the month open
-		year--
-		cur, _ = period.Current(year, period.Monthly, now)
+	cur, ok := period.OpenAt(period.Monthly, now) // early January: last December
+	if !ok {
+		t.Fatal("no month open now")
 	}
+	year := cur.Start.Year()
 	d := func(y int, m time.Month, day int) time.Time { return time.Date(y, m, day, 0, 0, 0, 0, wib.Location) }
 	dl := map[string]time.Time{
 		"plan_due": now.Add(time.Hour), "monitoring_start": now.Add(2 * time.Hour), "monitoring_due": now.Add(3 * time.Hour),

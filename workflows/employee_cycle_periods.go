@@ -248,15 +248,8 @@ func (c *cycle) validatePeriodRate(in RateInput) error {
 	if len(in.Rows) != len(c.plan.Items) {
 		return reject(ErrInvalid, "row_ratings: nilai setiap RHK di SKP (%d baris), tidak %d", len(c.plan.Items), len(in.Rows))
 	}
-	seen := map[int]bool{}
-	for i, r := range in.Rows {
-		if r.Seq < 0 || r.Seq >= len(c.plan.Items) || seen[r.Seq] {
-			return reject(ErrInvalid, "row_ratings[%d].seq: tidak ada hasil kerja nomor %d di SKP, atau dinilai dua kali", i, r.Seq)
-		}
-		seen[r.Seq] = true
-		if _, err := appraisal.ParseRating(string(r.Rating)); err != nil {
-			return reject(ErrInvalid, "row_ratings[%d].rating: %s", i, err.Error())
-		}
+	if err := c.checkRowRatings(in.Rows); err != nil {
+		return err
 	}
 	values := map[string]bool{}
 	for i, v := range in.Values {

@@ -322,8 +322,13 @@ func (c *cycle) validateRate(in RateInput) error {
 	if _, err := appraisal.ParseRating(string(in.Perilaku)); err != nil {
 		return reject(ErrInvalid, "rating_perilaku: %s", err.Error())
 	}
+	return c.checkRowRatings(in.Rows)
+}
+
+// checkRowRatings refuses a rating of an RHK the plan lacks, a row rated twice, or an unknown rating.
+func (c *cycle) checkRowRatings(rows []RowRating) error {
 	seen := map[int]bool{}
-	for i, r := range in.Rows {
+	for i, r := range rows {
 		if r.Seq < 0 || r.Seq >= len(c.plan.Items) || seen[r.Seq] {
 			return reject(ErrInvalid, "row_ratings[%d].seq: tidak ada hasil kerja nomor %d di SKP, atau dinilai dua kali", i, r.Seq)
 		}

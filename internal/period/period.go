@@ -165,3 +165,12 @@ func Current(year int, k Kind, t time.Time) (Period, bool) {
 	}
 	return Period{}, false
 }
+
+// OpenAt is the period of kind open at t in t's year or, early in January, the year before.
+func OpenAt(k Kind, t time.Time) (Period, bool) {
+	t = t.In(wib.Location)
+	if p, ok := Current(t.Year(), k, t); ok {
+		return p, true
+	}
+	return Current(t.Year()-1, k, t)
+}

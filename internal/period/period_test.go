@@ -61,3 +61,12 @@ func TestParse(t *testing.T) {
 		t.Error("weekly: want an error")
 	}
 }
+
+func TestOpenAt(t *testing.T) {
+	if p, ok := OpenAt(Monthly, time.Date(2028, 1, 10, 0, 0, 0, 0, wib.Location)); !ok || p.ID != "2027-12" {
+		t.Errorf("early January: %v %v", p.ID, ok)
+	}
+	if p, ok := OpenAt(Quarterly, time.Date(2028, 5, 10, 0, 0, 0, 0, wib.Location)); !ok || p.ID != "2028-Q1" {
+		t.Errorf("May, quarterly: %v %v", p.ID, ok)
+	}
+}

@@ -33,12 +33,11 @@ func TestMonthlyPeriodRatedAndPaid(t *testing.T) {
 	ctx := context.Background()
 
 	now := time.Now().In(wib.Location)
-	year := now.Year()
-	cur, ok := period.Current(year, period.Monthly, now)
-	if !ok { // early January: December of last year is the month open
-		year--
-		cur, _ = period.Current(year, period.Monthly, now)
+	cur, ok := period.OpenAt(period.Monthly, now) // early January: last December
+	if !ok {
+		t.Fatal("no month open now")
 	}
+	year := cur.Start.Year()
 	d := func(y int, m time.Month, day int) time.Time { return time.Date(y, m, day, 0, 0, 0, 0, wib.Location) }
 	dl := map[string]time.Time{
 		"plan_due": now.Add(time.Hour), "monitoring_start": now.Add(2 * time.Hour), "monitoring_due": now.Add(3 * time.Hour),
@@ -156,7 +155,7 @@ func TestMonthlyPeriodRatedAndPaid(t *testing.T) {
 	}
 }
 
-// runHistory reads one run's events as the server stores them.
+// runHistory reads one run's events ("": the latest run) as the server stores them.
 func runHistory(t *testing.T, p *platform.Platform, id, runID string) []*historypb.HistoryEvent {
 	t.Helper()
 	it := p.Temporal.GetWorkflowHistory(context.Background(), id, runID, false, 0)
@@ -171,7 +170,8 @@ func runHistory(t *testing.T, p *platform.Platform, id, runID string) []*history
 	return events
 }
 
-// writeHistory writes events decrypted, as recordHistory does.
+// writeHistory writes a history's events decrypted, for the replay test in workflows/: the
+// replayer reads it with the default converter, and no test key lives in the repository.
 func writeHistory(t *testing.T, events []*historypb.HistoryEvent, path string) {
 	hist := &historypb.History{Events: events}
 	codec := testenv.Payloads(t)
