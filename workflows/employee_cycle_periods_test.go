@@ -170,7 +170,7 @@ func report(p period.Period, n int) *ReportRealisasiInput {
 }
 
 // annualEnd scripts the year end after the periods: report, rating, dialog, acknowledgement, follow-up.
-func annualEnd(nRows int) []scripted {
+func annualEnd(nRows int, rater Actor) []scripted {
 	d := func(m time.Month, day int) time.Time { return time.Date(2027, m, day, 3, 0, 0, 0, time.UTC) }
 	ann := &ReportRealisasiInput{Period: PeriodAnnual}
 	for i := range nRows {
@@ -178,9 +178,9 @@ func annualEnd(nRows int) []scripted {
 	}
 	return []scripted{
 		{at: d(2, 2), name: UpdateReportRealisasi, actor: employee, id: "annual", in: ann},
-		{at: d(2, 3), name: UpdateRate, actor: penilai, id: "rate-annual", in: &RateInput{Hasil: appraisal.Sesuai, Perilaku: appraisal.Sesuai}},
-		{at: d(2, 4), name: UpdateScheduleDialog, actor: penilai, id: "sched", in: &ScheduleDialogInput{At: d(2, 6), Place: "Ruang rapat"}},
-		{at: d(2, 6), name: UpdateRecordDialog, actor: penilai, id: "record", in: &RecordDialogInput{Notes: "Dibahas"}},
+		{at: d(2, 3), name: UpdateRate, actor: rater, id: "rate-annual", in: &RateInput{Hasil: appraisal.Sesuai, Perilaku: appraisal.Sesuai}},
+		{at: d(2, 4), name: UpdateScheduleDialog, actor: rater, id: "sched", in: &ScheduleDialogInput{At: d(2, 6), Place: "Ruang rapat"}},
+		{at: d(2, 6), name: UpdateRecordDialog, actor: rater, id: "record", in: &RecordDialogInput{Notes: "Dibahas"}},
 		{at: d(2, 7), name: UpdateAcknowledge, actor: employee, id: "ack", in: &AcknowledgeInput{}},
 		{at: d(3, 1), name: UpdateConfirmFollowUp, actor: hr, id: "followup", in: &ConfirmFollowUpInput{Decision: appraisal.NoAction}},
 	}
@@ -241,7 +241,7 @@ func TestMonthlyYear(t *testing.T) {
 	movedFollowUp := time.Date(2027, 3, 20, 0, 0, 0, 0, time.UTC)
 	script = append(script, scripted{at: ps[4].Opens().Add(5 * time.Hour), name: SignalMoveDeadline,
 		signal: MoveDeadline{Name: DeadlineFollowUp, At: movedFollowUp}})
-	script = append(script, annualEnd(3)...)
+	script = append(script, annualEnd(3, penilai)...)
 
 	sawOpen := false
 	checks := map[time.Time]func(Status){
@@ -361,24 +361,38 @@ func TestMonthlyYear(t *testing.T) {
 }
 
 // TestQuarterlyYearWithLatePlan: the SKP is set by HR at the end of June, so the first quarter
-// closed before it could open and stays unrated; the other three are rated, each ending its run.
+// closed before it could open and stays unrated; the other three are rated, each ending its run,
+// each by the penilai of that time (HR reassigns the penilai after a mutasi before Q3).
 func TestQuarterlyYearWithLatePlan(t *testing.T) {
 	in := periodicInput(period.Quarterly)
 	ps := period.Of(2026, period.Quarterly)
 	planAt := ps[0].Closes().Add(10 * time.Hour)
 	script := []scripted{{at: planAt, name: UpdateSetPlan, actor: hr, id: "set", in: &SetPlanInput{Plan: threeRowPlan()}}}
+	// A mutasi of the penilai before Q3: HR reassigns; Q3 and Q4 are rated by the new penilai, and
+	// the old one's rating is refused.
+	newPenilai := Actor{NIP: "198501012012011009"}
+	script = append(script,
+		scripted{at: ps[2].Opens().Add(-day), name: UpdateReassign, actor: hr, id: "reassign", in: &ReassignInput{
+			Penilai: Person{NIP: newPenilai.NIP, Name: "Wati"}, Atasan: Person{NIP: atasan.NIP, Name: "Hadi"}}},
+		scripted{at: ps[2].Opens().Add(90 * time.Minute), name: UpdateRate, actor: penilai, id: "rate-old-penilai", in: &RateInput{
+			Period: ps[2].ID, Rows: rows(appraisal.Sesuai, appraisal.Sesuai, appraisal.Sesuai), Values: allValues(appraisal.Sesuai),
+			Perilaku: appraisal.Sesuai, Feedback: "Penilai lama"}})
 	for _, p := range ps[1:] {
 		from := latest(p.Opens(), planAt)
+		rater := penilai
+		if p.ID != "2026-Q2" {
+			rater = newPenilai
+		}
 		script = append(script,
 			scripted{at: from.Add(time.Hour), name: UpdateReportRealisasi, actor: employee, id: "rep-" + p.ID, in: report(p, 3)},
-			scripted{at: from.Add(2 * time.Hour), name: UpdateRate, actor: penilai, id: "rate-" + p.ID, in: &RateInput{
+			scripted{at: from.Add(2 * time.Hour), name: UpdateRate, actor: rater, id: "rate-" + p.ID, in: &RateInput{
 				Period: p.ID, Rows: rows(appraisal.DiAtas, appraisal.DiAtas, appraisal.DiBawah), Values: allValues(appraisal.DiAtas),
 				Perilaku: appraisal.DiAtas, Feedback: "Triwulan baik"}})
 	}
 	// A report for a month in a quarterly year names the period that is open.
 	script = append(script, scripted{at: planAt.Add(30 * time.Minute), name: UpdateReportRealisasi, actor: employee,
 		id: "rep-month", in: report(period.Of(2026, period.Monthly)[5], 3)})
-	script = append(script, annualEnd(3)...)
+	script = append(script, annualEnd(3, newPenilai)...)
 	y := runYear(t, in, t0, script, nil)
 	if len(y.inputs) != 3 {
 		t.Fatalf("runs: %d, want 3 (Q2, Q3, Q4 each end one)", len(y.inputs))
@@ -387,6 +401,13 @@ func TestQuarterlyYearWithLatePlan(t *testing.T) {
 		t.Errorf("a month's report in a quarterly year: %v", err)
 	}
 	delete(y.rejected, "rep-month")
+	if err := y.rejected["rate-old-penilai"]; !isCode(err, ErrForbidden) {
+		t.Errorf("the penilai before the mutasi rating Q3: %v", err)
+	}
+	delete(y.rejected, "rate-old-penilai")
+	if last := y.inputs[len(y.inputs)-1]; last.Penilai.NIP != newPenilai.NIP {
+		t.Errorf("the reassignment did not outlive the boundary: %+v", last.Penilai)
+	}
 	for id, err := range y.rejected {
 		t.Errorf("update %s rejected: %v", id, err)
 	}
@@ -394,7 +415,10 @@ func TestQuarterlyYearWithLatePlan(t *testing.T) {
 	if len(rated) != 3 {
 		t.Fatalf("quarters rated: %d", len(rated))
 	}
-	for _, st := range rated {
+	for i, st := range rated {
+		if want := []string{penilai.NIP, newPenilai.NIP, newPenilai.NIP}[i]; st.ActorNIP != want {
+			t.Errorf("%s rated by %s, want the penilai of that time %s", st.Record.PeriodRating.Period, st.ActorNIP, want)
+		}
 		// An additional row below expectation does not rule out Di Atas.
 		if r := st.Record.PeriodRating; r.Hasil != string(appraisal.DiAtas) || r.Predikat != string(appraisal.SangatBaik) ||
 			r.LastDay.Sub(r.FirstDay) < 89*day {
