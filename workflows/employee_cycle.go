@@ -117,6 +117,7 @@ type cycle struct {
 	deadlineVersion int // bumped on every move, so waits recompute their timers
 	phase           Phase
 	seen            map[string]bool // request ids already processed
+	seenOrder       []string        // the same, in the order processed: what a periodic year carries
 
 	plan        skp.Plan
 	planState   string

@@ -1,7 +1,6 @@
 package workflows
 
 import (
-	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -60,14 +59,15 @@ func (c *cycle) restore(cy *CarriedYear) {
 	c.stepSeq = cy.StepSeq
 	for _, id := range cy.Seen {
 		c.seen[id] = true
+		c.seenOrder = append(c.seenOrder, id)
 	}
 	c.periodResults = append([]PeriodResult(nil), cy.Rated...)
 }
 
 // carry is the input of this year's next run.
 func (c *cycle) carry() EmployeeCycleInput {
-	in := c.in                               // with the supervisors HR reassigned
-	seen := slices.Sorted(maps.Keys(c.seen)) // map order is random; the input must not be
+	in := c.in // with the supervisors HR reassigned
+	seen := slices.Clone(c.seenOrder)
 	dl := Deadlines{}
 	for _, n := range DeadlineNames {
 		dl[n] = c.deadlines[n]

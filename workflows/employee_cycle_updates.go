@@ -222,6 +222,7 @@ func (c *cycle) handlers() []updateHandler {
 // begin marks the request processed and returns the state before the change, for the audit log.
 func (c *cycle) begin(r Request) activities.Snapshot {
 	c.seen[r.RequestID] = true
+	c.seenOrder = append(c.seenOrder, r.RequestID)
 	return c.snapshot()
 }
 
