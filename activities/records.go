@@ -10,6 +10,7 @@ import (
 	"github.com/kinerja/platform/email"
 	"github.com/kinerja/platform/internal/skp"
 	"github.com/kinerja/platform/internal/wib"
+	"github.com/kinerja/platform/store"
 )
 
 // writeRecord writes the domain record the step carries, if any.
@@ -86,6 +87,8 @@ func (w *stepWriter) writeRecord(ctx context.Context) error {
 		}
 	case r.DeadlineMoved != nil:
 		err = w.deadlineMoved(ctx, r.DeadlineMoved)
+	case r.PeriodRating != nil:
+		err = w.periodRating(ctx, r.PeriodRating)
 	case r.YearClosed != nil:
 		_, err = tx.Exec(ctx, `UPDATE employee_cycles SET closed_reason = $3, closed_notes = NULLIF($4, '')
 			WHERE cycle_id = $1 AND nip = $2`, st.CycleID, st.NIP, r.YearClosed.Reason, r.YearClosed.Notes)
@@ -147,6 +150,34 @@ func (w *stepWriter) realisasi(ctx context.Context, r *RealisasiReport) error {
 		}
 	}
 	return nil
+}
+
+// periodRating writes a period's rating beside its report (the row may be new: the penilai may
+// rate without a report once it was due) and the period's predikat for the payroll.
+func (w *stepWriter) periodRating(ctx context.Context, r *PeriodRating) error {
+	st, tx := w.st, w.tx
+	if _, err := tx.Exec(ctx, `INSERT INTO evaluations (cycle_id, nip, period, feedback, feedback_by, feedback_at,
+			rating_hasil, rating_perilaku, predikat, rated_by, rated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $5, $6)
+		ON CONFLICT (cycle_id, nip, period) DO UPDATE SET feedback = $4, feedback_by = $5, feedback_at = $6,
+			rating_hasil = $7, rating_perilaku = $8, predikat = $9, rated_by = $5, rated_at = $6`,
+		st.CycleID, st.NIP, r.Period, r.Feedback, w.actorNIP(), st.At, r.Hasil, r.Perilaku, r.Predikat); err != nil {
+		return err
+	}
+	for _, row := range r.Rows {
+		if _, err := tx.Exec(ctx, `INSERT INTO period_row_ratings (cycle_id, nip, period, seq, rating) VALUES ($1, $2, $3, $4, $5)`,
+			st.CycleID, st.NIP, r.Period, row.Seq, row.Rating); err != nil {
+			return err
+		}
+	}
+	for _, v := range r.Values {
+		if _, err := tx.Exec(ctx, `INSERT INTO period_value_ratings (cycle_id, nip, period, value, rating) VALUES ($1, $2, $3, $4, $5)`,
+			st.CycleID, st.NIP, r.Period, v.Value, v.Rating); err != nil {
+			return err
+		}
+	}
+	return store.WritePeriodResult(ctx, tx, store.PeriodResult{CycleID: st.CycleID, NIP: st.NIP, PeriodStart: r.FirstDay,
+		PeriodEnd: r.LastDay, Predikat: r.Predikat, DecidedAt: st.At, Note: r.Note})
 }
 
 // deadlineMoved moves the due date of every open task that showed the old date, and tells each

@@ -88,6 +88,29 @@ type Record struct {
 	PlanSet       *PlanSubmitted `json:"plan_set,omitempty"`
 	DeadlineMoved *DeadlineMoved `json:"deadline_moved,omitempty"`
 	YearClosed    *YearClosed    `json:"year_closed,omitempty"`
+	// PeriodRating is the penilai's rating of one period; its predikat goes to period_results.
+	PeriodRating *PeriodRating `json:"period_rating,omitempty"`
+}
+
+// PeriodRating rates one period of a periodic year (internal/period): the rows, the BerAKHLAK
+// values, the feedback, and the predikat the payroll reads for every month the period covers.
+type PeriodRating struct {
+	Period   string        `json:"period"`
+	FirstDay time.Time     `json:"first_day"` // the period's dates, as period_results keeps them
+	LastDay  time.Time     `json:"last_day"`
+	Hasil    string        `json:"rating_hasil"`
+	Perilaku string        `json:"rating_perilaku"`
+	Predikat string        `json:"predikat"`
+	Rows     []RowRating   `json:"rows"`
+	Values   []ValueRating `json:"values"`
+	Feedback string        `json:"feedback"`
+	Note     string        `json:"note"` // period_results.note: how the payroll names the cause of a rapel
+}
+
+// ValueRating rates one BerAKHLAK value in a period.
+type ValueRating struct {
+	Value  string `json:"value"`
+	Rating string `json:"rating"`
 }
 
 // DeadlineMoved carries HR's move of a cycle date into the year: open tasks due on From become

@@ -12,6 +12,8 @@ import (
 
 	"github.com/kinerja/platform/batch"
 	"github.com/kinerja/platform/internal/hrinput"
+	"github.com/kinerja/platform/internal/period"
+	wibfmt "github.com/kinerja/platform/internal/wib"
 	"github.com/kinerja/platform/store"
 	"github.com/kinerja/platform/workflows"
 )
@@ -77,6 +79,19 @@ func (s *Server) CreateCycle(c *gin.Context, req hrinput.NewCycle) (store.Cycle,
 	p.addErr(err)
 	cy.ReminderLead, err = reminderRule.duration(req.ReminderLead, req.ReminderDays)
 	p.addErr(err)
+	if k, err := period.ParseKind(req.EvaluationPeriod); err != nil {
+		p.add("evaluation_period", err.Error())
+	} else if k.Periodic() {
+		cy.EvaluationPeriod = string(k)
+		// The annual evaluation follows the periods: it opens once the last one ended.
+		if last := period.Of(req.Year, k); yearOK && len(last) > 0 {
+			end := last[len(last)-1].End
+			if at, ok := deadlines["evaluation_start"]; ok && at.Before(end) {
+				p.add("deadlines.evaluation_start", "dengan periode "+strings.ToLower(k.Label())+
+					", penilaian tahunan dibuka setelah periode terakhir berakhir ("+wibfmt.Format(end)+")")
+			}
+		}
+	}
 	if err := p.err(); err != nil {
 		return store.Cycle{}, err
 	}
@@ -108,7 +123,8 @@ func isDeadline(name string) bool {
 func cycleJSON(cy store.Cycle) gin.H {
 	return gin.H{"id": cy.ID, "year": cy.Year, "name": cy.Name, "deadlines": cy.Deadlines,
 		"appeal_window": cy.AppealWindow.String(), "decision_sla": cy.DecisionSLA.String(),
-		"reminder_lead": cy.ReminderLead.String(), "created_by": cy.CreatedBy, "created_at": cy.CreatedAt}
+		"reminder_lead": cy.ReminderLead.String(), "created_by": cy.CreatedBy, "created_at": cy.CreatedAt,
+		"evaluation_period": cycleEvaluationPeriod(cy)}
 }
 
 func cycleParam(c *gin.Context) (int64, error) {
@@ -347,4 +363,12 @@ func (s *Server) Reassign(c *gin.Context) (store.Batch, error) {
 		return store.Batch{}, err
 	}
 	return s.newBatch(c, store.NewBatch{CycleID: cy.ID, Kind: store.BatchReassign, ScopeUnit: who.HRScope})
+}
+
+// cycleEvaluationPeriod names a cycle's evaluation period as the API takes it.
+func cycleEvaluationPeriod(cy store.Cycle) string {
+	if cy.EvaluationPeriod == "" {
+		return string(period.Midyear)
+	}
+	return cy.EvaluationPeriod
 }

@@ -102,7 +102,7 @@ func (s *Starter) execute(ctx context.Context, cy store.Cycle, en store.Enrolmen
 		CycleID: cy.ID, CycleName: cy.Name, Year: cy.Year,
 		Employee:  workflows.Person{NIP: en.NIP, Name: en.Name},
 		Deadlines: workflows.Deadlines{}, AppealWindow: cy.AppealWindow, DecisionSLA: cy.DecisionSLA, ReminderLead: cy.ReminderLead,
-		Penilai: penilai, Atasan: atasan,
+		Penilai: penilai, Atasan: atasan, EvaluationPeriod: cy.EvaluationPeriod,
 	}
 	for n, t := range cy.Deadlines {
 		in.Deadlines[workflows.DeadlineName(n)] = t

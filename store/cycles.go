@@ -27,6 +27,9 @@ type Cycle struct {
 	CreatedAt    time.Time            `json:"created_at"`
 	// DistributionMode is block or warn: what a unit breaking the distribution rule does (migration 0017).
 	DistributionMode string `json:"distribution_mode"`
+	// EvaluationPeriod is monthly or quarterly (internal/period, migration 0024); "" is the
+	// single mid-year check-in.
+	EvaluationPeriod string `json:"evaluation_period"`
 }
 
 // CreateCycle saves a cycle and its audit row (cycle.created, actor c.CreatedBy) in one transaction.
@@ -35,15 +38,18 @@ func (s *Store) CreateCycle(ctx context.Context, c Cycle) (int64, error) {
 	var id int64
 	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
 		if err := tx.QueryRow(ctx, `INSERT INTO cycles (year, name, plan_due, monitoring_start, monitoring_due,
-			evaluation_start, evaluation_due, dialog_due, followup_due, appeal_window, decision_sla, reminder_lead, created_by)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+			evaluation_start, evaluation_due, dialog_due, followup_due, appeal_window, decision_sla, reminder_lead, created_by,
+			evaluation_period)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, NULLIF($14, '')) RETURNING id`,
 			c.Year, c.Name, d["plan_due"], d["monitoring_start"], d["monitoring_due"], d["evaluation_start"],
 			d["evaluation_due"], d["dialog_due"], d["followup_due"], c.AppealWindow, c.DecisionSLA, c.ReminderLead, c.CreatedBy,
+			c.EvaluationPeriod,
 		).Scan(&id); err != nil {
 			return err
 		}
 		after, err := json.Marshal(map[string]any{"year": c.Year, "name": c.Name, "deadlines": d,
-			"appeal_window": c.AppealWindow.String(), "decision_sla": c.DecisionSLA.String(), "reminder_lead": c.ReminderLead.String()})
+			"appeal_window": c.AppealWindow.String(), "decision_sla": c.DecisionSLA.String(), "reminder_lead": c.ReminderLead.String(),
+			"evaluation_period": c.EvaluationPeriod})
 		if err != nil {
 			return err
 		}
@@ -63,9 +69,9 @@ func cycle(ctx context.Context, db interface {
 	var t [7]time.Time
 	err := db.QueryRow(ctx, `SELECT id, year, name, plan_due, monitoring_start, monitoring_due, evaluation_start,
 		evaluation_due, dialog_due, followup_due, appeal_window, decision_sla, reminder_lead, created_by, created_at,
-		distribution_mode
+		distribution_mode, coalesce(evaluation_period, '')
 		FROM cycles WHERE id = $1`, id).Scan(&c.ID, &c.Year, &c.Name, &t[0], &t[1], &t[2], &t[3], &t[4], &t[5], &t[6],
-		&c.AppealWindow, &c.DecisionSLA, &c.ReminderLead, &c.CreatedBy, &c.CreatedAt, &c.DistributionMode)
+		&c.AppealWindow, &c.DecisionSLA, &c.ReminderLead, &c.CreatedBy, &c.CreatedAt, &c.DistributionMode, &c.EvaluationPeriod)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Cycle{}, fmt.Errorf("siklus %d: %w", id, ErrNotFound)
 	}

@@ -97,7 +97,15 @@ type PeriodResult struct {
 // SetPeriodResult writes (or corrects) a period's predikat. A correction after payment is paid
 // by the next run as reversal and rapel, with Note as its cause.
 func (s *Store) SetPeriodResult(ctx context.Context, r PeriodResult) error {
-	_, err := s.Pool.Exec(ctx, `INSERT INTO period_results (cycle_id, nip, period_start, period_end, predikat, decided_at, note)
+	return WritePeriodResult(ctx, s.Pool, r)
+}
+
+// WritePeriodResult is SetPeriodResult inside the caller's transaction (the workflow's step that
+// rates a period writes it with the rating).
+func WritePeriodResult(ctx context.Context, db interface {
+	Exec(context.Context, string, ...any) (pgconn.CommandTag, error)
+}, r PeriodResult) error {
+	_, err := db.Exec(ctx, `INSERT INTO period_results (cycle_id, nip, period_start, period_end, predikat, decided_at, note)
 		VALUES ($1, $2, $3, $4, $5, $6, $7)
 		ON CONFLICT (cycle_id, nip, period_start) DO UPDATE SET period_end = EXCLUDED.period_end, predikat = EXCLUDED.predikat,
 			decided_at = EXCLUDED.decided_at, note = EXCLUDED.note`,

@@ -19,10 +19,12 @@ type Year struct {
 	Plan      *PlanVersion `json:"plan,omitempty"` // the latest submitted version
 	Midyear   *Evaluation  `json:"midyear,omitempty"`
 	Annual    *Evaluation  `json:"annual,omitempty"`
-	Dialog    *Dialog      `json:"dialog,omitempty"`
-	Appeal    *Appeal      `json:"appeal,omitempty"`
-	FollowUp  *FollowUp    `json:"follow_up,omitempty"`
-	Postings  []Posting    `json:"postings"`
+	// Periods are the reports and ratings of a monthly or quarterly year, in order (migration 0024).
+	Periods  []PeriodEvaluation `json:"periods,omitempty"`
+	Dialog   *Dialog            `json:"dialog,omitempty"`
+	Appeal   *Appeal            `json:"appeal,omitempty"`
+	FollowUp *FollowUp          `json:"follow_up,omitempty"`
+	Postings []Posting          `json:"postings"`
 }
 
 type PlanVersion struct {
@@ -46,6 +48,19 @@ type Evaluation struct {
 	RatedAt        *time.Time      `json:"rated_at,omitempty"`
 	// RowRatings are the penilai's optional ratings of single RHK (annual only), by plan index.
 	RowRatings []RowRating `json:"row_ratings,omitempty"`
+}
+
+// PeriodEvaluation is one period's report and rating ("2027-03", "2027-Q1").
+type PeriodEvaluation struct {
+	Period string `json:"period"`
+	Evaluation
+	// ValueRatings are the penilai's ratings of the BerAKHLAK values in the period.
+	ValueRatings []ValueRating `json:"value_ratings,omitempty"`
+}
+
+type ValueRating struct {
+	Value  string `json:"value"`
+	Rating string `json:"rating"`
 }
 
 type RowRating struct {
@@ -198,6 +213,62 @@ func (s *Store) readEvaluations(ctx context.Context, y *Year) error {
 			return err
 		}
 		y.Annual = ev
+	}
+	return s.readPeriods(ctx, y)
+}
+
+// readPeriods reads the evaluations of a periodic year's periods.
+func (s *Store) readPeriods(ctx context.Context, y *Year) error {
+	c, nip := y.Enrolment.CycleID, y.Enrolment.NIP
+	rows, err := s.Pool.Query(ctx, `SELECT period, reported_at, coalesce(feedback, ''), coalesce(rating_hasil, ''),
+		coalesce(rating_perilaku, ''), coalesce(predikat, ''), coalesce(rated_by, ''), rated_at
+		FROM evaluations WHERE cycle_id = $1 AND nip = $2 AND period NOT IN ('midyear', 'annual') ORDER BY period`, c, nip)
+	if err != nil {
+		return err
+	}
+	y.Periods, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (PeriodEvaluation, error) {
+		var e PeriodEvaluation
+		return e, r.Scan(&e.Period, &e.ReportedAt, &e.Feedback, &e.RatingHasil, &e.RatingPerilaku, &e.Predikat, &e.RatedBy, &e.RatedAt)
+	})
+	if err != nil {
+		return err
+	}
+	for i := range y.Periods {
+		e := &y.Periods[i]
+		rows, err := s.Pool.Query(ctx, `SELECT seq, realisasi, evidence_url FROM evaluation_items
+			WHERE cycle_id = $1 AND nip = $2 AND period = $3 ORDER BY seq`, c, nip, e.Period)
+		if err != nil {
+			return err
+		}
+		if e.Items, err = pgx.CollectRows(rows, pgx.RowToStructByPos[skp.Realisasi]); err != nil {
+			return err
+		}
+		rows, err = s.Pool.Query(ctx, `SELECT seq, rating FROM period_row_ratings WHERE cycle_id = $1 AND nip = $2 AND period = $3 ORDER BY seq`,
+			c, nip, e.Period)
+		if err != nil {
+			return err
+		}
+		if e.RowRatings, err = pgx.CollectRows(rows, pgx.RowToStructByPos[RowRating]); err != nil {
+			return err
+		}
+		rows, err = s.Pool.Query(ctx, `SELECT value, rating FROM period_value_ratings WHERE cycle_id = $1 AND nip = $2 AND period = $3 ORDER BY value`,
+			c, nip, e.Period)
+		if err != nil {
+			return err
+		}
+		if e.ValueRatings, err = pgx.CollectRows(rows, pgx.RowToStructByPos[ValueRating]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// PeriodOf is the evaluation of one period, if any.
+func (y Year) PeriodOf(id string) *Evaluation {
+	for i := range y.Periods {
+		if y.Periods[i].Period == id {
+			return &y.Periods[i].Evaluation
+		}
 	}
 	return nil
 }

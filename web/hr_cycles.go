@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/kinerja/platform/internal/hrinput"
+	"github.com/kinerja/platform/internal/period"
 	"github.com/kinerja/platform/internal/wib"
 	"github.com/kinerja/platform/store"
 	"github.com/kinerja/platform/web/form"
@@ -54,6 +55,14 @@ type cycleForm struct {
 	Errors    form.Errors
 	Message   string
 	Deadlines []option
+	Periods   []option // the evaluation periods HR may choose
+}
+
+// evaluationPeriods are the choices of a cycle's evaluation period (internal/period).
+var evaluationPeriods = []option{
+	{string(period.Monthly), period.Monthly.Label()},
+	{string(period.Quarterly), period.Quarterly.Label()},
+	{string(period.Midyear), period.Midyear.Label() + " (siklus latihan yang dipadatkan)"},
 }
 
 // deadlineWords puts HR's names of the deadlines in place of their codes in the messages
@@ -69,7 +78,7 @@ func deadlineWords(errs form.Errors) form.Errors {
 }
 
 func (p *pages) showCycleForm(c *gin.Context, status int, f cycleForm) {
-	f.Deadlines = deadlineLabels
+	f.Deadlines, f.Periods = deadlineLabels, evaluationPeriods
 	f.Errors = deadlineWords(f.Errors)
 	if f.Errors == nil {
 		f.Errors = form.Errors{}

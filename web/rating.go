@@ -9,6 +9,7 @@ import (
 
 	"github.com/kinerja/platform/internal/appraisal"
 	"github.com/kinerja/platform/internal/distribution"
+	"github.com/kinerja/platform/internal/skp"
 	"github.com/kinerja/platform/store"
 	"github.com/kinerja/platform/web/form"
 	"github.com/kinerja/platform/workflows"
@@ -55,6 +56,13 @@ type ratingExtra struct {
 	Distribution *store.UnitDistribution
 	Rounding     string
 	Rows         []reportRow
+	// A monthly or quarterly year: the open period, its report rows, whether the penilai may rate
+	// it now, the BerAKHLAK values to rate, and the periods rated so far.
+	Period     *workflows.PeriodStatus
+	PeriodOpen bool
+	PeriodRows []reportRow
+	Values     []option
+	Periods    []store.PeriodEvaluation
 }
 
 // reportRow is one plan item with what the annual report says of it.
@@ -105,8 +113,18 @@ func (p *pages) showRating(c *gin.Context, errs form.Errors, typed url.Values) {
 	}
 	y := v.Year
 	rated := y.Annual != nil && y.Annual.RatingHasil != ""
-	v.Extra = ratingExtra{Open: v.Can(workflows.UpdateRate) && y.Enrolment.Phase == string(workflows.PhaseEvaluation) && !rated,
-		Ratings: ratings, Matrix: predikatMatrix(), Distribution: d, Rounding: distribution.RoundingRule, Rows: reportRows(y, y.Annual)}
+	ex := ratingExtra{Open: v.Can(workflows.UpdateRate) && y.Enrolment.Phase == string(workflows.PhaseEvaluation) && !rated,
+		Ratings: ratings, Matrix: predikatMatrix(), Distribution: d, Rounding: distribution.RoundingRule, Rows: reportRows(y, y.Annual),
+		Periods: y.Periods}
+	if st := v.Status; st != nil && st.Period != nil {
+		ex.Period = st.Period
+		ex.PeriodOpen = v.Can(workflows.UpdateRate) && !st.Period.Rated
+		ex.PeriodRows = reportRows(y, y.PeriodOf(st.Period.ID))
+		for _, val := range skp.BerAKHLAK {
+			ex.Values = append(ex.Values, option{val, nilai[val]})
+		}
+	}
+	v.Extra = ex
 	v.Errors = errs
 	if typed != nil {
 		v.Typed = typed
@@ -117,6 +135,10 @@ func (p *pages) showRating(c *gin.Context, errs form.Errors, typed url.Values) {
 // rate takes the rate step: hasil kerja and perilaku kerja (the workflow derives the predikat),
 // and the ratings given to single RHK (items[i].rating, for the form's "rows" items).
 func (p *pages) rate(c *gin.Context) {
+	if c.PostForm("period") != "" {
+		p.ratePeriod(c)
+		return
+	}
 	fields := []string{"rating_hasil", "rating_perilaku"}
 	n, _ := strconv.Atoi(c.PostForm("rows"))
 	n = max(0, min(n, form.MaxRows))
@@ -137,5 +159,55 @@ func (p *pages) rate(c *gin.Context) {
 		return nil
 	}, fields, "dinilai", func(errs form.Errors, typed url.Values) {
 		p.showRating(c, itemErrors(errs, "row_ratings[", seqs), typed)
+	})
+}
+
+// ratePeriod takes the rate step for the open period: every RHK row (items[i].rating), every
+// BerAKHLAK value (nilai.<value>), perilaku and the feedback; the workflow derives hasil kerja
+// from the rows and the predikat from the matrix.
+func (p *pages) ratePeriod(c *gin.Context) {
+	n, _ := strconv.Atoi(c.PostForm("rows"))
+	n = max(0, min(n, form.MaxRows))
+	fields := []string{"rating_perilaku", "feedback", "row_ratings", "value_ratings", "period"}
+	for i := range n {
+		fields = append(fields, fmt.Sprintf("row_ratings[%d].rating", i))
+	}
+	for i := range skp.BerAKHLAK {
+		fields = append(fields, fmt.Sprintf("value_ratings[%d].rating", i), fmt.Sprintf("value_ratings[%d].value", i))
+	}
+	seqs := make([]int, n)
+	p.stepForm(c, workflows.UpdateRate, func(in any, errs form.Errors) error {
+		f := c.Request.PostForm
+		r := in.(*workflows.RateInput)
+		r.Period = form.Text(f, "period")
+		r.Perilaku = appraisal.Rating(form.Text(f, "rating_perilaku"))
+		r.Feedback = form.Text(f, "feedback")
+		for i := range n {
+			seqs[i] = i
+			v := form.Text(f, form.Field(i, "rating"))
+			if v == "" {
+				errs[form.Field(i, "rating")] = "pilih rating RHK ini"
+			}
+			r.Rows = append(r.Rows, workflows.RowRating{Seq: i, Rating: appraisal.Rating(v)})
+		}
+		for _, val := range skp.BerAKHLAK {
+			v := form.Text(f, "nilai."+val)
+			if v == "" {
+				errs["nilai."+val] = "pilih rating nilai " + nilai[val]
+			}
+			r.Values = append(r.Values, workflows.ValueRating{Value: val, Rating: appraisal.Rating(v)})
+		}
+		return nil
+	}, fields, "dinilai", func(errs form.Errors, typed url.Values) {
+		out := itemErrors(errs, "row_ratings[", seqs)
+		for k, msg := range out {
+			// value_ratings[i].… is the form's nilai.<value>
+			var i int
+			if _, err := fmt.Sscanf(k, "value_ratings[%d]", &i); err == nil && i >= 0 && i < len(skp.BerAKHLAK) {
+				delete(out, k)
+				out["nilai."+skp.BerAKHLAK[i]] = msg
+			}
+		}
+		p.showRating(c, out, typed)
 	})
 }

@@ -7,10 +7,12 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/kinerja/platform/internal/appraisal"
+	"github.com/kinerja/platform/internal/period"
 	"github.com/kinerja/platform/store"
 	"github.com/kinerja/platform/web/form"
 	"github.com/kinerja/platform/workflows"
@@ -56,6 +58,13 @@ func init() {
 	funcs["rating"] = func(r string) string { return appraisal.Rating(r).Label() }
 	funcs["predikat"] = func(p string) string { return appraisal.Predikat(p).Label() }
 	funcs["berakhlak"] = func(v string) string { return nilai[v] }
+	funcs["periodeSiklus"] = func(k string) string { kind, _ := period.ParseKind(k); return kind.Label() }
+	funcs["periode"] = func(id string) string {
+		if p, err := period.Parse(id); err == nil {
+			return p.Label()
+		}
+		return id
+	}
 	funcs["bukti"] = func(link string) string { l, _ := ownEvidence(link); return l }
 	funcs["berkas"] = func(link string) bool { _, own := ownEvidence(link); return own }
 	for k, v := range map[string]string{
@@ -194,9 +203,10 @@ func (p *pages) realisasiPage(c *gin.Context) { p.showRealisasi(c, form.Errors{}
 
 // realisasiExtra is the realisasi page's own data.
 type realisasiExtra struct {
-	Period      string // the report open now: midyear, annual or ""
+	Period      string // the report open now: midyear, annual, a period's id, or ""
 	PeriodLabel string
-	Feedback    bool // the penilai may give the midyear feedback now
+	Due         *time.Time // a period's report date
+	Feedback    bool       // the penilai may give the midyear feedback now
 }
 
 func (p *pages) showRealisasi(c *gin.Context, errs form.Errors, typed url.Values) {
@@ -214,6 +224,14 @@ func (p *pages) showRealisasi(c *gin.Context, errs form.Errors, typed url.Values
 	case workflows.PhaseEvaluation:
 		if y.Annual == nil || y.Annual.ReportedAt == nil {
 			ex.Period, ex.PeriodLabel = workflows.PeriodAnnual, "akhir tahun"
+		}
+	}
+	// A monthly or quarterly year: the open period's report, until it is reported or rated.
+	if st := v.Status; st != nil && st.Period != nil {
+		ex.Period, ex.PeriodLabel, ex.Due = "", "", nil
+		if !st.Period.Reported && !st.Period.Rated {
+			due := st.Period.ReportDue
+			ex.Period, ex.PeriodLabel, ex.Due = st.Period.ID, st.Period.Label, &due
 		}
 	}
 	if !v.Can(workflows.UpdateReportRealisasi) || y.Plan == nil {

@@ -47,9 +47,9 @@ func taskLink(t store.Task) string {
 	switch t.Kind {
 	case workflows.TaskDraftPlan, workflows.TaskReviewPlan:
 		return y + "/skp"
-	case workflows.TaskReportMidyear, workflows.TaskReportAnnual, workflows.TaskGiveFeedback:
+	case workflows.TaskReportMidyear, workflows.TaskReportAnnual, workflows.TaskGiveFeedback, workflows.TaskReportPeriod:
 		return y + "/realisasi"
-	case workflows.TaskRate, workflows.TaskEvalOverdue:
+	case workflows.TaskRate, workflows.TaskEvalOverdue, workflows.TaskRatePeriod, workflows.TaskPeriodOverdue:
 		return y + "/penilaian"
 	case workflows.TaskScheduleDialog, workflows.TaskRecordDialog, workflows.TaskAcknowledge, workflows.TaskDialogOverdue:
 		return y + "/dialog"

@@ -11,6 +11,7 @@ import (
 
 	"github.com/kinerja/platform/activities"
 	"github.com/kinerja/platform/internal/appraisal"
+	"github.com/kinerja/platform/internal/period"
 	"github.com/kinerja/platform/internal/skp"
 )
 
@@ -90,6 +91,14 @@ func EmployeeCycle(ctx workflow.Context, in EmployeeCycleInput) (Status, error) 
 	if workflow.GetVersion(ctx, pacedChangeID, workflow.DefaultVersion, versionPaced) == versionPaced {
 		c.paceSpread = deadlineWorkSpread(in.ReminderLead)
 	}
+	if workflow.GetVersion(ctx, periodsChangeID, workflow.DefaultVersion, versionPeriods) == versionPeriods {
+		if k, err := period.ParseKind(in.EvaluationPeriod); err == nil && k.Periodic() {
+			c.kind, c.periodic = k, true
+		}
+	}
+	if in.Carried != nil {
+		c.restore(in.Carried)
+	}
 	if err := c.setup(ctx); err != nil {
 		return Status{}, err
 	}
@@ -108,6 +117,7 @@ type cycle struct {
 	deadlineVersion int // bumped on every move, so waits recompute their timers
 	phase           Phase
 	seen            map[string]bool // request ids already processed
+	seenOrder       []string        // the same, in the order processed: what a periodic year carries
 
 	plan        skp.Plan
 	planState   string
@@ -152,6 +162,16 @@ type cycle struct {
 	blocked      string         // why the step at the head of the queue cannot be written
 	resumeAsked  bool
 	legacyEmails []workflow.Future // deliveries under way (years started before versionTrustworthy)
+
+	// A periodic year (versionPeriods): its periods, the one open now, those closed, and whether
+	// this run ends by continuing as new.
+	kind          period.Kind
+	periodic      bool
+	nextPeriod    int
+	open          *openPeriod
+	periodResults []PeriodResult
+	canNext       bool
+	moves         workflow.ReceiveChannel
 }
 
 // pendingStep is a step waiting for the writer; done once it is in PostgreSQL.
@@ -169,6 +189,10 @@ func (c *cycle) status() Status {
 		Predikat: c.predikat, FinalPredikat: c.finalPredikat, ResultFinal: c.resultFinal,
 		AppealFiled: c.appealFiled, FollowUp: c.followUp, Posted: c.posted, Deadlines: Deadlines{},
 		Unrated: c.unrated, ClosedReason: c.closeReason, Blocked: c.blocked, HeldByDistribution: c.heldBy,
+	}
+	if c.periodic {
+		s.EvaluationPeriod, s.Period = string(c.kind), c.periodStatus()
+		s.PeriodResults = append([]PeriodResult(nil), c.periodResults...)
 	}
 	for _, n := range DeadlineNames {
 		s.Deadlines[n] = c.deadlines[n]
@@ -193,6 +217,7 @@ func (c *cycle) setup(ctx workflow.Context) error {
 		return err
 	}
 	moves := workflow.GetSignalChannel(ctx, SignalMoveDeadline)
+	c.moves = moves
 	workflow.Go(ctx, func(ctx workflow.Context) {
 		for {
 			var m MoveDeadline
@@ -243,11 +268,19 @@ func (c *cycle) ended() bool { return c.closed || c.unrated || c.phase == PhaseD
 // run walks the phases in order; a year HR closes, or that ends unrated, stops where it stands.
 func (c *cycle) run(ctx workflow.Context) (Status, error) {
 	phases := []func(workflow.Context){c.planning, c.monitoring, c.evaluation, c.dialog, c.appeal, c.followUpPhase, c.payment}
+	if c.periodic {
+		phases = []func(workflow.Context){c.planning, c.periods, c.evaluation, c.dialog, c.appeal, c.followUpPhase, c.payment}
+		if c.in.Carried != nil {
+			phases = phases[1:] // planned in the first run
+		}
+	}
 	for _, p := range phases {
 		if c.closed || c.unrated {
 			break
 		}
-		p(ctx)
+		if p(ctx); c.canNext {
+			return Status{}, c.continueAsNew(ctx)
+		}
 	}
 	// Every decided step is written and every handler has answered before the year completes.
 	if err := workflow.Await(ctx, func() bool { return len(c.queue) == 0 && workflow.AllHandlersFinished(ctx) }); err != nil {

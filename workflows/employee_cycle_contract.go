@@ -140,6 +140,33 @@ type EmployeeCycleInput struct {
 	DecisionSLA time.Duration `json:"decision_sla"`
 	// ReminderLead is how long before a deadline the person who must act is reminded.
 	ReminderLead time.Duration `json:"reminder_lead"`
+	// EvaluationPeriod is monthly or quarterly (internal/period): the year is reported and rated
+	// period by period, continuing as new at each period's end. Empty: the mid-year check-in.
+	EvaluationPeriod string `json:"evaluation_period,omitempty"`
+	// Carried is the state a periodic year hands to its next run (continue-as-new); nil at enrolment.
+	Carried *CarriedYear `json:"carried,omitempty"`
+}
+
+// CarriedYear is what a periodic year keeps across continue-as-new: everything decided so far
+// that the rest of the year needs. Tasks, records and the audit log are in PostgreSQL already.
+type CarriedYear struct {
+	NextPeriod  int       `json:"next_period"` // index into period.Of(Year, EvaluationPeriod)
+	Phase       Phase     `json:"phase"`
+	Plan        skp.Plan  `json:"plan"`
+	PlanState   string    `json:"plan_state"`
+	PlanVersion int       `json:"plan_version"`
+	Deadlines   Deadlines `json:"deadlines"` // as HR moved them
+	StepSeq     int64     `json:"step_seq"`
+	// Seen are the request ids already processed, so a repeat is still refused after the boundary.
+	Seen []string `json:"seen"`
+	// Rated are the periods rated so far with their predikat, in order.
+	Rated []PeriodResult `json:"rated,omitempty"`
+}
+
+// PeriodResult is a period's outcome as the year keeps it.
+type PeriodResult struct {
+	Period   string             `json:"period"`
+	Predikat appraisal.Predikat `json:"predikat,omitempty"` // empty: the period closed unrated
 }
 
 // MoveDeadline is HR's change of one cycle date.
@@ -175,7 +202,8 @@ type ReturnPlanInput struct {
 	Notes string `json:"notes"`
 }
 
-// Period of a realisasi report or feedback.
+// Period of a realisasi report or feedback; in a periodic year also a period's id ("2027-03",
+// "2027-Q1", internal/period).
 const (
 	PeriodMidyear = "midyear"
 	PeriodAnnual  = "annual"
@@ -199,6 +227,18 @@ type RateInput struct {
 	// Rows optionally rate the realisasi of single RHK, as the penilai weighs them; the year's
 	// rating of hasil kerja is Hasil.
 	Rows []RowRating `json:"row_ratings,omitempty"`
+	// Period, in a periodic year, rates that period instead of the year: every RHK row is rated
+	// (hasil kerja follows from them, appraisal.HasilKerja; Hasil stays empty), every BerAKHLAK
+	// value too, Perilaku is the penilai's judgement over them, and Feedback is required.
+	Period   string        `json:"period,omitempty"`
+	Values   []ValueRating `json:"value_ratings,omitempty"`
+	Feedback string        `json:"feedback,omitempty"`
+}
+
+// ValueRating is the penilai's rating of one BerAKHLAK value (skp.BerAKHLAK) in a period.
+type ValueRating struct {
+	Value  string           `json:"value"`
+	Rating appraisal.Rating `json:"rating"`
 }
 
 // RowRating is the penilai's rating of the realisasi of one RHK (Seq: its index in the plan).
@@ -308,4 +348,24 @@ type Status struct {
 	Blocked string `json:"blocked,omitempty"`
 	// HeldByDistribution says why the result waits on the unit's distribution rule (SE MenPANRB 03/2023).
 	HeldByDistribution string `json:"held_by_distribution,omitempty"`
+	// EvaluationPeriod is monthly or quarterly for a periodic year; empty otherwise.
+	EvaluationPeriod string `json:"evaluation_period,omitempty"`
+	// Period is the period open now (its report and rating), if any.
+	Period *PeriodStatus `json:"period,omitempty"`
+	// PeriodResults are the periods closed so far, rated or not, in order.
+	PeriodResults []PeriodResult `json:"period_results,omitempty"`
+}
+
+// PeriodStatus is where the open period stands.
+type PeriodStatus struct {
+	ID        string             `json:"id"`
+	Label     string             `json:"label"`
+	Start     time.Time          `json:"start"`
+	End       time.Time          `json:"end"`
+	ReportDue time.Time          `json:"report_due"`
+	RatingDue time.Time          `json:"rating_due"`
+	Closes    time.Time          `json:"closes"`
+	Reported  bool               `json:"reported"`
+	Rated     bool               `json:"rated"`
+	Predikat  appraisal.Predikat `json:"predikat,omitempty"`
 }

@@ -61,6 +61,9 @@ func (c *cycle) handlers() []updateHandler {
 			if err := c.validateReport(in); err != nil {
 				return Status{}, err
 			}
+			if isPeriodID(in.Period) {
+				return c.reportPeriod(ctx, in)
+			}
 			before := c.begin(in.Request)
 			rec := activities.Record{Realisasi: &activities.RealisasiReport{Period: in.Period, Items: in.Items}}
 			if in.Period == PeriodMidyear {
@@ -84,6 +87,9 @@ func (c *cycle) handlers() []updateHandler {
 		{UpdateRate, c.validateRate, func(ctx workflow.Context, in RateInput) (Status, error) {
 			if err := c.validateRate(in); err != nil {
 				return Status{}, err
+			}
+			if isPeriodID(in.Period) {
+				return c.ratePeriod(ctx, in)
 			}
 			before := c.begin(in.Request)
 			p, _ := appraisal.PredikatOf(in.Hasil, in.Perilaku)
@@ -216,6 +222,7 @@ func (c *cycle) handlers() []updateHandler {
 // begin marks the request processed and returns the state before the change, for the audit log.
 func (c *cycle) begin(r Request) activities.Snapshot {
 	c.seen[r.RequestID] = true
+	c.seenOrder = append(c.seenOrder, r.RequestID)
 	return c.snapshot()
 }
 
@@ -273,8 +280,10 @@ func (c *cycle) validateReport(in ReportRealisasiInput) error {
 		if c.phase != PhaseEvaluation || c.annualReported || c.rated {
 			return reject(ErrWrongPhase, "laporan akhir tahun tidak sedang dibuka atau sudah dilaporkan")
 		}
-	default:
+	case "":
 		return reject(ErrInvalid, "period: harus midyear atau annual")
+	default:
+		return c.validatePeriodReport(in)
 	}
 	if err := skp.ValidateRealisasi(c.plan, in.Items); err != nil {
 		return reject(ErrInvalid, "%s", err.Error())
@@ -299,6 +308,9 @@ func (c *cycle) validateRate(in RateInput) error {
 	if err := c.checkRequest(in.Request, activities.RolePenilai, c.in.Penilai.NIP); err != nil {
 		return err
 	}
+	if isPeriodID(in.Period) {
+		return c.validatePeriodRate(in)
+	}
 	if c.phase != PhaseEvaluation || c.rated {
 		return reject(ErrWrongPhase, "penilaian tidak sedang dibuka atau sudah dilakukan")
 	}
@@ -311,8 +323,13 @@ func (c *cycle) validateRate(in RateInput) error {
 	if _, err := appraisal.ParseRating(string(in.Perilaku)); err != nil {
 		return reject(ErrInvalid, "rating_perilaku: %s", err.Error())
 	}
+	return c.checkRowRatings(in.Rows)
+}
+
+// checkRowRatings refuses a rating of an RHK the plan lacks, a row rated twice, or an unknown rating.
+func (c *cycle) checkRowRatings(rows []RowRating) error {
 	seen := map[int]bool{}
-	for i, r := range in.Rows {
+	for i, r := range rows {
 		if r.Seq < 0 || r.Seq >= len(c.plan.Items) || seen[r.Seq] {
 			return reject(ErrInvalid, "row_ratings[%d].seq: tidak ada hasil kerja nomor %d di SKP, atau dinilai dua kali", i, r.Seq)
 		}

@@ -22,6 +22,9 @@ type NewCycle struct {
 	AppealWindow     string `json:"appeal_window"`
 	DecisionSLA      string `json:"decision_sla"`
 	ReminderLead     string `json:"reminder_lead"`
+	// EvaluationPeriod is monthly or quarterly; "midyear" (or nothing) keeps the single mid-year
+	// check-in (rehearsal cycles compressed to minutes).
+	EvaluationPeriod string `json:"evaluation_period"`
 }
 
 // DeadlineMoved is a moved deadline and the batch that tells every enrolled year of it.

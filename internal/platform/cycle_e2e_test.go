@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -18,11 +17,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
-	commonpb "go.temporal.io/api/common/v1"
 	historypb "go.temporal.io/api/history/v1"
-	"go.temporal.io/api/proxy"
 	"go.temporal.io/api/serviceerror"
-	"go.temporal.io/api/temporalproto"
 
 	"github.com/kinerja/platform/email"
 	"github.com/kinerja/platform/internal/platform"
@@ -418,39 +414,13 @@ func waitWorkflowDone(t *testing.T, p *platform.Platform, cycle int64) {
 // recordHistory writes the workflow's history for the replay test in workflows/, decrypted:
 // the replayer reads it with the default converter, and no test key lives in the repository.
 func recordHistory(t *testing.T, p *platform.Platform, id, path string) {
-	ctx := context.Background()
-	hist := &historypb.History{Events: rawHistory(t, p, id)}
-	codec := testenv.Payloads(t)
-	if err := proxy.VisitPayloads(ctx, hist, proxy.VisitPayloadsOptions{
-		Visitor: func(_ *proxy.VisitPayloadsContext, ps []*commonpb.Payload) ([]*commonpb.Payload, error) {
-			return codec.Decode(ps)
-		},
-	}); err != nil {
-		t.Fatal(err)
-	}
-	b, err := temporalproto.CustomJSONMarshalOptions{Indent: "  "}.Marshal(hist)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Clean(path), b, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeHistory(t, rawHistory(t, p, id), path)
 }
 
 // rawHistory reads a workflow's events as the server stores them: the client's codec decodes
 // results, not the events of a history.
 func rawHistory(t *testing.T, p *platform.Platform, id string) []*historypb.HistoryEvent {
-	t.Helper()
-	it := p.Temporal.GetWorkflowHistory(context.Background(), id, "", false, 0)
-	var events []*historypb.HistoryEvent
-	for it.HasNext() {
-		ev, err := it.Next()
-		if err != nil {
-			t.Fatal(err)
-		}
-		events = append(events, ev)
-	}
-	return events
+	return runHistory(t, p, id, "")
 }
 
 // hourlyDeadlines are a cycle's dates an hour apart from now, in the year's order.

@@ -54,7 +54,7 @@ func DeadlineField(name string) string { return "deadlines." + name }
 func ParseCycle(v url.Values) hrinput.NewCycle {
 	in := hrinput.NewCycle{Year: whole(v.Get("year")), Name: v.Get("name"), Deadlines: map[string]time.Time{},
 		AppealWindowDays: whole(v.Get("appeal_window_days")), DecisionSLADays: whole(v.Get("decision_sla_days")),
-		ReminderDays: whole(v.Get("reminder_days"))}
+		ReminderDays: whole(v.Get("reminder_days")), EvaluationPeriod: strings.TrimSpace(v.Get("evaluation_period"))}
 	if in.Year == -1 {
 		in.Year = 0
 	}

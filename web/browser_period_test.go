@@ -1,0 +1,115 @@
+package web_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/kinerja/platform/internal/period"
+	"github.com/kinerja/platform/internal/wib"
+	"github.com/kinerja/platform/workflows"
+)
+
+// TestPeriodReportAndRatingInTheBrowser: in a monthly cycle, the employee's year page shows the
+// month open now and leads to its report; the employee reports it; the penilai's rating page shows
+// the report, refuses a rating with nothing chosen (errors next to the fields, nothing stored) and
+// then rates every RHK, the seven BerAKHLAK values and perilaku with feedback; the page shows the
+// period's predikat, and period_results holds it for the payroll.
+func TestPeriodReportAndRatingInTheBrowser(t *testing.T) {
+	e := startWorld(t)
+	hr, hrCSRF := e.session(nipHR)
+	emp, empCSRF := e.session(nipEmployee)
+	pen, penCSRF := e.session(nipPenilai)
+
+	now := time.Now().In(wib.Location)
+	cur, ok := period.OpenAt(period.Monthly, now) // early January: last December
+	if !ok {
+		t.Fatal("no month open now")
+	}
+	year := cur.Start.Year()
+	d := func(y int, m time.Month, day int) time.Time { return time.Date(y, m, day, 0, 0, 0, 0, wib.Location) }
+	dl := map[string]time.Time{
+		"plan_due": now.Add(time.Hour), "monitoring_start": now.Add(2 * time.Hour), "monitoring_due": now.Add(3 * time.Hour),
+		"evaluation_start": d(year+1, 2, 1), "evaluation_due": d(year+1, 2, 15), "dialog_due": d(year+1, 3, 1), "followup_due": d(year+1, 3, 15),
+	}
+	e.cycle = int64(e.json(hr, hrCSRF, "POST", "/api/cycles", map[string]any{"year": year, "deadlines": dl, "evaluation_period": "monthly"}, 201)["id"].(float64))
+	e.json(hr, hrCSRF, "POST", fmt.Sprintf("/api/cycles/%d/enrol", e.cycle), map[string]any{"nips": []string{nipEmployee}}, 202)
+	e.waitDB(fmt.Sprintf(`SELECT count(*) FROM tasks WHERE kind = 'draft_plan' AND done_at IS NULL AND cycle_id = %d`, e.cycle), 1)
+	path := fmt.Sprintf("/api/cycles/%d/employees/%s/", e.cycle, nipEmployee)
+	e.json(emp, empCSRF, "POST", path+"submit-plan", map[string]any{"plan": map[string]any{"approach": "kuantitatif", "items": []map[string]any{
+		{"kind": "utama", "rhk": "Tersedianya layanan aplikasi perizinan daring", "aspect": "kuantitas", "iki": "Jumlah modul yang dirilis", "target": "4", "unit": "modul"},
+		{"kind": "tambahan", "rhk": "Terlaksananya pendampingan OPD", "aspect": "kualitas", "iki": "Persentase OPD terdampingi", "target": "90", "unit": "persen"}},
+		"behaviours": []map[string]any{{"value": "akuntabel", "expectation": "Melaporkan progres tiap bulan"}}}}, 200)
+	e.json(pen, penCSRF, "POST", path+"approve-plan", map[string]any{}, 200)
+	e.waitDB(fmt.Sprintf(`SELECT count(*) FROM tasks WHERE kind = '%s' AND done_at IS NULL AND cycle_id = %d`, workflows.TaskReportPeriod, e.cycle), 1)
+	e.openBrowser()
+
+	// The employee: the year page names the month open and leads to its report form.
+	e.login(nipEmployee)
+	e.page("", "#periode-label")
+	if got := e.text("#periode-label"); got != cur.Label() {
+		t.Errorf("the year page shows period %q, want %q", got, cur.Label())
+	}
+	e.shot("tahun-periode")
+	e.run("open the period's report", chromedp.Click("#lapor-periode", chromedp.ByID), chromedp.WaitVisible("#laporkan", chromedp.ByID))
+	if got := e.text("h2"); !strings.Contains(got, cur.Label()) {
+		t.Errorf("the report form is for %q, want %s", got, cur.Label())
+	}
+	e.run("report the period",
+		chromedp.SendKeys(`[id="items[0].realisasi"]`, "1 modul dirilis", chromedp.ByQuery),
+		chromedp.SendKeys(`[id="items[0].evidence_url"]`, "https://arsip.contoh.go.id/modul-1", chromedp.ByQuery),
+		chromedp.SendKeys(`[id="items[1].realisasi"]`, "3 OPD didampingi", chromedp.ByQuery),
+		chromedp.Click("#laporkan", chromedp.ByID), chromedp.WaitVisible(`[id="realisasi-`+cur.ID+`"]`, chromedp.ByQuery))
+	var n int
+	e.row(fmt.Sprintf(`SELECT count(*) FROM evaluation_items WHERE cycle_id = %d AND period = '%s'`, e.cycle, cur.ID), &n)
+	if n != 2 {
+		t.Fatalf("rows reported for %s: %d", cur.ID, n)
+	}
+	e.shot("laporan-periode")
+	e.logout()
+
+	// The penilai rates the open period.
+	e.login(nipPenilai)
+	e.page("/penilaian", "#form-periode")
+	if got := e.text(`#baris-periode tbody tr:nth-child(1) .realisasi-isi`); got != "1 modul dirilis" {
+		t.Errorf("the rating page shows the report row %q", got)
+	}
+	e.run("rate with nothing chosen", chromedp.Click("#simpan-periode", chromedp.ByID),
+		chromedp.WaitVisible(`[id="items[0].rating-galat"]`, chromedp.ByQuery))
+	if got := e.text(`[id="nilai.akuntabel-galat"]`); !strings.Contains(got, "Akuntabel") {
+		t.Errorf("error next to a BerAKHLAK value: %q", got)
+	}
+	e.row(fmt.Sprintf(`SELECT count(*) FROM period_results WHERE cycle_id = %d`, e.cycle), &n)
+	if n != 0 {
+		t.Fatal("a refused rating was stored")
+	}
+	e.shot("penilaian-periode-ditolak")
+	actions := []chromedp.Action{
+		chromedp.SetValue(`[id="items[0].rating"]`, "diatas", chromedp.ByQuery),
+		chromedp.SetValue(`[id="items[1].rating"]`, "diatas", chromedp.ByQuery),
+		chromedp.SetValue("#rating_perilaku", "diatas", chromedp.ByID),
+		chromedp.SendKeys("#feedback", "Modul pertama rilis lebih cepat dari rencana", chromedp.ByID),
+	}
+	for _, v := range []string{"berorientasi_pelayanan", "akuntabel", "kompeten", "harmonis", "loyal", "adaptif", "kolaboratif"} {
+		actions = append(actions, chromedp.SetValue(`[id="nilai.`+v+`"]`, "sesuai", chromedp.ByQuery))
+	}
+	actions = append(actions, chromedp.Click("#simpan-periode", chromedp.ByID),
+		chromedp.WaitVisible(`//p[contains(., "Penilaian telah disimpan")]`), chromedp.WaitVisible("#hasil-periode", chromedp.ByID))
+	e.run("rate the period", actions...)
+	if got := e.text("#hasil-periode .predikat-periode"); got != "Sangat Baik" {
+		t.Errorf("the page shows the period's predikat %q", got)
+	}
+	var predikat string
+	e.row(fmt.Sprintf(`SELECT predikat FROM period_results WHERE cycle_id = %d AND period_start = '%s'`, e.cycle, cur.FirstDay().Format("2006-01-02")), &predikat)
+	if predikat != "sangat_baik" {
+		t.Errorf("period_results: %q", predikat)
+	}
+	e.row(fmt.Sprintf(`SELECT count(*) FROM period_value_ratings WHERE cycle_id = %d`, e.cycle), &n)
+	if n != 7 {
+		t.Errorf("BerAKHLAK values rated: %d", n)
+	}
+	e.shot("penilaian-periode")
+}
