@@ -4,12 +4,10 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/kinerja/platform/internal/period"
-	"github.com/kinerja/platform/internal/wib"
+	"github.com/kinerja/platform/internal/testenv"
 	"github.com/kinerja/platform/workflows"
 )
 
@@ -24,17 +22,7 @@ func TestPeriodReportAndRatingInTheBrowser(t *testing.T) {
 	emp, empCSRF := e.session(nipEmployee)
 	pen, penCSRF := e.session(nipPenilai)
 
-	now := time.Now().In(wib.Location)
-	cur, ok := period.OpenAt(period.Monthly, now) // early January: last December
-	if !ok {
-		t.Fatal("no month open now")
-	}
-	year := cur.Start.Year()
-	d := func(y int, m time.Month, day int) time.Time { return time.Date(y, m, day, 0, 0, 0, 0, wib.Location) }
-	dl := map[string]time.Time{
-		"plan_due": now.Add(time.Hour), "monitoring_start": now.Add(2 * time.Hour), "monitoring_due": now.Add(3 * time.Hour),
-		"evaluation_start": d(year+1, 2, 1), "evaluation_due": d(year+1, 2, 15), "dialog_due": d(year+1, 3, 1), "followup_due": d(year+1, 3, 15),
-	}
+	year, cur, dl := testenv.MonthlyCycleNow(t)
 	e.cycle = int64(e.json(hr, hrCSRF, "POST", "/api/cycles", map[string]any{"year": year, "deadlines": dl, "evaluation_period": "monthly"}, 201)["id"].(float64))
 	e.json(hr, hrCSRF, "POST", fmt.Sprintf("/api/cycles/%d/enrol", e.cycle), map[string]any{"nips": []string{nipEmployee}}, 202)
 	e.waitDB(fmt.Sprintf(`SELECT count(*) FROM tasks WHERE kind = 'draft_plan' AND done_at IS NULL AND cycle_id = %d`, e.cycle), 1)

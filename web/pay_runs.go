@@ -73,10 +73,8 @@ func (p *pages) startPayrollRun(c *gin.Context) {
 		c.Redirect(http.StatusSeeOther, runPath(r.ID)+"?ok=penggajian-dimulai")
 		return
 	}
-	errs := p.app.FieldErrors(c.Request.Context(), err)
-	status, code, _, msg := p.app.Explain(c.Request.Context(), err)
-	if errs == nil && status != http.StatusConflict {
-		p.fail(c, err)
+	status, code, msg, errs, ok := p.formRefusal(c, err)
+	if !ok {
 		return
 	}
 	v := runsView{Typed: typed, Errors: errs, Message: "Periksa kembali isian yang ditandai.", Code: code}
@@ -184,10 +182,8 @@ func (p *pages) excludeFromRun(c *gin.Context) {
 		c.Redirect(http.StatusSeeOther, runPath(r.ID)+"?ok=pegawai-dikecualikan")
 		return
 	}
-	errs := p.app.FieldErrors(c.Request.Context(), err)
-	status, code, _, msg := p.app.Explain(c.Request.Context(), err)
-	if errs == nil && status != http.StatusConflict {
-		p.fail(c, err)
+	status, code, msg, errs, ok := p.formRefusal(c, err)
+	if !ok {
 		return
 	}
 	p.showRun(c, status, runView{Message: msg, Code: code, Errors: errs, Typed: typed})
@@ -225,4 +221,16 @@ func (p *pages) payPolicies(c *gin.Context) {
 	}
 	p.render(c, http.StatusOK, "pay_policies.html", view{Title: "Kebijakan TPP", Nav: "penggajian",
 		Data: map[string]any{"Versions": vs, "Predikat": predikatOrder}})
+}
+
+// formRefusal explains err for a payroll form: its field errors, or a conflict (another open run, a
+// run already decided) shown above the form. Anything else renders the error page: ok is false.
+func (p *pages) formRefusal(c *gin.Context, err error) (status int, code, msg string, errs form.Errors, ok bool) {
+	errs = p.app.FieldErrors(c.Request.Context(), err)
+	status, code, _, msg = p.app.Explain(c.Request.Context(), err)
+	if errs == nil && status != http.StatusConflict {
+		p.fail(c, err)
+		return status, code, msg, nil, false
+	}
+	return status, code, msg, errs, true
 }

@@ -15,7 +15,6 @@ import (
 	"go.temporal.io/api/temporalproto"
 
 	"github.com/kinerja/platform/internal/pay"
-	"github.com/kinerja/platform/internal/period"
 	"github.com/kinerja/platform/internal/platform"
 	"github.com/kinerja/platform/internal/testenv"
 	"github.com/kinerja/platform/internal/wib"
@@ -32,17 +31,8 @@ func TestMonthlyPeriodRatedAndPaid(t *testing.T) {
 	e := &e2e{t: t, base: "http://" + p.Addr, pool: p.Pool, p: p}
 	ctx := context.Background()
 
-	now := time.Now().In(wib.Location)
-	cur, ok := period.OpenAt(period.Monthly, now) // early January: last December
-	if !ok {
-		t.Fatal("no month open now")
-	}
-	year := cur.Start.Year()
+	year, cur, dl := testenv.MonthlyCycleNow(t)
 	d := func(y int, m time.Month, day int) time.Time { return time.Date(y, m, day, 0, 0, 0, 0, wib.Location) }
-	dl := map[string]time.Time{
-		"plan_due": now.Add(time.Hour), "monitoring_start": now.Add(2 * time.Hour), "monitoring_due": now.Add(3 * time.Hour),
-		"evaluation_start": d(year+1, 2, 1), "evaluation_due": d(year+1, 2, 15), "dialog_due": d(year+1, 3, 1), "followup_due": d(year+1, 3, 15),
-	}
 
 	e.call("POST", "/api/org/import", asBootstrap, orgImport(), 200)
 	// A monthly cycle whose annual evaluation would open before the last month ends is refused.

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kinerja/platform/internal/period"
+	"github.com/kinerja/platform/internal/wib"
 	"github.com/kinerja/platform/store"
 )
 
@@ -49,4 +51,22 @@ func SeedCycle(t testing.TB, st *store.Store) int64 {
 		t.Fatal(err)
 	}
 	return id
+}
+
+// MonthlyCycleNow is a monthly cycle whose open month is rated within a test run now: its year
+// (of the month open now), that month, and deadlines with planning due within hours and the
+// annual evaluation after the year's last month closes.
+func MonthlyCycleNow(t testing.TB) (year int, open period.Period, deadlines map[string]time.Time) {
+	t.Helper()
+	now := time.Now().In(wib.Location)
+	open, ok := period.OpenAt(period.Monthly, now) // early January: last December
+	if !ok {
+		t.Fatal("no month open now")
+	}
+	year = open.Start.Year()
+	d := func(y int, m time.Month, day int) time.Time { return time.Date(y, m, day, 0, 0, 0, 0, wib.Location) }
+	return year, open, map[string]time.Time{
+		"plan_due": now.Add(time.Hour), "monitoring_start": now.Add(2 * time.Hour), "monitoring_due": now.Add(3 * time.Hour),
+		"evaluation_start": d(year+1, 2, 1), "evaluation_due": d(year+1, 2, 15), "dialog_due": d(year+1, 3, 1), "followup_due": d(year+1, 3, 15),
+	}
 }
