@@ -116,36 +116,11 @@ func readOrgUpload(name string, r io.Reader) (*store.OrgFile, error) {
 		return nil, errBadRequest("file: " + err.Error())
 	}
 	body := &limitedPart{r: r, left: maxImportFile}
-	var rd sheet.Reader
-	switch kind {
-	case sheet.CSV:
-		rd, err = sheet.OpenCSV(body)
-	case sheet.XLSX:
-		dir, derr := os.MkdirTemp("", "kinerja-import-")
-		if derr != nil {
-			return nil, derr
-		}
-		defer os.RemoveAll(dir)
-		path := dir + "/upload.xlsx"
-		out, derr := os.Create(path)
-		if derr != nil {
-			return nil, derr
-		}
-		_, derr = io.Copy(out, body)
-		if cerr := out.Close(); derr == nil {
-			derr = cerr
-		}
-		if derr != nil {
-			return nil, uploadError(derr)
-		}
-		rd, err = sheet.OpenXLSX(path, dir, maxUnpackedXLSX)
-	}
-	if err != nil {
-		return nil, uploadError(err)
-	}
-	defer rd.Close()
-	f, err := store.ReadOrgFile(rd)
-	if err != nil {
+	var f *store.OrgFile
+	if err := readSheet(kind, body, func(rd sheet.Reader) (err error) {
+		f, err = store.ReadOrgFile(rd)
+		return err
+	}); err != nil {
 		return nil, uploadError(err)
 	}
 	// Whatever follows the last row still counts against the limit.
@@ -153,6 +128,41 @@ func readOrgUpload(name string, r io.Reader) (*store.OrgFile, error) {
 		return nil, uploadError(err)
 	}
 	return f, nil
+}
+
+// readSheet opens body as a CSV or an XLSX file (spooled to a temporary file first: the format
+// needs random access) and hands the first sheet to read: the organisation and attendance imports.
+func readSheet(kind sheet.Kind, body io.Reader, read func(sheet.Reader) error) error {
+	var rd sheet.Reader
+	var err error
+	switch kind {
+	case sheet.CSV:
+		rd, err = sheet.OpenCSV(body)
+	case sheet.XLSX:
+		dir, derr := os.MkdirTemp("", "kinerja-import-")
+		if derr != nil {
+			return derr
+		}
+		defer os.RemoveAll(dir)
+		path := dir + "/upload.xlsx"
+		out, derr := os.Create(path)
+		if derr != nil {
+			return derr
+		}
+		_, derr = io.Copy(out, body)
+		if cerr := out.Close(); derr == nil {
+			derr = cerr
+		}
+		if derr != nil {
+			return derr
+		}
+		rd, err = sheet.OpenXLSX(path, dir, maxUnpackedXLSX)
+	}
+	if err != nil {
+		return err
+	}
+	defer rd.Close()
+	return read(rd)
 }
 
 // limitedPart reads at most left bytes of a part and then fails with errPartTooLarge.

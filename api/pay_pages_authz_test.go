@@ -62,7 +62,7 @@ func payPageCases(add func(azCase), page func(func(azRole) azWant) func(azRole) 
 		{"GET", "", ok(200)},
 		{"POST", "/setujui", pastAuthz}, // the run is decided (cancelled): 409
 		{"POST", "/batalkan", pastAuthz},
-		{"POST", "/kecualikan", pastAuthz}, // the run is decided: 409
+		{"POST", "/kecualikan", pastAuthz},  // the run is decided: 409
 		{"GET", "/transfer.csv", pastAuthz}, // not approved: 409
 		{"GET", "/rekap.xlsx", pastAuthz},
 	} {

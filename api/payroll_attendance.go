@@ -2,17 +2,18 @@ package api
 
 import (
 	"bytes"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/xuri/excelize/v2"
 
+	"github.com/kinerja/platform/internal/sheet"
 	"github.com/kinerja/platform/store"
 )
 
@@ -30,28 +31,6 @@ var attendanceKinds = map[string]string{
 // columnOf names a stored field by its file column, for row errors.
 var columnOf = map[string]string{"nip": "nip", "day": "tanggal", "kind": "jenis", "late_minutes": "terlambat_menit",
 	"early_minutes": "pulang_cepat_menit", "leave_type": "jenis_cuti", "missed_assembly": "tidak_apel"}
-
-// rowSource is a sheet read row by row (a CSV or an XLSX sheet); io.EOF ends it.
-type rowSource interface {
-	Next() ([]string, error)
-}
-
-type csvRows struct{ r *csv.Reader }
-
-func (c csvRows) Next() ([]string, error) { return c.r.Read() }
-
-type sliceRows struct {
-	rows [][]string
-	i    int
-}
-
-func (s *sliceRows) Next() ([]string, error) {
-	if s.i >= len(s.rows) {
-		return nil, io.EOF
-	}
-	s.i++
-	return s.rows[s.i-1], nil
-}
 
 type attendanceBody struct {
 	Rows []store.AttendanceRow `json:"rows"`
@@ -98,24 +77,19 @@ func (s *Server) ImportAttendanceFile(c *gin.Context, xlsx bool, raw []byte) (in
 	if err := hrOnly(c); err != nil {
 		return 0, err
 	}
-	var src rowSource
-	if !xlsx {
-		r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf"))))
-		r.FieldsPerRecord = -1
-		src = csvRows{r}
-	} else {
-		f, err := excelize.OpenReader(bytes.NewReader(raw))
-		if err != nil {
-			return 0, errBadRequest("berkas XLSX tidak terbaca")
-		}
-		all, err := f.GetRows(f.GetSheetName(0))
-		f.Close()
-		if err != nil {
-			return 0, errBadRequest("lembar pertama berkas XLSX tidak terbaca")
-		}
-		src = &sliceRows{rows: all}
+	kind := sheet.CSV
+	if xlsx {
+		kind = sheet.XLSX
 	}
-	rows, lines, errs := readAttendance(src)
+	var rows []store.AttendanceRow
+	var lines []int
+	var errs []store.RowError
+	if err := readSheet(kind, bytes.NewReader(raw), func(rd sheet.Reader) error {
+		rows, lines, errs = readAttendance(rd)
+		return nil
+	}); err != nil {
+		return 0, uploadError(err)
+	}
 	if len(errs) > 0 {
 		return 0, &store.ImportError{Rows: errs}
 	}
@@ -176,45 +150,40 @@ func (s *Server) importAttendanceRows(c *gin.Context, rows []store.AttendanceRow
 }
 
 // readAttendance reads a sheet with AttendanceColumns' header; row numbers are the sheet's lines.
-func readAttendance(src rowSource) ([]store.AttendanceRow, []int, []store.RowError) {
+func readAttendance(rd sheet.Reader) ([]store.AttendanceRow, []int, []store.RowError) {
 	bad := func(line int, field, msg string) store.RowError {
 		return store.RowError{Sheet: "attendance", Row: line, Field: field, Message: msg}
 	}
-	header, err := src.Next()
+	known := make([]string, len(AttendanceColumns))
+	for i, c := range AttendanceColumns {
+		known[i] = sheet.Normalize(c)
+	}
+	line, header, err := rd.Next()
 	if err != nil {
 		return nil, nil, []store.RowError{bad(1, "", "baris judul kolom tidak terbaca: "+strings.Join(AttendanceColumns, ","))}
 	}
-	col := map[string]int{}
-	for i, h := range header {
-		col[strings.ToLower(strings.TrimSpace(h))] = i
-	}
-	for _, want := range AttendanceColumns[:3] {
-		if _, ok := col[want]; !ok {
-			return nil, nil, []store.RowError{bad(1, want, "kolom wajib tidak ada; baris judul: "+strings.Join(AttendanceColumns, ","))}
+	h, problems := sheet.ReadHeader(header, known, known[:3])
+	if len(problems) > 0 {
+		var errs []store.RowError
+		for _, p := range problems {
+			errs = append(errs, bad(line, strings.ToLower(p.Column), p.Message))
 		}
+		return nil, nil, errs
 	}
 	var rows []store.AttendanceRow
 	var lines []int
 	var errs []store.RowError
-	for line := 2; ; line++ {
-		rec, err := src.Next()
+	for {
+		line, rec, err := rd.Next()
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
-			errs = append(errs, bad(line, "", "baris tidak terbaca"))
+			errs = append(errs, bad(line, "", "baris tidak terbaca: "+err.Error()))
 			break
 		}
-		get := func(name string) string {
-			if i, ok := col[name]; ok && i < len(rec) {
-				return strings.TrimSpace(rec[i])
-			}
-			return ""
-		}
-		if strings.Join(rec, "") == "" {
-			continue
-		}
-		r := store.AttendanceRow{NIP: get("nip"), Day: get("tanggal"), LeaveType: get("jenis_cuti")}
+		get := func(name string) string { return h.Get(rec, sheet.Normalize(name)) }
+		r := store.AttendanceRow{NIP: get("nip"), Day: sheetDate(get("tanggal")), LeaveType: get("jenis_cuti")}
 		jenis := strings.ToLower(get("jenis"))
 		if k, ok := attendanceKinds[jenis]; ok {
 			r.Kind = k
@@ -243,4 +212,15 @@ func readAttendance(src rowSource) ([]store.AttendanceRow, []int, []store.RowErr
 		rows, lines = append(rows, r), append(lines, line)
 	}
 	return rows, lines, errs
+}
+
+// sheetDate reads a date cell: as typed (YYYY-MM-DD), or an Excel date cell, which XLSX stores as
+// a serial day number (the sheet is read raw, not as the viewer's locale formats it).
+func sheetDate(v string) string {
+	if n, err := strconv.Atoi(v); err == nil && n > 20_000 && n < 80_000 { // 1954-2119
+		if t, err := excelize.ExcelDateToTime(float64(n), false); err == nil {
+			return t.Format(time.DateOnly)
+		}
+	}
+	return v
 }

@@ -95,10 +95,10 @@ func TestPayrollThroughTheAPI(t *testing.T) {
 		t.Fatalf("good file: %d %s", res.status, res.body)
 	}
 
-	// The same layout as XLSX (first sheet).
+	// The same layout as XLSX (first sheet); a date may be a date cell, as Excel keeps it.
 	x0 := excelize.NewFile()
 	for i, row := range [][]any{{"nip", "tanggal", "jenis", "terlambat_menit", "pulang_cepat_menit", "jenis_cuti", "tidak_apel"},
-		{azStranger, "2026-03-12", "cuti", "", "", "cuti_tahunan", ""}, {azStranger, "2026-03-13", "hadir", "10", "", "", ""}} {
+		{azStranger, "2026-03-12", "cuti", "", "", "cuti_tahunan", ""}, {azStranger, time.Date(2026, 3, 13, 0, 0, 0, 0, time.UTC), "hadir", "10", "", "", ""}} {
 		if err := x0.SetSheetRow("Sheet1", "A"+jsonNumber(i+1), &row); err != nil {
 			t.Fatal(err)
 		}
@@ -110,7 +110,8 @@ func TestPayrollThroughTheAPI(t *testing.T) {
 	if res := e.raw("POST", "/api/payroll/attendance", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", xb.Bytes(), rHRRegion); res.status != 200 {
 		t.Fatalf("XLSX file: %d %s", res.status, res.body)
 	}
-	if err := e.pool.QueryRow(ctx, `SELECT count(*) FROM attendance_days WHERE nip = $1 AND (kind = 'leave' OR late_minutes = 10)`, azStranger).Scan(&n); err != nil || n != 2 {
+	if err := e.pool.QueryRow(ctx, `SELECT count(*) FROM attendance_days WHERE nip = $1
+		AND ((kind = 'leave' AND day = '2026-03-12') OR (late_minutes = 10 AND day = '2026-03-13'))`, azStranger).Scan(&n); err != nil || n != 2 {
 		t.Fatalf("XLSX import wrote %d of 2 days (%v)", n, err)
 	}
 
