@@ -2,10 +2,12 @@ package web
 
 import (
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/kinerja/platform/internal/period"
 	"github.com/kinerja/platform/store"
 	"github.com/kinerja/platform/workflows"
 )
@@ -66,16 +68,33 @@ func (p *pages) year(c *gin.Context) {
 	if y.Enrolment.Phase == string(workflows.PhaseClosed) {
 		state = "nanti"
 	}
+	// A periodic year alternates between working and a period's report and rating until the
+	// annual evaluation: one row, due when the open period's report is.
+	periodic := st != nil && st.EvaluationPeriod != ""
 	for _, ph := range phases {
+		if periodic && ph.Phase == workflows.PhaseMonitoring {
+			continue
+		}
 		r := phaseRow{Label: ph.Label}
+		current := string(ph.Phase) == y.Enrolment.Phase
+		due := ph.Due
+		if periodic && ph.Phase == workflows.PhaseExecution {
+			kind, _ := period.ParseKind(st.EvaluationPeriod)
+			r.Label = "Pelaksanaan dan penilaian periodik (" + strings.ToLower(kind.Label()) + ")"
+			current = current || y.Enrolment.Phase == string(workflows.PhaseMonitoring)
+			due = ""
+			if st.Period != nil {
+				r.Due = &st.Period.ReportDue
+			}
+		}
 		switch {
-		case string(ph.Phase) == y.Enrolment.Phase:
+		case current:
 			r.State, state = "sekarang", "nanti"
 		default:
 			r.State = state
 		}
-		if st != nil && ph.Due != "" {
-			if d, ok := st.Deadlines[ph.Due]; ok {
+		if st != nil && due != "" {
+			if d, ok := st.Deadlines[due]; ok {
 				r.Due = &d
 			}
 		}
