@@ -3,9 +3,12 @@ package platform_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
 
 	"github.com/kinerja/platform/internal/period"
 	"github.com/kinerja/platform/internal/platform"
@@ -96,6 +99,8 @@ func TestMutasiClosesTheSKP(t *testing.T) {
 	cycle := int64(cy["id"].(float64))
 	e.batch("POST", fmt.Sprintf("/api/cycles/%d/enrol", cycle), nipHR, map[string]any{"nips": []string{nipEmployee}})
 	waitFor(t, func() bool { return e.count(`SELECT count(*) FROM tasks WHERE kind = 'draft_plan'`) == 1 })
+	id := workflowID(t, p.Pool, cycle, nipEmployee)
+	firstRun := p.Temporal.GetWorkflow(ctx, id, "").GetRunID()
 
 	plan := func(rhk string) map[string]any {
 		return map[string]any{"approach": "kuantitatif", "items": []map[string]any{
@@ -178,5 +183,23 @@ func TestMutasiClosesTheSKP(t *testing.T) {
 	var rater string
 	if err := p.Pool.QueryRow(ctx, `SELECT actor_nip FROM audit_log WHERE action = 'period.rated'`).Scan(&rater); err != nil || rater != nipPenilai {
 		t.Errorf("the month rated by %s %v", rater, err)
+	}
+
+	// The run ends at the month's rating, continuing as new with the mutasi carried.
+	// KINERJA_RECORD_MUTASI_HISTORY=<file> keeps it for the replay test (employee_cycle_v5_mutasi.json).
+	waitFor(t, func() bool {
+		desc, err := p.Temporal.DescribeWorkflowExecution(ctx, id, firstRun)
+		return err == nil && desc.WorkflowExecutionInfo.Status == enumspb.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW
+	})
+	var st workflows.Status
+	waitFor(t, func() bool {
+		v, err := p.Temporal.QueryWorkflow(ctx, id, "", workflows.QueryStatus)
+		return err == nil && v.Get(&st) == nil && st.Mutasi != nil && len(st.PeriodResults) > 0
+	})
+	if !st.Mutasi.Applied || st.PlanState != "approved" || st.PlanVersion != 2 {
+		t.Errorf("the next run carried %+v %+v", st, st.Mutasi)
+	}
+	if path := os.Getenv("KINERJA_RECORD_MUTASI_HISTORY"); path != "" {
+		writeHistory(t, runHistory(t, p, id, firstRun), path)
 	}
 }
