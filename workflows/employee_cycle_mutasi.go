@@ -140,16 +140,7 @@ func (c *cycle) validateMutasi(in MutasiInput) error {
 	if utf8.RuneCountInString(in.Position) > maxMutasiText || utf8.RuneCountInString(in.Unit) > maxMutasiText {
 		return reject(ErrInvalid, "position/unit: paling banyak %d karakter", maxMutasiText)
 	}
-	emp, pen, ata := c.in.Employee.NIP, in.Penilai.NIP, in.Atasan.NIP
-	switch {
-	case pen == "" || ata == "":
-		return reject(ErrInvalid, "penilai_nip/atasan_nip: pejabat penilai dan atasannya wajib ada")
-	case pen == emp || ata == emp:
-		return reject(ErrInvalid, "penilai_nip/atasan_nip: pegawai tidak dapat menilai dirinya sendiri")
-	case pen == ata:
-		return reject(ErrInvalid, "atasan_nip: atasan pejabat penilai harus orang lain dari pejabat penilai")
-	}
-	return nil
+	return c.checkSupervisors(in.ReassignInput)
 }
 
 // recordMutasi keeps HR's mutasi and waits, beside the periods, for its date.

@@ -470,6 +470,21 @@ func (c *cycle) validateReassign(in ReassignInput) error {
 	if c.resultFinal {
 		return reject(ErrWrongPhase, "hasil sudah final: pejabat penilai dan atasannya tidak lagi berperan")
 	}
+	pen, ata := in.Penilai.NIP, in.Atasan.NIP
+	if err := c.checkSupervisors(in); err != nil {
+		return err
+	}
+	switch {
+	case pen == c.in.Penilai.NIP && ata == c.in.Atasan.NIP:
+		return reject(ErrInvalid, "penilai_nip/atasan_nip: sama dengan yang sekarang, tidak ada yang diubah")
+	case c.appealFiled && !c.appealDecided && c.isRater(ata):
+		return reject(ErrInvalid, "atasan_nip: pejabat yang memberi penilaian tidak dapat memutus keberatan atasnya")
+	}
+	return nil
+}
+
+// checkSupervisors refuses a penilai and atasan who are missing, the employee, or one person.
+func (c *cycle) checkSupervisors(in ReassignInput) error {
 	emp, pen, ata := c.in.Employee.NIP, in.Penilai.NIP, in.Atasan.NIP
 	switch {
 	case pen == "" || ata == "":
@@ -478,10 +493,6 @@ func (c *cycle) validateReassign(in ReassignInput) error {
 		return reject(ErrInvalid, "penilai_nip/atasan_nip: pegawai tidak dapat menilai dirinya sendiri")
 	case pen == ata:
 		return reject(ErrInvalid, "atasan_nip: atasan pejabat penilai harus orang lain dari pejabat penilai")
-	case pen == c.in.Penilai.NIP && ata == c.in.Atasan.NIP:
-		return reject(ErrInvalid, "penilai_nip/atasan_nip: sama dengan yang sekarang, tidak ada yang diubah")
-	case c.appealFiled && !c.appealDecided && c.isRater(ata):
-		return reject(ErrInvalid, "atasan_nip: pejabat yang memberi penilaian tidak dapat memutus keberatan atasnya")
 	}
 	return nil
 }

@@ -10,9 +10,7 @@ import (
 
 	enumspb "go.temporal.io/api/enums/v1"
 
-	"github.com/kinerja/platform/internal/period"
 	"github.com/kinerja/platform/internal/platform"
-	"github.com/kinerja/platform/internal/wib"
 	"github.com/kinerja/platform/workflows"
 )
 
@@ -80,17 +78,8 @@ func TestMutasiClosesTheSKP(t *testing.T) {
 	ctx := context.Background()
 	const nipWati = "198702142012012007"
 
-	now := time.Now().In(wib.Location)
-	cur, ok := period.OpenAt(period.Monthly, now)
-	if !ok {
-		t.Fatal("no month open now")
-	}
+	cur, dl := monthlyCalendar(t)
 	year := cur.Start.Year()
-	d := func(y int, m time.Month, day int) time.Time { return time.Date(y, m, day, 0, 0, 0, 0, wib.Location) }
-	dl := map[string]time.Time{
-		"plan_due": now.Add(time.Hour), "monitoring_start": now.Add(2 * time.Hour), "monitoring_due": now.Add(3 * time.Hour),
-		"evaluation_start": d(year+1, 2, 1), "evaluation_due": d(year+1, 2, 15), "dialog_due": d(year+1, 3, 1), "followup_due": d(year+1, 3, 15),
-	}
 	org := orgImport()
 	org["employees"] = append(org["employees"].([]map[string]any), map[string]any{"nip": nipWati, "name": "Wati Susanti",
 		"email": "wati@contoh.go.id", "status": "PNS", "unit_id": "diskominfo", "position_id": "kabid", "superior_nip": nipHead})

@@ -32,17 +32,9 @@ func TestMonthlyPeriodRatedAndPaid(t *testing.T) {
 	e := &e2e{t: t, base: "http://" + p.Addr, pool: p.Pool, p: p}
 	ctx := context.Background()
 
-	now := time.Now().In(wib.Location)
-	cur, ok := period.OpenAt(period.Monthly, now) // early January: last December
-	if !ok {
-		t.Fatal("no month open now")
-	}
+	cur, dl := monthlyCalendar(t)
 	year := cur.Start.Year()
 	d := func(y int, m time.Month, day int) time.Time { return time.Date(y, m, day, 0, 0, 0, 0, wib.Location) }
-	dl := map[string]time.Time{
-		"plan_due": now.Add(time.Hour), "monitoring_start": now.Add(2 * time.Hour), "monitoring_due": now.Add(3 * time.Hour),
-		"evaluation_start": d(year+1, 2, 1), "evaluation_due": d(year+1, 2, 15), "dialog_due": d(year+1, 3, 1), "followup_due": d(year+1, 3, 15),
-	}
 
 	e.call("POST", "/api/org/import", asBootstrap, orgImport(), 200)
 	// A monthly cycle whose annual evaluation would open before the last month ends is refused.
@@ -152,6 +144,23 @@ func TestMonthlyPeriodRatedAndPaid(t *testing.T) {
 
 	if path := os.Getenv("KINERJA_RECORD_PERIODS_HISTORY"); path != "" {
 		writeHistory(t, events, path)
+	}
+}
+
+// monthlyCalendar is the month open now (early January: last December) and the deadlines of a
+// monthly cycle of its year: planning within the hour, the annual evaluation after the last month.
+func monthlyCalendar(t *testing.T) (period.Period, map[string]time.Time) {
+	t.Helper()
+	now := time.Now().In(wib.Location)
+	cur, ok := period.OpenAt(period.Monthly, now)
+	if !ok {
+		t.Fatal("no month open now")
+	}
+	next := cur.Start.Year() + 1
+	d := func(m time.Month, day int) time.Time { return time.Date(next, m, day, 0, 0, 0, 0, wib.Location) }
+	return cur, map[string]time.Time{
+		"plan_due": now.Add(time.Hour), "monitoring_start": now.Add(2 * time.Hour), "monitoring_due": now.Add(3 * time.Hour),
+		"evaluation_start": d(2, 1), "evaluation_due": d(2, 15), "dialog_due": d(3, 1), "followup_due": d(3, 15),
 	}
 }
 
