@@ -252,7 +252,7 @@ func (w *stepWriter) mutasi(ctx context.Context, m *Mutasi) error {
 			ON CONFLICT (skp_id) DO NOTHING`, st.CycleID, st.NIP, m.ClosesPlanVersion, m.EffectiveAt, m.Position, m.Unit); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, `UPDATE employee_cycles SET penilai_nip = $3, atasan_nip = $4, former_penilai_nip = $5
+		_, err := tx.Exec(ctx, `UPDATE employee_cycles SET penilai_nip = $3, atasan_nip = $4, former_penilai_nip = NULLIF($5, '')
 			WHERE cycle_id = $1 AND nip = $2`, st.CycleID, st.NIP, m.ToPenilai, m.ToAtasan, m.FromPenilai)
 		return err
 	default:

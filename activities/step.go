@@ -143,7 +143,7 @@ type Mutasi struct {
 	EffectiveAt       time.Time `json:"effective_at,omitempty"`
 	Position          string    `json:"position,omitempty"`
 	Unit              string    `json:"unit,omitempty"`
-	FromPenilai       string    `json:"from_penilai"`
+	FromPenilai       string    `json:"from_penilai"` // when applied: empty if no old period waits for them
 	ToPenilai         string    `json:"to_penilai,omitempty"`
 	FromAtasan        string    `json:"from_atasan,omitempty"`
 	ToAtasan          string    `json:"to_atasan,omitempty"`

@@ -59,6 +59,16 @@ func (c *cycle) oldPeriod(p period.Period) bool {
 	return c.mutasi != nil && p.Start.Before(c.mutasi.Date)
 }
 
+// oldPeriodPending: the period open or next to open started before the mutasi and is not rated yet.
+func (c *cycle) oldPeriodPending() bool {
+	all := period.Of(c.in.Year, c.kind)
+	n := len(c.periodResults)
+	if n >= len(all) || !c.oldPeriod(all[n]) {
+		return false
+	}
+	return c.open == nil || c.open.p.ID != all[n].ID || !c.open.rated
+}
+
 // periodPlan is the SKP a period is reported and rated against.
 func (c *cycle) periodPlan(p period.Period) skp.Plan {
 	if c.oldPeriod(p) {
@@ -107,8 +117,14 @@ func (c *cycle) validateMutasi(in MutasiInput) error {
 	if c.phase == PhasePlanning || c.planState != planApproved {
 		return reject(ErrWrongPhase, "SKP tahun ini belum disetujui; setelah mutasi cukup perbarui pejabat penilai (reassign-supervisors)")
 	}
+	all := period.Of(c.in.Year, c.kind)
 	if c.mutasi != nil && !(c.mutasi.Applied && c.planState == planApproved) {
 		return reject(ErrWrongPhase, "mutasi per %s belum selesai: SKP untuk jabatan %s belum disetujui", wib.Format(c.mutasi.Date), c.mutasi.Position)
+	}
+	if n := len(c.periodResults); c.mutasi != nil && n < len(all) && c.oldPeriod(all[n]) {
+		// The year keeps one former penilai: a second mutasi waits until the first one's periods are rated.
+		return reject(ErrWrongPhase, "%s masih dinilai pejabat penilai sebelum mutasi per %s; catat mutasi berikutnya setelah periode itu selesai",
+			all[n].Label(), wib.Format(c.mutasi.Date))
 	}
 	if c.phase != PhaseExecution && c.phase != PhaseMonitoring {
 		return reject(ErrWrongPhase, "mutasi dicatat selama periode penilaian berjalan; tahun ini sudah pada tahap %s", c.phase)
@@ -117,7 +133,6 @@ func (c *cycle) validateMutasi(in MutasiInput) error {
 	if err != nil {
 		return reject(ErrInvalid, "effective_date: tanggal berlaku mutasi wajib diisi dengan format TTTT-BB-HH (contoh 2026-05-01)")
 	}
-	all := period.Of(c.in.Year, c.kind)
 	earliest := time.Time{}
 	switch {
 	case c.open != nil:
@@ -176,6 +191,9 @@ func (c *cycle) runMutasi(ctx workflow.Context) {
 		c.plan, c.planState = skp.Plan{}, planNone
 		rec := c.mutasiRecord()
 		rec.Applied = true
+		if !c.oldPeriodPending() {
+			rec.FromPenilai = "" // nothing left for the former penilai: the API need not let them in
+		}
 		c.apply(ctx, step{key: "mutasi-applied-" + m.Date.Format("20060102"), action: "mutasi.applied",
 			record: activities.Record{Mutasi: rec},
 			open: []activities.TaskSpec{c.task(TaskDraftPlan, activities.RolePegawai, c.in.Employee.NIP,

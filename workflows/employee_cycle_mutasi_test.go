@@ -71,6 +71,8 @@ func TestMutasiMidYear(t *testing.T) {
 		scripted{at: date.Add(day), name: UpdateSubmitPlan, actor: employee, id: "submit-new", in: &SubmitPlanInput{Plan: testPlan()}},
 		scripted{at: date.Add(day + time.Hour), name: UpdateApprovePlan, actor: penilai, id: "approve-by-old", in: &ApprovePlanInput{}},
 		scripted{at: date.Add(day + 2*time.Hour), name: UpdateApprovePlan, actor: newPenilai, id: "approve-new", in: &ApprovePlanInput{}},
+		// A second mutasi while March still waits for the former penilai is refused.
+		scripted{at: date.Add(day + 3*time.Hour), name: UpdateMutasi, actor: hr, id: "mutasi-second", in: mutasi("2026-05-01")},
 	)
 	script = append(script, annualEnd(1, newPenilai)...)
 
@@ -86,7 +88,7 @@ func TestMutasiMidYear(t *testing.T) {
 
 	wantRefused := map[string]string{
 		"mutasi-by-penilai": ErrForbidden, "mutasi-past": ErrInvalid, "mutasi-noposition": ErrInvalid,
-		"mutasi-again": ErrWrongPhase, "submit-early": ErrWrongPhase, "approve-by-old": ErrForbidden,
+		"mutasi-again": ErrWrongPhase, "mutasi-second": ErrWrongPhase, "submit-early": ErrWrongPhase, "approve-by-old": ErrForbidden,
 		"rate-new-" + mar.ID: ErrForbidden, "rep-3rows-" + apr.ID: ErrInvalid, "rate-old-" + apr.ID: ErrForbidden,
 	}
 	for id, code := range wantRefused {
