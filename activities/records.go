@@ -80,6 +80,8 @@ func (w *stepWriter) writeRecord(ctx context.Context) error {
 		// here: payroll_postings is history only (migration 0027).
 	case r.Reassigned != nil:
 		err = w.reassign(ctx, r.Reassigned)
+	case r.Mutasi != nil:
+		err = w.mutasi(ctx, r.Mutasi)
 	case r.PlanSet != nil:
 		if err = w.planSubmitted(ctx, r.PlanSet); err == nil {
 			_, err = tx.Exec(ctx, `UPDATE skp SET status = 'approved', decided_at = $4, decided_by = $5
@@ -233,4 +235,31 @@ func (w *stepWriter) reassign(ctx context.Context, r *Reassigned) error {
 		}
 	}
 	return nil
+}
+
+// mutasi writes a mutasi's three moments (migration 0032). The approved SKP's row is not edited:
+// its closing is a separate row in skp_closures, and the year's supervisors move in employee_cycles
+// with the former penilai kept there until the periods of the old SKP are rated or closed.
+func (w *stepWriter) mutasi(ctx context.Context, m *Mutasi) error {
+	st, tx := w.st, w.tx
+	switch {
+	case m.FormerDone:
+		_, err := tx.Exec(ctx, `UPDATE employee_cycles SET former_penilai_nip = NULL WHERE cycle_id = $1 AND nip = $2`, st.CycleID, st.NIP)
+		return err
+	case m.Applied:
+		if _, err := tx.Exec(ctx, `INSERT INTO skp_closures (skp_id, closed_at, reason, position, unit)
+			SELECT id, $4, 'mutasi', $5, $6 FROM skp WHERE cycle_id = $1 AND nip = $2 AND version = $3
+			ON CONFLICT (skp_id) DO NOTHING`, st.CycleID, st.NIP, m.ClosesPlanVersion, m.EffectiveAt, m.Position, m.Unit); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `UPDATE employee_cycles SET penilai_nip = $3, atasan_nip = $4, former_penilai_nip = NULLIF($5, '')
+			WHERE cycle_id = $1 AND nip = $2`, st.CycleID, st.NIP, m.ToPenilai, m.ToAtasan, m.FromPenilai)
+		return err
+	default:
+		_, err := tx.Exec(ctx, `INSERT INTO mutasi (cycle_id, nip, effective_at, position, unit, from_penilai_nip, to_penilai_nip,
+				from_atasan_nip, to_atasan_nip, recorded_by, recorded_at)
+			VALUES ($1, $2, $3, $4, NULLIF($5, ''), $6, $7, $8, $9, $10, $11)`,
+			st.CycleID, st.NIP, m.EffectiveAt, m.Position, m.Unit, m.FromPenilai, m.ToPenilai, m.FromAtasan, m.ToAtasan, w.actorNIP(), st.At)
+		return err
+	}
 }

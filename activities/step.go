@@ -84,6 +84,7 @@ type Record struct {
 	FollowUpDecided     *FollowUpDecided     `json:"follow_up_decided,omitempty"`
 	Posting             *Posting             `json:"posting,omitempty"`
 	Reassigned          *Reassigned          `json:"reassigned,omitempty"`
+	Mutasi              *Mutasi              `json:"mutasi,omitempty"`
 	// PlanSet is the SKP HR drafted and set after plan_due: written as a version already approved.
 	PlanSet       *PlanSubmitted `json:"plan_set,omitempty"`
 	DeadlineMoved *DeadlineMoved `json:"deadline_moved,omitempty"`
@@ -133,6 +134,22 @@ type Reassigned struct {
 	ToPenilai   string `json:"to_penilai"`
 	FromAtasan  string `json:"from_atasan"`
 	ToAtasan    string `json:"to_atasan"`
+}
+
+// Mutasi is HR's mutasi of a year: recorded (ahead of or at its date), applied at its date (the
+// approved SKP ClosesPlanVersion closes, the year moves to the new supervisors), and FormerDone
+// once no period of the old SKP waits for the former penilai.
+type Mutasi struct {
+	EffectiveAt       time.Time `json:"effective_at,omitempty"`
+	Position          string    `json:"position,omitempty"`
+	Unit              string    `json:"unit,omitempty"`
+	FromPenilai       string    `json:"from_penilai"` // when applied: empty if no old period waits for them
+	ToPenilai         string    `json:"to_penilai,omitempty"`
+	FromAtasan        string    `json:"from_atasan,omitempty"`
+	ToAtasan          string    `json:"to_atasan,omitempty"`
+	ClosesPlanVersion int       `json:"closes_plan_version,omitempty"`
+	Applied           bool      `json:"applied,omitempty"`
+	FormerDone        bool      `json:"former_done,omitempty"`
 }
 
 type PlanSubmitted struct {

@@ -60,6 +60,9 @@ func stepInput(update string) (any, *workflows.Request) {
 	case workflows.UpdateReassign:
 		in := &workflows.ReassignInput{}
 		return in, &in.Request
+	case workflows.UpdateMutasi:
+		in := &workflows.MutasiInput{}
+		return in, &in.Request
 	case workflows.UpdateSetPlan:
 		in := &workflows.SetPlanInput{}
 		return in, &in.Request
@@ -84,7 +87,7 @@ func stepRole(update string) (access.Role, bool) {
 	case workflows.UpdateDecideAppeal:
 		return access.Atasan, true
 	case workflows.UpdateConfirmFollowUp, workflows.UpdateReassign, workflows.UpdateSetPlan, workflows.UpdateCloseYear,
-		workflows.UpdateResume:
+		workflows.UpdateResume, workflows.UpdateMutasi:
 		return access.HR, true
 	}
 	return "", false

@@ -45,15 +45,15 @@ func delegationOf(d store.Delegation) access.Delegation {
 // targetOf is an enrolment as internal/access sees it: the employee's units today and the
 // penilai and atasan of the enrolment snapshot, which are also the workflow's.
 //
-// Mutasi (a new superior, or a move to another unit, in the middle of a year) does not change
-// the snapshot: the running year keeps the penilai it was enrolled with. Handling it (a new SKP
-// for the new post, per PermenPANRB 6/2022) is a later issue.
+// A mutasi (record-mutasi, workflows/employee_cycle_mutasi.go) moves the snapshot at its date and
+// keeps the former penilai in it while periods of the old SKP wait for their rating.
 func (s *Server) targetOf(ctx context.Context, en store.Enrolment) (access.Target, error) {
 	units, err := s.Store.UnitAncestry(ctx, en.UnitID)
 	if err != nil {
 		return access.Target{}, err
 	}
-	return access.Target{NIP: en.NIP, Units: units, PenilaiNIP: en.PenilaiNIP, AtasanNIP: en.AtasanNIP}, nil
+	return access.Target{NIP: en.NIP, Units: units, PenilaiNIP: en.PenilaiNIP, AtasanNIP: en.AtasanNIP,
+		FormerPenilaiNIP: en.FormerPenilaiNIP}, nil
 }
 
 // requireOrgWide admits region-wide HR and admins: cycle-wide and organisation-wide work.

@@ -59,7 +59,7 @@ func (s *Server) Team(c *gin.Context) ([]store.TeamMember, error) {
 	out := rows[:0]
 	for _, m := range rows {
 		// Units play no part for a penilai or atasan (and HR's own view is elsewhere).
-		t := access.Target{NIP: m.NIP, PenilaiNIP: m.PenilaiNIP, AtasanNIP: m.AtasanNIP}
+		t := access.Target{NIP: m.NIP, PenilaiNIP: m.PenilaiNIP, AtasanNIP: m.AtasanNIP, FormerPenilaiNIP: m.FormerPenilaiNIP}
 		if m.NIP != who.NIP && access.CanSee(who, t) {
 			out = append(out, m)
 		}

@@ -47,7 +47,11 @@ func (s *Server) step(c *gin.Context, update string, decode func(in any, req *wo
 	if err := s.cascadeError(c, v.en, in); err != nil {
 		return "", none, err
 	}
-	if ri, ok := in.(*workflows.ReassignInput); ok {
+	ri, ok := in.(*workflows.ReassignInput)
+	if mi, isMutasi := in.(*workflows.MutasiInput); isMutasi {
+		ri, ok = &mi.ReassignInput, true
+	}
+	if ok {
 		if err := s.resolveSupervisors(c.Request.Context(), v.en.NIP, ri); err != nil {
 			return "", none, err
 		}

@@ -141,6 +141,9 @@ type Enrolment struct {
 	ClosedReason string `json:"closed_reason,omitempty"`
 	// WorkflowState is WorkflowStarting until the year's workflow is known to run.
 	WorkflowState string `json:"workflow_state"`
+	// FormerPenilaiNIP is the penilai before a mutasi while a period of the old SKP waits for
+	// their rating (migration 0032); empty otherwise.
+	FormerPenilaiNIP string `json:"former_penilai_nip,omitempty"`
 }
 
 // Workflow states of an enrolment (migration 0009).
@@ -179,7 +182,7 @@ func (s *Store) StartingEnrolments(ctx context.Context, before time.Time) ([]Enr
 const enrolmentColumns = `ec.cycle_id, ec.nip, e.name, ec.workflow_id, ec.penilai_nip, coalesce(ec.atasan_nip, ''),
 	ec.phase, coalesce(ec.predikat, ''), ec.result_final, ec.updated_at, e.unit_id,
 	coalesce(ec.blocked_reason, ''), coalesce(ec.closed_reason, ''),
-	ec.workflow_state`
+	ec.workflow_state, coalesce(ec.former_penilai_nip, '')`
 
 func (s *Store) Enrolment(ctx context.Context, cycleID int64, nip string) (Enrolment, error) {
 	rows, err := s.Pool.Query(ctx, `SELECT `+enrolmentColumns+` FROM employee_cycles ec JOIN employees e ON e.nip = ec.nip

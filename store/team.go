@@ -24,7 +24,7 @@ func (s *Store) Team(ctx context.Context, nips []string) ([]TeamMember, error) {
 		LEFT JOIN LATERAL (SELECT array_agg(t.title ORDER BY t.due_at NULLS LAST, t.id) AS titles, min(t.due_at) AS first_due
 			FROM tasks t WHERE t.cycle_id = ec.cycle_id AND t.subject_nip = ec.nip AND t.done_at IS NULL
 			AND t.assignee_nip = ANY($1)) w ON true
-		WHERE (ec.penilai_nip = ANY($1) OR ec.atasan_nip = ANY($1))
+		WHERE (ec.penilai_nip = ANY($1) OR ec.atasan_nip = ANY($1) OR ec.former_penilai_nip = ANY($1))
 		ORDER BY ec.cycle_id DESC, e.name, ec.nip`, nips)
 	if err != nil {
 		return nil, err
@@ -33,7 +33,7 @@ func (s *Store) Team(ctx context.Context, nips []string) ([]TeamMember, error) {
 		var m TeamMember
 		en := &m.Enrolment
 		err := r.Scan(&en.CycleID, &en.NIP, &en.Name, &en.WorkflowID, &en.PenilaiNIP, &en.AtasanNIP, &en.Phase, &en.Predikat,
-			&en.ResultFinal, &en.UpdatedAt, &en.UnitID, &en.Blocked, &en.ClosedReason, &en.WorkflowState, &m.Waiting, &m.FirstDue)
+			&en.ResultFinal, &en.UpdatedAt, &en.UnitID, &en.Blocked, &en.ClosedReason, &en.WorkflowState, &en.FormerPenilaiNIP, &m.Waiting, &m.FirstDue)
 		return m, err
 	})
 }

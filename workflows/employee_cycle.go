@@ -94,6 +94,7 @@ func EmployeeCycle(ctx workflow.Context, in EmployeeCycleInput) (Status, error) 
 	if workflow.GetVersion(ctx, periodsChangeID, workflow.DefaultVersion, versionPeriods) == versionPeriods {
 		if k, err := period.ParseKind(in.EvaluationPeriod); err == nil && k.Periodic() {
 			c.kind, c.periodic = k, true
+			c.mutasiOK = workflow.GetVersion(ctx, mutasiChangeID, workflow.DefaultVersion, versionMutasi) == versionMutasi
 		}
 	}
 	if in.Carried != nil {
@@ -172,6 +173,10 @@ type cycle struct {
 	periodResults []PeriodResult
 	canNext       bool
 	moves         workflow.ReceiveChannel
+
+	// A mutasi HR recorded (versionMutasi): the old SKP, its penilai, and the new position.
+	mutasiOK bool
+	mutasi   *MutasiState
 }
 
 // pendingStep is a step waiting for the writer; done once it is in PostgreSQL.
@@ -193,6 +198,10 @@ func (c *cycle) status() Status {
 	if c.periodic {
 		s.EvaluationPeriod, s.Period = string(c.kind), c.periodStatus()
 		s.PeriodResults = append([]PeriodResult(nil), c.periodResults...)
+	}
+	if m := c.mutasi; m != nil {
+		s.Mutasi = &MutasiStatus{Date: m.Date, Position: m.Position, Unit: m.Unit, FromPenilai: m.From, ToPenilai: m.To,
+			ClosedPlanVersion: m.OldPlanVersion, Applied: m.Applied, PlanDue: m.PlanDue}
 	}
 	for _, n := range DeadlineNames {
 		s.Deadlines[n] = c.deadlines[n]
@@ -240,6 +249,9 @@ func (c *cycle) setup(ctx workflow.Context) error {
 			workflow.UpdateHandlerOptions{Validator: h.validator}); err != nil {
 			return err
 		}
+	}
+	if c.mutasi != nil && !(c.mutasi.Applied && c.planState == planApproved) {
+		workflow.Go(ctx, c.runMutasi) // carried across continue-as-new: its date, or the new SKP, still to come
 	}
 	return nil
 }

@@ -40,6 +40,9 @@ const (
 	UpdateSetPlan = "set-plan"
 	// UpdateCloseYear is HR's: the year ends early (retirement, death, transfer out, duplicate).
 	UpdateCloseYear = "close-year"
+	// UpdateMutasi is HR's: the employee moves to another position at a date; the SKP closes then
+	// and a new one is drafted for the new position, rated by the new penilai (periodic years).
+	UpdateMutasi = "record-mutasi"
 	// UpdateResume is HR's: a year blocked on a step that could not be written tries it again now.
 	UpdateResume = "resume"
 )
@@ -161,6 +164,8 @@ type CarriedYear struct {
 	Seen []string `json:"seen"`
 	// Rated are the periods rated so far with their predikat, in order.
 	Rated []PeriodResult `json:"rated,omitempty"`
+	// Mutasi is HR's mutasi of this year, if any, with the SKP it closed.
+	Mutasi *MutasiState `json:"mutasi,omitempty"`
 }
 
 // PeriodResult is a period's outcome as the year keeps it.
@@ -295,6 +300,27 @@ type ReassignInput struct {
 	Atasan     Person `json:"atasan" input:"server"`
 }
 
+// MutasiInput is HR's mutasi: from EffectiveDate (YYYY-MM-DD, WIB) the employee holds Position in
+// Unit under the named penilai and atasan (NIPs empty: as today's org data says, as ReassignInput).
+type MutasiInput struct {
+	ReassignInput
+	EffectiveDate string `json:"effective_date"`
+	Position      string `json:"position"`
+	Unit          string `json:"unit"`
+}
+
+// MutasiStatus is a recorded mutasi as the status shows it.
+type MutasiStatus struct {
+	Date              time.Time `json:"date"`
+	Position          string    `json:"position"`
+	Unit              string    `json:"unit,omitempty"`
+	FromPenilai       Person    `json:"from_penilai"`
+	ToPenilai         Person    `json:"to_penilai"`
+	ClosedPlanVersion int       `json:"closed_plan_version"` // the approved SKP version closed at Date
+	Applied           bool      `json:"applied"`
+	PlanDue           time.Time `json:"plan_due"` // the new SKP's date
+}
+
 // SetPlanInput is the SKP HR drafts and sets when nobody did by plan_due.
 type SetPlanInput struct {
 	Request
@@ -354,6 +380,8 @@ type Status struct {
 	Period *PeriodStatus `json:"period,omitempty"`
 	// PeriodResults are the periods closed so far, rated or not, in order.
 	PeriodResults []PeriodResult `json:"period_results,omitempty"`
+	// Mutasi is the mutasi HR recorded in this year, if any.
+	Mutasi *MutasiStatus `json:"mutasi,omitempty"`
 }
 
 // PeriodStatus is where the open period stands.

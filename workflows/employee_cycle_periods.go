@@ -62,6 +62,9 @@ func (c *cycle) restore(cy *CarriedYear) {
 		c.seenOrder = append(c.seenOrder, id)
 	}
 	c.periodResults = append([]PeriodResult(nil), cy.Rated...)
+	if c.mutasi = cy.Mutasi; c.mutasi != nil {
+		c.deadlines[deadlineMutasiPlan] = c.mutasi.PlanDue
+	}
 }
 
 // carry is the input of this year's next run.
@@ -73,7 +76,7 @@ func (c *cycle) carry() EmployeeCycleInput {
 		dl[n] = c.deadlines[n]
 	}
 	in.Carried = &CarriedYear{NextPeriod: c.nextPeriod, Phase: c.phase, Plan: c.plan, PlanState: c.planState,
-		PlanVersion: c.planVersion, Deadlines: dl, StepSeq: c.stepSeq, Seen: seen, Rated: c.periodResults}
+		PlanVersion: c.planVersion, Deadlines: dl, StepSeq: c.stepSeq, Seen: seen, Rated: c.periodResults, Mutasi: c.mutasi}
 	return in
 }
 
@@ -149,7 +152,7 @@ func (c *cycle) runPeriod(ctx workflow.Context, p period.Period) {
 		if !c.open.rateTask && !c.open.rated {
 			c.open.rateTask = true
 			c.apply(ctx, step{key: "period-rate-unreported-" + p.ID, action: "period.report_missing", open: []activities.TaskSpec{
-				c.task(TaskRatePeriod, activities.RolePenilai, c.in.Penilai.NIP,
+				c.task(TaskRatePeriod, activities.RolePenilai, c.periodPenilai(p).NIP,
 					"Nilai "+label+" untuk "+emp.Name+" (tanpa laporan realisasi)", deadlinePeriodRating)}})
 		}
 	}
@@ -157,7 +160,7 @@ func (c *cycle) runPeriod(ctx workflow.Context, p period.Period) {
 	closes := func() time.Time { return p.Closes() }
 	c.waitFor(ctx, deadlinePeriodRating, func() bool { return c.open.rated },
 		func() (string, string, string) {
-			return activities.RolePenilai, c.in.Penilai.NIP, "Nilai " + label + " untuk " + emp.Name
+			return activities.RolePenilai, c.periodPenilai(p).NIP, "Nilai " + label + " untuk " + emp.Name
 		}, TaskPeriodOverdue, "Penilaian "+label+" "+emp.Name+" belum selesai melewati batas waktu", closes)
 	res := PeriodResult{Period: p.ID}
 	switch {
@@ -175,6 +178,11 @@ func (c *cycle) runPeriod(ctx workflow.Context, p period.Period) {
 			}})
 	}
 	c.periodResults = append(c.periodResults, res)
+	if c.oldPeriod(p) && c.mutasi.Applied {
+		// The former penilai's last part in this year may be done: the API stops letting them in.
+		c.apply(ctx, step{key: "mutasi-former-done-" + p.ID, action: "mutasi.former_penilai_done",
+			record: activities.Record{Mutasi: &activities.Mutasi{FormerDone: true, FromPenilai: c.mutasi.From.NIP}}})
+	}
 }
 
 // sleepUntilTime waits for a fixed moment, or until HR closes the year.
@@ -210,7 +218,10 @@ func (c *cycle) validatePeriodReport(in ReportRealisasiInput) error {
 	if c.open.reported || c.open.rated {
 		return reject(ErrWrongPhase, "realisasi %s sudah dilaporkan", c.open.p.Label())
 	}
-	if err := skp.ValidateRealisasi(c.plan, in.Items); err != nil {
+	if err := c.checkPeriodPlan(c.open.p); err != nil {
+		return err
+	}
+	if err := skp.ValidateRealisasi(c.periodPlan(c.open.p), in.Items); err != nil {
 		return reject(ErrInvalid, "%s", err.Error())
 	}
 	return nil
@@ -242,13 +253,17 @@ func (c *cycle) validatePeriodRate(in RateInput) error {
 		return reject(ErrWrongPhase, "pegawai belum melaporkan realisasi %s; penilaian tanpa laporan baru dapat dilakukan setelah %s",
 			p.Label(), wib.Format(p.ReportDue()))
 	}
+	if err := c.checkPeriodPlan(p); err != nil {
+		return err
+	}
 	if in.Hasil != "" {
 		return reject(ErrInvalid, "rating_hasil: pada penilaian periode, rating hasil kerja dihitung dari rating setiap RHK")
 	}
-	if len(in.Rows) != len(c.plan.Items) {
-		return reject(ErrInvalid, "row_ratings: nilai setiap RHK di SKP (%d baris), tidak %d", len(c.plan.Items), len(in.Rows))
+	plan := c.periodPlan(p)
+	if len(in.Rows) != len(plan.Items) {
+		return reject(ErrInvalid, "row_ratings: nilai setiap RHK di SKP (%d baris), tidak %d", len(plan.Items), len(in.Rows))
 	}
-	if err := c.checkRowRatings(in.Rows); err != nil {
+	if err := checkRowRatings(plan, in.Rows); err != nil {
 		return err
 	}
 	values := map[string]bool{}
@@ -280,7 +295,7 @@ func (c *cycle) validatePeriodRate(in RateInput) error {
 func (c *cycle) periodHasil(rows []RowRating) appraisal.Rating {
 	in := make([]appraisal.RowRating, len(rows))
 	for i, r := range rows {
-		in[i] = appraisal.RowRating{Utama: c.plan.Items[r.Seq].Kind == "utama", Rating: r.Rating}
+		in[i] = appraisal.RowRating{Utama: c.periodPlan(c.open.p).Items[r.Seq].Kind == "utama", Rating: r.Rating}
 	}
 	h, _ := appraisal.HasilKerja(in) // validated
 	return h
@@ -292,7 +307,7 @@ func (c *cycle) reportPeriod(ctx workflow.Context, in ReportRealisasiInput) (Sta
 	var open []activities.TaskSpec
 	if !c.open.rateTask {
 		c.open.rateTask = true
-		open = append(open, c.task(TaskRatePeriod, activities.RolePenilai, c.in.Penilai.NIP,
+		open = append(open, c.task(TaskRatePeriod, activities.RolePenilai, c.periodPenilai(c.open.p).NIP,
 			"Beri umpan balik dan nilai "+c.open.p.Label()+" untuk "+c.in.Employee.Name, deadlinePeriodRating))
 	}
 	return c.done(ctx, before, in.Request, "realisasi.period_reported",

@@ -34,14 +34,17 @@ func (c *cycle) handlers() []updateHandler {
 			return c.done(ctx, before, in.Request, "plan.submitted", activities.Record{
 				PlanSubmitted: &activities.PlanSubmitted{Version: c.planVersion, Plan: in.Plan}},
 				[]string{TaskDraftPlan},
-				c.task(TaskReviewPlan, activities.RolePenilai, c.in.Penilai.NIP, "Setujui atau kembalikan SKP "+emp.Name, DeadlinePlan))
+				c.task(TaskReviewPlan, activities.RolePenilai, c.in.Penilai.NIP, "Setujui atau kembalikan SKP "+emp.Name, c.planDue()))
 		}},
 		{UpdateApprovePlan, c.validateDecidePlan, func(ctx workflow.Context, in ApprovePlanInput) (Status, error) {
 			if err := c.validateDecidePlan(in); err != nil {
 				return Status{}, err
 			}
 			before := c.begin(in.Request)
-			c.planState, c.phase = planApproved, PhaseExecution
+			if !c.draftingAfterMutasi() { // after a mutasi the periods go on where they stand
+				c.phase = PhaseExecution
+			}
+			c.planState = planApproved
 			return c.done(ctx, before, in.Request, "plan.approved", activities.Record{
 				PlanDecided: &activities.PlanDecided{Version: c.planVersion, Approved: true}},
 				[]string{TaskReviewPlan, TaskPlanOverdue})
@@ -55,7 +58,7 @@ func (c *cycle) handlers() []updateHandler {
 			return c.done(ctx, before, in.Request, "plan.returned", activities.Record{
 				PlanDecided: &activities.PlanDecided{Version: c.planVersion, Notes: in.Notes}},
 				[]string{TaskReviewPlan},
-				c.task(TaskDraftPlan, activities.RolePegawai, emp.NIP, "Perbaiki dan ajukan kembali SKP "+c.in.CycleName, DeadlinePlan))
+				c.task(TaskDraftPlan, activities.RolePegawai, emp.NIP, "Perbaiki dan ajukan kembali SKP "+c.in.CycleName, c.planDue()))
 		}},
 		{UpdateReportRealisasi, c.validateReport, func(ctx workflow.Context, in ReportRealisasiInput) (Status, error) {
 			if err := c.validateReport(in); err != nil {
@@ -186,6 +189,12 @@ func (c *cycle) handlers() []updateHandler {
 			c.in.Penilai, c.in.Atasan = in.Penilai, in.Atasan
 			return c.done(ctx, before, in.Request, "supervisors.reassigned", activities.Record{Reassigned: rec}, nil)
 		}},
+		{UpdateMutasi, c.validateMutasi, func(ctx workflow.Context, in MutasiInput) (Status, error) {
+			if err := c.validateMutasi(in); err != nil {
+				return Status{}, err
+			}
+			return c.recordMutasi(ctx, in)
+		}},
 		{UpdateSetPlan, c.validateSetPlan, func(ctx workflow.Context, in SetPlanInput) (Status, error) {
 			if err := c.validateSetPlan(in); err != nil {
 				return Status{}, err
@@ -238,7 +247,7 @@ func (c *cycle) validateSubmitPlan(in SubmitPlanInput) error {
 	if err := c.checkRequest(in.Request, activities.RolePegawai, c.in.Employee.NIP); err != nil {
 		return err
 	}
-	if c.phase != PhasePlanning || c.planState == planSubmitted || c.planState == planApproved {
+	if (c.phase != PhasePlanning && !c.draftingAfterMutasi()) || c.planState == planSubmitted || c.planState == planApproved {
 		return reject(ErrWrongPhase, "SKP tidak dapat diajukan: status SKP saat ini %s", c.planState)
 	}
 	if err := in.Plan.Validate(); err != nil {
@@ -305,11 +314,18 @@ func (c *cycle) validateFeedback(in GiveFeedbackInput) error {
 }
 
 func (c *cycle) validateRate(in RateInput) error {
+	if isPeriodID(in.Period) {
+		penilai := c.in.Penilai.NIP
+		if c.open != nil && c.open.p.ID == in.Period {
+			penilai = c.periodPenilai(c.open.p).NIP // the penilai of that time
+		}
+		if err := c.checkRequest(in.Request, activities.RolePenilai, penilai); err != nil {
+			return err
+		}
+		return c.validatePeriodRate(in)
+	}
 	if err := c.checkRequest(in.Request, activities.RolePenilai, c.in.Penilai.NIP); err != nil {
 		return err
-	}
-	if isPeriodID(in.Period) {
-		return c.validatePeriodRate(in)
 	}
 	if c.phase != PhaseEvaluation || c.rated {
 		return reject(ErrWrongPhase, "penilaian tidak sedang dibuka atau sudah dilakukan")
@@ -323,14 +339,14 @@ func (c *cycle) validateRate(in RateInput) error {
 	if _, err := appraisal.ParseRating(string(in.Perilaku)); err != nil {
 		return reject(ErrInvalid, "rating_perilaku: %s", err.Error())
 	}
-	return c.checkRowRatings(in.Rows)
+	return checkRowRatings(c.plan, in.Rows)
 }
 
 // checkRowRatings refuses a rating of an RHK the plan lacks, a row rated twice, or an unknown rating.
-func (c *cycle) checkRowRatings(rows []RowRating) error {
+func checkRowRatings(plan skp.Plan, rows []RowRating) error {
 	seen := map[int]bool{}
 	for i, r := range rows {
-		if r.Seq < 0 || r.Seq >= len(c.plan.Items) || seen[r.Seq] {
+		if r.Seq < 0 || r.Seq >= len(plan.Items) || seen[r.Seq] {
 			return reject(ErrInvalid, "row_ratings[%d].seq: tidak ada hasil kerja nomor %d di SKP, atau dinilai dua kali", i, r.Seq)
 		}
 		seen[r.Seq] = true
@@ -454,6 +470,21 @@ func (c *cycle) validateReassign(in ReassignInput) error {
 	if c.resultFinal {
 		return reject(ErrWrongPhase, "hasil sudah final: pejabat penilai dan atasannya tidak lagi berperan")
 	}
+	pen, ata := in.Penilai.NIP, in.Atasan.NIP
+	if err := c.checkSupervisors(in); err != nil {
+		return err
+	}
+	switch {
+	case pen == c.in.Penilai.NIP && ata == c.in.Atasan.NIP:
+		return reject(ErrInvalid, "penilai_nip/atasan_nip: sama dengan yang sekarang, tidak ada yang diubah")
+	case c.appealFiled && !c.appealDecided && c.isRater(ata):
+		return reject(ErrInvalid, "atasan_nip: pejabat yang memberi penilaian tidak dapat memutus keberatan atasnya")
+	}
+	return nil
+}
+
+// checkSupervisors refuses a penilai and atasan who are missing, the employee, or one person.
+func (c *cycle) checkSupervisors(in ReassignInput) error {
 	emp, pen, ata := c.in.Employee.NIP, in.Penilai.NIP, in.Atasan.NIP
 	switch {
 	case pen == "" || ata == "":
@@ -462,10 +493,6 @@ func (c *cycle) validateReassign(in ReassignInput) error {
 		return reject(ErrInvalid, "penilai_nip/atasan_nip: pegawai tidak dapat menilai dirinya sendiri")
 	case pen == ata:
 		return reject(ErrInvalid, "atasan_nip: atasan pejabat penilai harus orang lain dari pejabat penilai")
-	case pen == c.in.Penilai.NIP && ata == c.in.Atasan.NIP:
-		return reject(ErrInvalid, "penilai_nip/atasan_nip: sama dengan yang sekarang, tidak ada yang diubah")
-	case c.appealFiled && !c.appealDecided && c.isRater(ata):
-		return reject(ErrInvalid, "atasan_nip: pejabat yang memberi penilaian tidak dapat memutus keberatan atasnya")
 	}
 	return nil
 }

@@ -94,6 +94,9 @@ type Target struct {
 	// From the enrolment snapshot: the workflow checks the same NIPs.
 	PenilaiNIP string
 	AtasanNIP  string
+	// FormerPenilaiNIP is the penilai before a mutasi while periods of the old SKP wait for their
+	// rating: they keep the penilai role (the workflow lets them rate only those periods).
+	FormerPenilaiNIP string
 }
 
 // RegionWideHR is HR for the whole organisation.
@@ -141,7 +144,7 @@ func Relations(c Caller, t Target) []Relation {
 	if c.NIP == t.NIP {
 		rs = append(rs, Relation{Role: Pegawai})
 	}
-	if c.NIP == t.PenilaiNIP {
+	if c.NIP == t.PenilaiNIP || (t.FormerPenilaiNIP != "" && c.NIP == t.FormerPenilaiNIP) {
 		rs = append(rs, Relation{Role: Penilai})
 	}
 	if c.NIP == t.AtasanNIP {
@@ -199,7 +202,7 @@ func Act(c Caller, t Target, role Role) (Acting, Decision) {
 			return me, Allow
 		}
 	case Penilai:
-		if c.NIP == t.PenilaiNIP {
+		if c.NIP == t.PenilaiNIP || (t.FormerPenilaiNIP != "" && c.NIP == t.FormerPenilaiNIP && c.NIP != t.NIP) {
 			return me, Allow
 		}
 		if c.NIP == t.NIP {

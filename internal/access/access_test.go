@@ -33,6 +33,9 @@ const day = 24 * time.Hour
 var target = Target{NIP: nipPegawai, Units: []string{"bidang-a", "dinas-x", "pemda"}, PenilaiNIP: nipPenilai, AtasanNIP: nipAtasan}
 
 func TestAct(t *testing.T) {
+	afterMutasi := Target{NIP: nipPegawai, Units: target.Units, PenilaiNIP: nipStranger, AtasanNIP: nipAtasan, FormerPenilaiNIP: nipPenilai}
+	released := afterMutasi
+	released.FormerPenilaiNIP = ""
 	person := func(nip string) Caller { return Caller{NIP: nip, Now: now} }
 	hr := func(scope string) Caller { return Caller{NIP: nipHR, HR: true, HRScope: scope, Now: now} }
 	withDelegation := func(c Caller, ds ...Delegation) Caller { c.Delegations = ds; return c }
@@ -110,6 +113,16 @@ func TestAct(t *testing.T) {
 		{"HR on their own year", Caller{NIP: nipPegawai, HR: true, Now: now}, target, map[Role]want{
 			Pegawai: allow(Acting{NIP: nipPegawai, HR: true}), Penilai: forbidden, Atasan: forbidden, HR: forbidden}},
 		{"HR scoped below the employee's unit", hr("seksi-1"), target, map[Role]want{
+			Pegawai: hidden, Penilai: hidden, Atasan: hidden, HR: hidden}},
+		// After a mutasi: the former penilai keeps the role while a period of the old SKP waits
+		// (the workflow lets them rate only those); not through a Plt, and not once released.
+		{"former penilai after a mutasi", person(nipPenilai), afterMutasi, map[Role]want{
+			Pegawai: forbidden, Penilai: allow(self(nipPenilai)), Atasan: forbidden, HR: forbidden}},
+		{"new penilai after a mutasi", person(nipStranger), afterMutasi, map[Role]want{
+			Pegawai: forbidden, Penilai: allow(self(nipStranger)), Atasan: forbidden, HR: forbidden}},
+		{"Plt of the former penilai", pltOfPenilai, afterMutasi, map[Role]want{
+			Pegawai: hidden, Penilai: hidden, Atasan: hidden, HR: hidden}},
+		{"former penilai released", person(nipPenilai), released, map[Role]want{
 			Pegawai: hidden, Penilai: hidden, Atasan: hidden, HR: hidden}},
 	} {
 		for _, role := range []Role{Pegawai, Penilai, Atasan, HR} {

@@ -3,9 +3,16 @@ package platform_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"strings"
 	"testing"
+	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
 
 	"github.com/kinerja/platform/internal/platform"
+	"github.com/kinerja/platform/internal/testenv"
+	"github.com/kinerja/platform/workflows"
 )
 
 // TestMutasiMovesTheRunningYear: the org data gives the employee a new superior mid-plan; HR
@@ -58,5 +65,130 @@ func TestMutasiMovesTheRunningYear(t *testing.T) {
 	if err := p.Pool.QueryRow(context.Background(), `SELECT actor_nip, after->'record'->'reassigned'->>'from_penilai' FROM audit_log
 		WHERE action = 'supervisors.reassigned' ORDER BY id DESC LIMIT 1`).Scan(&actor, &from); err != nil || actor != nipHR || from != nipPenilai {
 		t.Errorf("audit of the reassignment: %s %s %v", actor, from, err)
+	}
+}
+
+// TestMutasiClosesTheSKP: a monthly year on the real stack. HR records (late, as often happens)
+// a mutasi dated in the month now open: the approved SKP is closed at that date (its row stays
+// as approved; skp_closures says when and why), the year moves to the new penilai, and the new
+// SKP is drafted and approved by her. The month, which started before the date, is rated by the
+// former penilai alone; once rated, the former penilai no longer sees the year.
+func TestMutasiClosesTheSKP(t *testing.T) {
+	p := startPlatform(t, platform.Config{DevAuth: true})
+	e := &e2e{t: t, base: "http://" + p.Addr, pool: p.Pool, p: p}
+	ctx := context.Background()
+	const nipWati = "198702142012012007"
+
+	year, cur, dl := testenv.MonthlyCycleNow(t)
+	org := orgImport()
+	org["employees"] = append(org["employees"].([]map[string]any), map[string]any{"nip": nipWati, "name": "Wati Susanti",
+		"email": "wati@contoh.go.id", "status": "PNS", "unit_id": "diskominfo", "position_id": "kabid", "superior_nip": nipHead})
+	e.call("POST", "/api/org/import", asBootstrap, org, 200)
+	cy := e.call("POST", "/api/cycles", nipHR, map[string]any{"year": year, "deadlines": dl, "evaluation_period": "monthly"}, 201)
+	cycle := int64(cy["id"].(float64))
+	e.batch("POST", fmt.Sprintf("/api/cycles/%d/enrol", cycle), nipHR, map[string]any{"nips": []string{nipEmployee}})
+	waitFor(t, func() bool { return e.count(`SELECT count(*) FROM tasks WHERE kind = 'draft_plan'`) == 1 })
+	id := workflowID(t, p.Pool, cycle, nipEmployee)
+	firstRun := p.Temporal.GetWorkflow(ctx, id, "").GetRunID()
+
+	plan := func(rhk string) map[string]any {
+		return map[string]any{"approach": "kuantitatif", "items": []map[string]any{
+			{"kind": "utama", "rhk": rhk, "aspect": "kuantitas", "iki": "Dokumen selesai", "target": "4", "unit": "dokumen"}}}
+	}
+	e.act(cycle, "submit-plan", nipEmployee, map[string]any{"plan": plan("Tersedianya layanan aplikasi perizinan")}, 200)
+	e.act(cycle, "approve-plan", nipPenilai, nil, 200)
+	waitFor(t, func() bool {
+		return e.count(`SELECT count(*) FROM tasks WHERE kind = $1 AND done_at IS NULL`, workflows.TaskReportPeriod) == 1
+	})
+
+	// Refusals name the field; nothing is recorded.
+	date := cur.Start.AddDate(0, 0, 14)
+	body := map[string]any{"effective_date": date.Format("2006-01-02"), "position": "Analis Kebijakan Ahli Muda",
+		"unit": "Bagian Organisasi", "penilai_nip": nipWati}
+	e.act(cycle, "record-mutasi", nipPenilai, body, 403)
+	for field, bad := range map[string]any{"effective_date": "15-11-2026", "position": " "} {
+		b := map[string]any{}
+		for k, v := range body {
+			b[k] = v
+		}
+		b[field] = bad
+		res := e.act(cycle, "record-mutasi", nipHR, b, 422)
+		if msg, _ := res["error"].(map[string]any)["message"].(string); !strings.Contains(msg, field) {
+			t.Errorf("refused %s: %v", field, res)
+		}
+	}
+	res := e.act(cycle, "record-mutasi", nipHR, body, 200)
+	if m := res["status"].(map[string]any)["mutasi"].(map[string]any); m["position"] != "Analis Kebijakan Ahli Muda" ||
+		m["to_penilai"].(map[string]any)["nip"] != nipWati {
+		t.Fatalf("status after the mutasi: %v", res["status"])
+	}
+
+	// The date has passed: the SKP closes now, and the new SKP's drafting opens.
+	waitFor(t, func() bool { return e.count(`SELECT count(*) FROM skp_closures`) == 1 })
+	var status string
+	var closedAt time.Time
+	if err := p.Pool.QueryRow(ctx, `SELECT s.status, c.closed_at FROM skp s JOIN skp_closures c ON c.skp_id = s.id
+		WHERE s.cycle_id = $1 AND s.nip = $2 AND s.version = 1`, cycle, nipEmployee).Scan(&status, &closedAt); err != nil ||
+		status != "approved" || !closedAt.Equal(date) {
+		t.Errorf("the closed SKP: %s %v %v", status, closedAt, err)
+	}
+	var pen, former string
+	if err := p.Pool.QueryRow(ctx, `SELECT penilai_nip, coalesce(former_penilai_nip, '') FROM employee_cycles WHERE cycle_id = $1`,
+		cycle).Scan(&pen, &former); err != nil || pen != nipWati || former != nipPenilai {
+		t.Errorf("supervisors after the date: %s former %s %v", pen, former, err)
+	}
+	if n := e.count(`SELECT count(*) FROM tasks WHERE kind = 'draft_plan' AND done_at IS NULL AND subject_nip = $1`, nipEmployee); n != 1 {
+		t.Errorf("draft tasks for the new SKP: %d", n)
+	}
+	var actor string
+	if err := p.Pool.QueryRow(ctx, `SELECT actor_nip FROM audit_log WHERE action = 'mutasi.recorded'`).Scan(&actor); err != nil || actor != nipHR {
+		t.Errorf("audit of the mutasi: %s %v", actor, err)
+	}
+	if n := e.count(`SELECT count(*) FROM mutasi WHERE cycle_id = $1 AND position = 'Analis Kebijakan Ahli Muda' AND to_penilai_nip = $2`,
+		cycle, nipWati); n != 1 {
+		t.Errorf("mutasi rows: %d", n)
+	}
+
+	// The new SKP: drafted by the employee, approved by the new penilai only.
+	e.act(cycle, "submit-plan", nipEmployee, map[string]any{"plan": plan("Tersusunnya kajian kelembagaan")}, 200)
+	e.act(cycle, "approve-plan", nipPenilai, nil, 403)
+	e.act(cycle, "approve-plan", nipWati, nil, 200)
+
+	// The month open now started before the date: the former penilai rates it against the old SKP.
+	e.act(cycle, "report-realisasi", nipEmployee, map[string]any{"period": cur.ID, "items": []map[string]any{
+		{"seq": 0, "realisasi": "1 modul dirilis"}}}, 200)
+	values := []map[string]any{}
+	for _, v := range []string{"berorientasi_pelayanan", "akuntabel", "kompeten", "harmonis", "loyal", "adaptif", "kolaboratif"} {
+		values = append(values, map[string]any{"value": v, "rating": "sesuai"})
+	}
+	rate := map[string]any{"period": cur.ID, "rating_perilaku": "sesuai", "feedback": "Sesuai rencana",
+		"row_ratings": []map[string]any{{"seq": 0, "rating": "sesuai"}}, "value_ratings": values}
+	e.act(cycle, "rate", nipWati, rate, 403)
+	e.act(cycle, "rate", nipPenilai, rate, 200)
+	waitFor(t, func() bool {
+		return e.count(`SELECT count(*) FROM employee_cycles WHERE cycle_id = $1 AND former_penilai_nip IS NULL`, cycle) == 1
+	})
+	e.call("GET", fmt.Sprintf("/api/cycles/%d/employees/%s", cycle, nipEmployee), nipPenilai, nil, 404)
+	var rater string
+	if err := p.Pool.QueryRow(ctx, `SELECT actor_nip FROM audit_log WHERE action = 'period.rated'`).Scan(&rater); err != nil || rater != nipPenilai {
+		t.Errorf("the month rated by %s %v", rater, err)
+	}
+
+	// The run ends at the month's rating, continuing as new with the mutasi carried.
+	// KINERJA_RECORD_MUTASI_HISTORY=<file> keeps it for the replay test (employee_cycle_v5_mutasi.json).
+	waitFor(t, func() bool {
+		desc, err := p.Temporal.DescribeWorkflowExecution(ctx, id, firstRun)
+		return err == nil && desc.WorkflowExecutionInfo.Status == enumspb.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW
+	})
+	var st workflows.Status
+	waitFor(t, func() bool {
+		v, err := p.Temporal.QueryWorkflow(ctx, id, "", workflows.QueryStatus)
+		return err == nil && v.Get(&st) == nil && st.Mutasi != nil && len(st.PeriodResults) > 0
+	})
+	if !st.Mutasi.Applied || st.PlanState != "approved" || st.PlanVersion != 2 {
+		t.Errorf("the next run carried %+v %+v", st, st.Mutasi)
+	}
+	if path := os.Getenv("KINERJA_RECORD_MUTASI_HISTORY"); path != "" {
+		writeHistory(t, runHistory(t, p, id, firstRun), path)
 	}
 }
