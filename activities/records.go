@@ -237,7 +237,7 @@ func (w *stepWriter) reassign(ctx context.Context, r *Reassigned) error {
 	return nil
 }
 
-// mutasi writes a mutasi's three moments (migration 0032). The approved SKP's row is not edited:
+// mutasi writes a mutasi's three moments (migration 0030). The approved SKP's row is not edited:
 // its closing is a separate row in skp_closures, and the year's supervisors move in employee_cycles
 // with the former penilai kept there until the periods of the old SKP are rated or closed.
 func (w *stepWriter) mutasi(ctx context.Context, m *Mutasi) error {

@@ -142,7 +142,7 @@ type Enrolment struct {
 	// WorkflowState is WorkflowStarting until the year's workflow is known to run.
 	WorkflowState string `json:"workflow_state"`
 	// FormerPenilaiNIP is the penilai before a mutasi while a period of the old SKP waits for
-	// their rating (migration 0032); empty otherwise.
+	// their rating (migration 0030); empty otherwise.
 	FormerPenilaiNIP string `json:"former_penilai_nip,omitempty"`
 }
 
