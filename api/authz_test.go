@@ -92,6 +92,7 @@ var stepOwners = map[string][]azRole{
 	workflows.UpdateSetPlan:         {rHRRegion, rHRScoped},
 	workflows.UpdateCloseYear:       {rHRRegion, rHRScoped},
 	workflows.UpdateResume:          {rHRRegion, rHRScoped},
+	workflows.UpdateMutasi:          {rHRRegion, rHRScoped},
 }
 
 type azEnv struct {
@@ -961,14 +962,14 @@ func teamPageCases(add func(azCase), employee func(e *azEnv, missing bool) strin
 	page func(func(azRole) azWant) func(azRole) azWant,
 	yearPage func(string) (func(*azEnv, azRole) azReq, func(*azEnv, azRole) azReq)) {
 	add(azCase{route: "GET " + web.PathTeam, req: get(web.PathTeam), want: page(everyone(ok(200)))})
-	for _, suffix := range []string{"/realisasi", "/penilaian", "/dialog", "/keberatan"} {
+	for _, suffix := range []string{"/realisasi", "/penilaian", "/dialog", "/keberatan", "/mutasi"} {
 		req, twin := yearPage(suffix)
 		add(azCase{route: "GET /siklus/:cycle/pegawai/:nip" + suffix, req: req, twin: twin, want: page(func(r azRole) azWant {
 			w := year(ok(200))(r)
 			if w.status == 200 {
 				// The Plt acts for the penilai, and a page of the penilai's steps says so (the keberatan
-				// is the atasan's); nobody else sees the notice.
-				want := r == rPlt && suffix != "/keberatan"
+				// is the atasan's, the mutasi HR's); nobody else sees the notice.
+				want := r == rPlt && suffix != "/keberatan" && suffix != "/mutasi"
 				w.check = func(t *testing.T, _ *azEnv, res azResp) {
 					if got := strings.Contains(string(res.body), "Anda bertindak atas nama"); got != want {
 						t.Errorf("%s sees the Plt notice: %v", r.name, got)
@@ -982,7 +983,7 @@ func teamPageCases(add func(azCase), employee func(e *azEnv, missing bool) strin
 		"/umpan-balik": workflows.UpdateGiveFeedback, "/penilaian": workflows.UpdateRate,
 		"/dialog/jadwal": workflows.UpdateScheduleDialog, "/dialog/catatan": workflows.UpdateRecordDialog,
 		"/dialog/terima": workflows.UpdateAcknowledge, "/keberatan": workflows.UpdateFileAppeal,
-		"/keberatan/putusan": workflows.UpdateDecideAppeal} {
+		"/keberatan/putusan": workflows.UpdateDecideAppeal, "/mutasi": workflows.UpdateMutasi} {
 		mk := func(missing bool) func(*azEnv, azRole) azReq {
 			return func(e *azEnv, r azRole) azReq {
 				// An empty form: past authorisation the form or the workflow refuses it.
@@ -1311,7 +1312,7 @@ func TestAuthz(t *testing.T) {
 		workflows.UpdateReportRealisasi, workflows.UpdateGiveFeedback, workflows.UpdateRate, workflows.UpdateScheduleDialog,
 		workflows.UpdateRecordDialog, workflows.UpdateAcknowledge, workflows.UpdateFileAppeal, workflows.UpdateDecideAppeal,
 		workflows.UpdateConfirmFollowUp, workflows.UpdateReassign, workflows.UpdateSetPlan, workflows.UpdateCloseYear,
-		workflows.UpdateResume} {
+		workflows.UpdateResume, workflows.UpdateMutasi} {
 		if _, ok := stepOwners[u]; !ok {
 			t.Errorf("step %s is not in the authorisation table", u)
 		}

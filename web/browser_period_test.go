@@ -2,11 +2,13 @@ package web_test
 
 import (
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/kinerja/platform/internal/period"
 	"github.com/kinerja/platform/internal/testenv"
 	"github.com/kinerja/platform/workflows"
 )
@@ -22,17 +24,7 @@ func TestPeriodReportAndRatingInTheBrowser(t *testing.T) {
 	emp, empCSRF := e.session(nipEmployee)
 	pen, penCSRF := e.session(nipPenilai)
 
-	year, cur, dl := testenv.MonthlyCycleNow(t)
-	e.cycle = int64(e.json(hr, hrCSRF, "POST", "/api/cycles", map[string]any{"year": year, "deadlines": dl, "evaluation_period": "monthly"}, 201)["id"].(float64))
-	e.json(hr, hrCSRF, "POST", fmt.Sprintf("/api/cycles/%d/enrol", e.cycle), map[string]any{"nips": []string{nipEmployee}}, 202)
-	e.waitDB(fmt.Sprintf(`SELECT count(*) FROM tasks WHERE kind = 'draft_plan' AND done_at IS NULL AND cycle_id = %d`, e.cycle), 1)
-	path := fmt.Sprintf("/api/cycles/%d/employees/%s/", e.cycle, nipEmployee)
-	e.json(emp, empCSRF, "POST", path+"submit-plan", map[string]any{"plan": map[string]any{"approach": "kuantitatif", "items": []map[string]any{
-		{"kind": "utama", "rhk": "Tersedianya layanan aplikasi perizinan daring", "aspect": "kuantitas", "iki": "Jumlah modul yang dirilis", "target": "4", "unit": "modul"},
-		{"kind": "tambahan", "rhk": "Terlaksananya pendampingan OPD", "aspect": "kualitas", "iki": "Persentase OPD terdampingi", "target": "90", "unit": "persen"}},
-		"behaviours": []map[string]any{{"value": "akuntabel", "expectation": "Melaporkan progres tiap bulan"}}}}, 200)
-	e.json(pen, penCSRF, "POST", path+"approve-plan", map[string]any{}, 200)
-	e.waitDB(fmt.Sprintf(`SELECT count(*) FROM tasks WHERE kind = '%s' AND done_at IS NULL AND cycle_id = %d`, workflows.TaskReportPeriod, e.cycle), 1)
+	cur := e.monthlyYearPlanned(hr, hrCSRF, emp, empCSRF, pen, penCSRF)
 	e.openBrowser()
 
 	// The employee: the year page names the month open and leads to its report form.
@@ -105,4 +97,56 @@ func TestPeriodReportAndRatingInTheBrowser(t *testing.T) {
 		t.Errorf("BerAKHLAK values rated: %d", n)
 	}
 	e.shot("penilaian-periode")
+}
+
+// monthlyYearPlanned enrols the employee in a monthly cycle of the month open now and has the SKP
+// approved, so that month's report is open; it answers that month.
+func (e *browserEnv) monthlyYearPlanned(hr *http.Client, hrCSRF string, emp *http.Client, empCSRF string, pen *http.Client, penCSRF string) period.Period {
+	t := e.t
+	t.Helper()
+	year, cur, dl := testenv.MonthlyCycleNow(t)
+	e.cycle = int64(e.json(hr, hrCSRF, "POST", "/api/cycles", map[string]any{"year": year, "deadlines": dl, "evaluation_period": "monthly"}, 201)["id"].(float64))
+	e.json(hr, hrCSRF, "POST", fmt.Sprintf("/api/cycles/%d/enrol", e.cycle), map[string]any{"nips": []string{nipEmployee}}, 202)
+	e.waitDB(fmt.Sprintf(`SELECT count(*) FROM tasks WHERE kind = 'draft_plan' AND done_at IS NULL AND cycle_id = %d`, e.cycle), 1)
+	path := fmt.Sprintf("/api/cycles/%d/employees/%s/", e.cycle, nipEmployee)
+	e.json(emp, empCSRF, "POST", path+"submit-plan", map[string]any{"plan": map[string]any{"approach": "kuantitatif", "items": []map[string]any{
+		{"kind": "utama", "rhk": "Tersedianya layanan aplikasi perizinan daring", "aspect": "kuantitas", "iki": "Jumlah modul yang dirilis", "target": "4", "unit": "modul"},
+		{"kind": "tambahan", "rhk": "Terlaksananya pendampingan OPD", "aspect": "kualitas", "iki": "Persentase OPD terdampingi", "target": "90", "unit": "persen"}},
+		"behaviours": []map[string]any{{"value": "akuntabel", "expectation": "Melaporkan progres tiap bulan"}}}}, 200)
+	e.json(pen, penCSRF, "POST", path+"approve-plan", map[string]any{}, 200)
+	e.waitDB(fmt.Sprintf(`SELECT count(*) FROM tasks WHERE kind = '%s' AND done_at IS NULL AND cycle_id = %d`, workflows.TaskReportPeriod, e.cycle), 1)
+	return cur
+}
+
+// TestMutasiInTheBrowser: HR records a mutasi on the employee's year page; a missing position is
+// refused next to its field with the date kept, and nothing is recorded; then it is recorded.
+func TestMutasiInTheBrowser(t *testing.T) {
+	e := startWorld(t)
+	hr, hrCSRF := e.session(nipHR)
+	emp, empCSRF := e.session(nipEmployee)
+	pen, penCSRF := e.session(nipPenilai)
+	cur := e.monthlyYearPlanned(hr, hrCSRF, emp, empCSRF, pen, penCSRF)
+	e.openBrowser()
+	e.login(nipHR)
+	date := cur.Start.AddDate(0, 0, 14).Format("2006-01-02")
+	e.run("open the mutasi form", chromedp.Navigate(e.base+fmt.Sprintf("/siklus/%d/pegawai/%s", e.cycle, nipEmployee)),
+		chromedp.Click("#ke-mutasi", chromedp.ByID), chromedp.WaitVisible("#catat-mutasi", chromedp.ByID),
+		chromedp.SetValue("#effective_date", date, chromedp.ByID),
+		chromedp.Click("#catat-mutasi", chromedp.ByID), chromedp.WaitVisible("#position-galat", chromedp.ByID))
+	var kept string
+	e.run("date kept", chromedp.Value("#effective_date", &kept, chromedp.ByID))
+	var n int
+	e.row(`SELECT count(*) FROM mutasi`, &n)
+	if kept != date || n != 0 || !strings.Contains(e.text("#position-galat"), "jabatan baru wajib diisi") {
+		t.Errorf("refused mutasi: date kept %q (want %s), %d recorded, error %q", kept, date, n, e.text("#position-galat"))
+	}
+	e.shot("mutasi-ditolak")
+	e.run("record", chromedp.SendKeys("#position", "Analis Kebijakan Ahli Muda", chromedp.ByID),
+		chromedp.Click("#catat-mutasi", chromedp.ByID), chromedp.WaitVisible("#mutasi-jabatan", chromedp.ByID))
+	var position string
+	e.row(`SELECT position FROM mutasi`, &position)
+	if position != "Analis Kebijakan Ahli Muda" || !strings.Contains(e.text("#mutasi-jabatan"), position) {
+		t.Errorf("recorded mutasi: %q, page shows %q", position, e.text("#mutasi-jabatan"))
+	}
+	e.shot("mutasi-dicatat")
 }

@@ -51,6 +51,8 @@ func (p *pages) teamRoutes(r *gin.Engine, in *gin.RouterGroup) {
 	in.GET(y+"/keberatan", p.appealPage)
 	in.POST(y+"/keberatan", p.fileAppeal)
 	in.POST(y+"/keberatan/putusan", p.decideAppeal)
+	in.GET(y+"/mutasi", p.mutasiPage) // web/mutasi.go
+	in.POST(y+"/mutasi", p.recordMutasi)
 }
 
 func init() {
@@ -76,6 +78,7 @@ func init() {
 		"diterima":     "Anda telah mengonfirmasi penerimaan hasil penilaian.",
 		"keberatan":    "Keberatan telah diajukan kepada atasan pejabat penilai.",
 		"diputus":      "Keputusan atas keberatan telah disimpan.",
+		"mutasi":       "Mutasi telah dicatat; pada tanggal berlakunya SKP lama ditutup dan pegawai menyusun SKP baru.",
 		"sandi-diatur": "Kata sandi telah diatur. Silakan masuk dengan kata sandi baru.",
 	} {
 		flashText[k] = v
