@@ -240,7 +240,7 @@ func (s *Server) SteerBatch(c *gin.Context, to string) (store.Batch, error) {
 	b, err = s.Store.SetBatchState(ctx, b.ID, from, to)
 	if errors.Is(err, store.ErrBatchState) {
 		return b, &apiError{Status: http.StatusConflict, Code: "conflict", Field: "state",
-			Message: "batch ini sedang " + hrinput.BatchStateNames[b.State] + "; tidak dapat " + batchVerb[to]}
+			Message: "batch ini sedang " + hrinput.BatchStateNames[b.State] + "; tidak dapat " + hrinput.BatchVerbs[to]}
 	}
 	if err != nil {
 		return b, err
@@ -251,9 +251,6 @@ func (s *Server) SteerBatch(c *gin.Context, to string) (store.Batch, error) {
 	}
 	return b, nil
 }
-
-var batchVerb = map[string]string{store.BatchRunning: "dilanjutkan", store.BatchPaused: "dijeda",
-	store.BatchCancelled: "dibatalkan"}
 
 // batchJSON is a batch as the API shows it (progressOf).
 func (s *Server) batchJSON(b store.Batch, failed []store.BatchItem) gin.H {

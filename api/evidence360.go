@@ -60,14 +60,24 @@ func monthQuery(c *gin.Context) (string, error) {
 	return m, nil
 }
 
-func (s *Server) listActivities(c *gin.Context) {
+// activityMonth is the route's year, if the caller sees it, and the ?month= its activity reads
+// are narrowed to; a refusal is answered already.
+func (s *Server) activityMonth(c *gin.Context) (year, string, bool) {
 	v, ok := s.visibleEnrolment(c)
 	if !ok {
-		return
+		return v, "", false
 	}
 	month, err := monthQuery(c)
 	if err != nil {
 		fail(c, err)
+		return v, "", false
+	}
+	return v, month, true
+}
+
+func (s *Server) listActivities(c *gin.Context) {
+	v, month, ok := s.activityMonth(c)
+	if !ok {
 		return
 	}
 	list, err := s.Store.Activities(c.Request.Context(), v.en.CycleID, v.en.NIP, month)
@@ -83,13 +93,8 @@ func (s *Server) listActivities(c *gin.Context) {
 }
 
 func (s *Server) activitySummary(c *gin.Context) {
-	v, ok := s.visibleEnrolment(c)
+	v, month, ok := s.activityMonth(c)
 	if !ok {
-		return
-	}
-	month, err := monthQuery(c)
-	if err != nil {
-		fail(c, err)
 		return
 	}
 	roll, err := s.Store.RollUpActivities(c.Request.Context(), v.en.CycleID, v.en.NIP, month)

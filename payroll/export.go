@@ -174,26 +174,12 @@ func WriteSlipPDF(w io.Writer, st Statement) error {
 	}
 	section("Riwayat pembayaran bulan ini (koreksi dibalik, tidak diubah)")
 	for _, l := range st.Lines {
-		label := fmt.Sprintf("%s, dibayar penggajian %s", l.Label, l.RunMonth)
-		if l.Entry == "reversal" {
-			label = "pembalikan " + label
-		}
-		if l.Cause != "" {
-			label += "; sebab: " + l.Cause
-		}
-		row(label, pay.Rupiah(l.Amount), false)
+		row(slipLineLabel(l, fmt.Sprintf("%s, dibayar penggajian %s", l.Label, l.RunMonth)), pay.Rupiah(l.Amount), false)
 	}
 	if len(st.PaidInMonth) > 0 {
 		section("Rapel dan koreksi bulan lain yang dibayar bersama bulan ini")
 		for _, l := range st.PaidInMonth {
-			label := fmt.Sprintf("%s bulan %s", l.Label, l.Period)
-			if l.Entry == "reversal" {
-				label = "pembalikan " + label
-			}
-			if l.Cause != "" {
-				label += "; sebab: " + l.Cause
-			}
-			row(label, pay.Rupiah(l.Amount), false)
+			row(slipLineLabel(l, fmt.Sprintf("%s bulan %s", l.Label, l.Period)), pay.Rupiah(l.Amount), false)
 		}
 	}
 	if len(st.Carries) > 0 {
@@ -212,3 +198,14 @@ var groupLabel = map[pay.Group]string{pay.GroupEmployer: "dibayar pemberi kerja"
 var monthNames = []string{"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"}
 
 func monthName(m pay.Month) string { return fmt.Sprintf("%s %d", monthNames[m.Month-1], m.Year) }
+
+// slipLineLabel names a ledger line on the slip: what it is, a reversal said so, and its cause.
+func slipLineLabel(l LedgerLine, what string) string {
+	if l.Entry == "reversal" {
+		what = "pembalikan " + what
+	}
+	if l.Cause != "" {
+		what += "; sebab: " + l.Cause
+	}
+	return what
+}

@@ -203,7 +203,7 @@ func (p *pages) showBatch(c *gin.Context, status int, bp hrinput.BatchProgress, 
 // steer sends a batch page button to the same function as POST /api/batches/:id/pause|resume|cancel;
 // a refusal (the batch moved on meanwhile) comes back on the batch page.
 func (p *pages) steer(to string) gin.HandlerFunc {
-	done := map[string]string{store.BatchPaused: "dijeda", store.BatchRunning: "dilanjutkan", store.BatchCancelled: "dibatalkan"}[to]
+	done := hrinput.BatchVerbs[to]
 	return func(c *gin.Context) {
 		if !p.parseForm(c) {
 			return

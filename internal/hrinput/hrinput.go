@@ -81,6 +81,10 @@ type BatchProgress struct {
 var BatchStateNames = map[string]string{store.BatchRunning: "berjalan", store.BatchPaused: "dijeda",
 	store.BatchCancelled: "dibatalkan", store.BatchFinished: "selesai"}
 
+// BatchVerbs say what moving a batch to a state does: "dijeda", "dilanjutkan", "dibatalkan".
+var BatchVerbs = map[string]string{store.BatchRunning: "dilanjutkan", store.BatchPaused: "dijeda",
+	store.BatchCancelled: "dibatalkan"}
+
 // SupervisorChanges is a page of a cycle's running years whose penilai or atasan differ from
 // today's org data (GET /api/cycles/:id/supervisor-changes and its page).
 type SupervisorChanges struct {
