@@ -14,7 +14,6 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/kinerja/platform/email"
-	"github.com/kinerja/platform/internal/tpp"
 )
 
 // Activities holds the dependencies; the worker registers one value of it.
@@ -22,10 +21,6 @@ type Activities struct {
 	Pool      *pgxpool.Pool
 	Sender    email.Sender // nil keeps emails in the outbox (the dev inbox)
 	PublicURL string       // base of links in emails; may be empty
-	// Policy is no longer applied by any step: since migration 0027 the year's result is paid
-	// through the monthly payroll's ledger (pay_lines) under the region's versioned pay.Policy.
-	// Kept so the callers that set it still build.
-	Policy tpp.Policy
 	// PayrollAfterCommit, when set, runs after each payroll page commits (activities/payroll.go).
 	PayrollAfterCommit func(runID int64, after string) error
 }

@@ -8,7 +8,6 @@ import (
 
 	"github.com/kinerja/platform/activities"
 	"github.com/kinerja/platform/internal/testenv"
-	"github.com/kinerja/platform/internal/tpp"
 	"github.com/kinerja/platform/store"
 )
 
@@ -25,7 +24,7 @@ func TestApplyStepWritesOnceAndNotifies(t *testing.T) {
 	pool := testenv.DB(t)
 	st := &store.Store{Pool: pool}
 	cycle := seed(t, st)
-	a := &activities.Activities{Pool: pool, Policy: tpp.Balangan2025}
+	a := &activities.Activities{Pool: pool}
 	ctx := context.Background()
 	due := time.Now().Add(time.Hour)
 
@@ -73,7 +72,7 @@ func TestPaymentStepLeavesPayToThePayroll(t *testing.T) {
 	pool := testenv.DB(t)
 	st := &store.Store{Pool: pool}
 	cycle := seed(t, st)
-	a := &activities.Activities{Pool: pool, Policy: tpp.Balangan2025}
+	a := &activities.Activities{Pool: pool}
 	ctx := context.Background()
 	for i, key := range []string{"wf/tpp-posted", "wf/tpp-posted"} {
 		_, err := a.ApplyStep(ctx, activities.Step{Key: key, Seq: 1, CycleID: cycle, NIP: nipEmployee, ActorNIP: "system",
@@ -107,7 +106,7 @@ func TestLateStepDoesNotRewindTheProjection(t *testing.T) {
 	pool := testenv.DB(t)
 	st := &store.Store{Pool: pool}
 	cycle := seed(t, st)
-	a := &activities.Activities{Pool: pool, Policy: tpp.Balangan2025}
+	a := &activities.Activities{Pool: pool}
 	ctx := context.Background()
 	// An update handler's step (seq 5) and the main loop's next step (seq 6) run concurrently;
 	// the older one commits last.

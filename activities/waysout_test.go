@@ -11,7 +11,6 @@ import (
 	"github.com/kinerja/platform/activities"
 	"github.com/kinerja/platform/internal/skp"
 	"github.com/kinerja/platform/internal/testenv"
-	"github.com/kinerja/platform/internal/tpp"
 	"github.com/kinerja/platform/store"
 )
 
@@ -28,7 +27,7 @@ func TestDeadlineMoveReachesOpenTasksAndTheirHolders(t *testing.T) {
 	pool := testenv.DB(t)
 	st := &store.Store{Pool: pool}
 	cycle := seed(t, st)
-	a := &activities.Activities{Pool: pool, Policy: tpp.Balangan2025}
+	a := &activities.Activities{Pool: pool}
 	ctx := context.Background()
 	oldDue := time.Date(2026, 1, 31, 16, 59, 0, 0, time.UTC)
 	newDue := time.Date(2026, 2, 14, 16, 59, 0, 0, time.UTC)
@@ -74,7 +73,7 @@ func TestHRSetPlanClosedYearAndAllTasksClosed(t *testing.T) {
 	pool := testenv.DB(t)
 	st := &store.Store{Pool: pool}
 	cycle := seed(t, st)
-	a := &activities.Activities{Pool: pool, Policy: tpp.Balangan2025}
+	a := &activities.Activities{Pool: pool}
 	ctx := context.Background()
 	plan := skp.Plan{Approach: "kuantitatif", Items: []skp.Item{{Kind: "utama", RHK: "Layanan", Aspect: "kuantitas",
 		IKI: "Jumlah izin", Target: "10", Unit: "izin"}}}
@@ -117,7 +116,7 @@ func TestMarkBlockedShowsAlertsOnceAndClears(t *testing.T) {
 	pool := testenv.DB(t)
 	st := &store.Store{Pool: pool}
 	cycle := seed(t, st)
-	a := &activities.Activities{Pool: pool, Policy: tpp.Balangan2025}
+	a := &activities.Activities{Pool: pool}
 	ctx := context.Background()
 	if _, err := a.ApplyStep(ctx, activities.Step{Key: "wf/enrolled", Seq: 1, CycleID: cycle, NIP: nipEmployee, ActorNIP: "system",
 		Action: "cycle.enrolled", At: time.Now(), After: activities.Snapshot{Phase: "perencanaan"}}); err != nil {
@@ -182,7 +181,7 @@ func TestHRDigestReachesOnlyHRInScope(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	a := &activities.Activities{Pool: pool, Policy: tpp.Balangan2025}
+	a := &activities.Activities{Pool: pool}
 	now := time.Now()
 	due := now.Add(-time.Hour) // already overdue
 	if _, err := a.ApplyStep(ctx, activities.Step{Key: "wf/overdue", Seq: 1, CycleID: cycle, NIP: nipEmployee, ActorNIP: "system",

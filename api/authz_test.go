@@ -29,7 +29,6 @@ import (
 	"github.com/kinerja/platform/api"
 	"github.com/kinerja/platform/auth"
 	"github.com/kinerja/platform/internal/testenv"
-	"github.com/kinerja/platform/internal/tpp"
 	"github.com/kinerja/platform/store"
 	"github.com/kinerja/platform/web"
 	"github.com/kinerja/platform/worker"
@@ -288,7 +287,7 @@ func newAzServer(t *testing.T, tc client.Client) *azEnv {
 		PublicURL: "https://kinerja.contoh.go.id", Now: func() time.Time { return e.now }, EvidenceDir: t.TempDir()}
 	e.evidence = srv.EvidenceDir
 	if tc != nil {
-		w := worker.New(tc, &activities.Activities{Pool: pool, Policy: tpp.Balangan2025})
+		w := worker.New(tc, &activities.Activities{Pool: pool})
 		if err := w.Start(); err != nil {
 			t.Fatal(err)
 		}

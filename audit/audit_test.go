@@ -20,7 +20,6 @@ import (
 	"github.com/kinerja/platform/activities"
 	"github.com/kinerja/platform/audit"
 	"github.com/kinerja/platform/internal/testenv"
-	"github.com/kinerja/platform/internal/tpp"
 	"github.com/kinerja/platform/store"
 )
 
@@ -99,7 +98,7 @@ func TestChainOfWorkflowStepsVerifies(t *testing.T) {
 	wantIntact(t, pool, 0) // an empty log is an intact chain
 
 	cycle := seed(t, &store.Store{Pool: pool})
-	a := &activities.Activities{Pool: pool, Policy: tpp.Balangan2025}
+	a := &activities.Activities{Pool: pool}
 	for i, phase := range []string{"perencanaan", "pemantauan", "evaluasi", "dialog_kinerja", "keberatan"} {
 		_, err := a.ApplyStep(ctx, activities.Step{Key: "wf/" + phase, Seq: int64(i + 1), CycleID: cycle, NIP: nipEmployee,
 			ActorNIP: nipPenilai, Action: "test." + phase, At: time.Now(), After: activities.Snapshot{Phase: phase}})

@@ -27,7 +27,6 @@ import (
 	"github.com/kinerja/platform/email"
 	"github.com/kinerja/platform/enrolment"
 	"github.com/kinerja/platform/internal/payloadcrypt"
-	"github.com/kinerja/platform/internal/tpp"
 	"github.com/kinerja/platform/migrations"
 	"github.com/kinerja/platform/store"
 	"github.com/kinerja/platform/worker"
@@ -233,7 +232,7 @@ func connect(ctx context.Context, cfg Config, log *slog.Logger) (*pgxpool.Pool, 
 }
 
 func newWorker(tc client.Client, pool *pgxpool.Pool, cfg Config) sdkworker.Worker {
-	acts := &activities.Activities{Pool: pool, PublicURL: cfg.PublicURL, Policy: tpp.Balangan2025}
+	acts := &activities.Activities{Pool: pool, PublicURL: cfg.PublicURL}
 	if cfg.SendGrid != nil {
 		acts.Sender = cfg.SendGrid
 	}
