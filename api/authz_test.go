@@ -953,6 +953,7 @@ func pageCases(add func(azCase), employee func(e *azEnv, missing bool) string) {
 	hrPageCases(add, page)
 	payPageCases(add, page) // api/pay_pages_authz_test.go
 	teamPageCases(add, employee, page, yearPage)
+	evidencePageRows(add, employee, page) // api/evidence360_test.go
 }
 
 // teamPageCases are the employee and supervisor pages after the SKP (web/steps.go), the team page

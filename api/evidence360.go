@@ -105,13 +105,44 @@ func (s *Server) activitySummary(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"month": month, "per_rhk": roll})
 }
 
-type activityInput struct {
-	Date        string `json:"date"`
-	RHKSeq      *int   `json:"rhk_seq"`
-	Description string `json:"description"`
-	Quantity    *int64 `json:"quantity"`
-	Output      string `json:"output"`
-	EvidenceURL string `json:"evidence_url"`
+// AddActivity records one entry of the route's year, read by read once the caller may write it:
+// only the employee, while the year runs, against a row of the approved SKP (checkActivity).
+func (s *Server) AddActivity(c *gin.Context, read func(*store.ActivityInput) error) (store.Activity, error) {
+	var a store.Activity
+	v, err := s.findYear(c)
+	if err == nil {
+		if _, d := access.Act(v.who, v.target, access.Pegawai); d != access.Allow {
+			err = errForbidden("laporan kegiatan harian hanya dapat diisi oleh pegawai yang bersangkutan")
+		}
+	}
+	if err == nil {
+		err = yearRunning(v.en)
+	}
+	var in store.ActivityInput
+	if err == nil {
+		err = read(&in)
+	}
+	var rhk map[int]string
+	ctx := c.Request.Context()
+	if err == nil {
+		rhk, err = s.Store.ApprovedRHK(ctx, v.en.CycleID, v.en.NIP)
+	}
+	if err == nil && len(rhk) == 0 {
+		err = errNoApprovedSKP
+	}
+	if err == nil {
+		var cy store.Cycle
+		if cy, err = s.Store.Cycle(ctx, v.en.CycleID); err == nil {
+			a, err = checkActivity(in, cy.Year, wibToday(s), rhk)
+		}
+	}
+	if err != nil {
+		return a, err
+	}
+	a.CreatedAt = s.now()
+	a.CreatedBy = v.who.NIP
+	a.ID, err = s.Store.AddActivity(ctx, v.en.CycleID, v.en.NIP, a)
+	return a, err
 }
 
 // yearRunning refuses writes to a year that has ended.
@@ -122,53 +153,46 @@ func yearRunning(en store.Enrolment) error {
 	return nil
 }
 
+var errNoApprovedSKP = &apiError{Status: http.StatusConflict, Code: workflows.ErrWrongPhase,
+	Message: "SKP tahun ini belum disetujui: kegiatan harian dicatat terhadap rencana hasil kerja SKP yang sudah disetujui"}
+
 func (s *Server) addActivity(c *gin.Context) {
-	v, err := s.findYear(c)
-	if err == nil {
-		if _, d := access.Act(v.who, v.target, access.Pegawai); d != access.Allow {
-			err = errForbidden("laporan kegiatan harian hanya dapat diisi oleh pegawai yang bersangkutan")
-		}
-	}
-	var in activityInput
-	if err == nil {
-		err = yearRunning(v.en)
-	}
-	if err == nil {
-		err = bind(c, &in)
-	}
-	var a store.Activity
-	var rhk map[int]string
-	ctx := c.Request.Context()
-	if err == nil {
-		rhk, err = s.Store.ApprovedRHK(ctx, v.en.CycleID, v.en.NIP)
-	}
-	if err == nil && len(rhk) == 0 {
-		err = &apiError{Status: http.StatusConflict, Code: workflows.ErrWrongPhase,
-			Message: "SKP tahun ini belum disetujui: kegiatan harian dicatat terhadap rencana hasil kerja SKP yang sudah disetujui"}
-	}
-	if err == nil {
-		var cy store.Cycle
-		if cy, err = s.Store.Cycle(ctx, v.en.CycleID); err == nil {
-			a, err = checkActivity(in, cy.Year, wibToday(s), rhk)
-		}
-	}
+	a, err := s.AddActivity(c, func(in *store.ActivityInput) error { return bind(c, in) })
 	if err != nil {
-		fail(c, err)
-		return
-	}
-	a.CreatedAt = s.now()
-	a.CreatedBy = v.who.NIP
-	if a.ID, err = s.Store.AddActivity(ctx, v.en.CycleID, v.en.NIP, a); err != nil {
 		fail(c, err)
 		return
 	}
 	c.JSON(http.StatusCreated, gin.H{"activity": a})
 }
 
+// ActivityLog is the route's year's log of one month ("" for the whole year) with its roll-up per
+// RHK row, to whoever sees the year; May says whether the caller may add and remove entries.
+func (s *Server) ActivityLog(c *gin.Context, month string) (store.ActivityLog, error) {
+	log := store.ActivityLog{Month: month}
+	v, err := s.findYear(c)
+	if err != nil {
+		return log, err
+	}
+	if month != "" && !monthPattern.MatchString(month) {
+		return log, invalidField("bulan", "gunakan bentuk TTTT-BB, misalnya 2027-03")
+	}
+	_, d := access.Act(v.who, v.target, access.Pegawai)
+	log.May = d == access.Allow && yearRunning(v.en) == nil
+	ctx := c.Request.Context()
+	if log.RHK, err = s.Store.ApprovedRHK(ctx, v.en.CycleID, v.en.NIP); err != nil {
+		return log, err
+	}
+	if log.Entries, err = s.Store.Activities(ctx, v.en.CycleID, v.en.NIP, month); err != nil {
+		return log, err
+	}
+	log.PerRHK, err = s.Store.RollUpActivities(ctx, v.en.CycleID, v.en.NIP, month)
+	return log, err
+}
+
 func wibToday(s *Server) string { return s.now().In(dates.Location).Format("2006-01-02") }
 
 // checkActivity checks one entry field by field, naming the first at fault.
-func checkActivity(in activityInput, cycleYear int, today string, rhk map[int]string) (store.Activity, error) {
+func checkActivity(in store.ActivityInput, cycleYear int, today string, rhk map[int]string) (store.Activity, error) {
 	a := store.Activity{Description: strings.TrimSpace(in.Description), Output: strings.TrimSpace(in.Output),
 		EvidenceURL: strings.TrimSpace(in.EvidenceURL)}
 	day, err := parseDay(in.Date)
@@ -225,7 +249,9 @@ func textLimit(s string, max int) string {
 	return ""
 }
 
-func (s *Server) deleteActivity(c *gin.Context) {
+// DeleteActivity removes one entry (id as in the route) of the route's year: the employee's own
+// correction while the year runs.
+func (s *Server) DeleteActivity(c *gin.Context, idText string) (int64, error) {
 	v, err := s.findYear(c)
 	if err == nil {
 		if _, d := access.Act(v.who, v.target, access.Pegawai); d != access.Allow {
@@ -237,13 +263,18 @@ func (s *Server) deleteActivity(c *gin.Context) {
 	}
 	var id int64
 	if err == nil {
-		if id, err = strconv.ParseInt(c.Param("id"), 10, 64); err != nil || id <= 0 {
-			err = errNotFound("kegiatan " + c.Param("id") + " tidak ditemukan")
+		if id, err = strconv.ParseInt(idText, 10, 64); err != nil || id <= 0 {
+			err = errNotFound("kegiatan " + idText + " tidak ditemukan")
 		}
 	}
 	if err == nil {
 		err = s.Store.DeleteActivity(c.Request.Context(), v.en.CycleID, v.en.NIP, id)
 	}
+	return id, err
+}
+
+func (s *Server) deleteActivity(c *gin.Context) {
+	id, err := s.DeleteActivity(c, c.Param("id"))
 	if err != nil {
 		fail(c, err)
 		return
@@ -255,8 +286,9 @@ type ratersInput struct {
 	NIPs []string `json:"nips"`
 }
 
-// chooseRaters lets the penilai (or their Plt/Plh) ask peers or subordinates for 360 feedback.
-func (s *Server) chooseRaters(c *gin.Context) {
+// ChooseRaters lets the penilai (or their Plt/Plh) ask peers or subordinates, read by read, for
+// 360 feedback on the route's year; it answers who was newly asked.
+func (s *Server) ChooseRaters(c *gin.Context, read func(nips *[]string) error) ([]string, error) {
 	v, err := s.findYear(c)
 	var acting access.Acting
 	if err == nil {
@@ -268,31 +300,40 @@ func (s *Server) chooseRaters(c *gin.Context) {
 	if err == nil {
 		err = yearRunning(v.en)
 	}
-	var in ratersInput
+	var nips []string
 	if err == nil {
-		err = bind(c, &in)
+		err = read(&nips)
 	}
 	ctx := c.Request.Context()
 	if err == nil {
-		err = s.checkRaters(c, v.en, in.NIPs)
+		err = s.checkRaters(c, v.en, nips)
 	}
-	var added []string
+	added := []string{}
 	if err == nil {
 		var cy store.Cycle
 		if cy, err = s.Store.Cycle(ctx, v.en.CycleID); err == nil {
 			title := "Beri umpan balik nilai BerAKHLAK untuk " + v.en.Name
-			added, err = s.Store.RequestFeedback(ctx, v.en.CycleID, v.en.NIP, in.NIPs, acting.NIP, s.now(), title,
+			var asked []string
+			asked, err = s.Store.RequestFeedback(ctx, v.en.CycleID, v.en.NIP, nips, acting.NIP, s.now(), title,
 				func(ctx context.Context, tx pgx.Tx, rater string) error {
 					return s.feedbackNotice(ctx, tx, v.en, cy.Name, rater, title)
 				})
+			added = append(added, asked...)
 		}
 	}
+	return added, err
+}
+
+func (s *Server) chooseRaters(c *gin.Context) {
+	added, err := s.ChooseRaters(c, func(nips *[]string) error {
+		var in ratersInput
+		err := bind(c, &in)
+		*nips = in.NIPs
+		return err
+	})
 	if err != nil {
 		fail(c, err)
 		return
-	}
-	if added == nil {
-		added = []string{}
 	}
 	c.JSON(http.StatusOK, gin.H{"asked": added})
 }
@@ -351,32 +392,52 @@ type feedbackInput struct {
 	Answers []store.FeedbackRating `json:"answers"`
 }
 
-// answerFeedback records the caller's answers on an employee they were asked about. Anyone else
-// gets the 404 of a missing year: being asked is what makes the year visible here.
-func (s *Server) answerFeedback(c *gin.Context) {
+// AnswerFeedback records the caller's answers, read by read, on the route's employee they were
+// asked about. Anyone else gets the 404 of a missing year: being asked is what makes the year
+// visible here.
+func (s *Server) AnswerFeedback(c *gin.Context, read func(*[]store.FeedbackRating) error) error {
 	id, err := cycleParam(c)
-	me := caller(c)
-	var in feedbackInput
-	if err == nil {
-		err = bind(c, &in)
+	if err != nil {
+		return err
 	}
-	if err == nil {
-		err = checkFeedback(in.Answers)
-	}
-	if err == nil {
-		err = s.Store.AnswerFeedback(c.Request.Context(), id, c.Param("nip"), me.NIP, in.Answers, s.now())
-	}
+	ctx := c.Request.Context()
+	asked, answered, err := s.Store.FeedbackAsked(ctx, id, c.Param("nip"), caller(c).NIP)
 	switch {
-	case errors.Is(err, store.ErrNotFound):
-		err = errNotFound("pegawai " + c.Param("nip") + " tidak ditemukan di siklus ini")
-	case errors.Is(err, store.ErrFeedbackAnswered):
-		err = &apiError{Status: http.StatusConflict, Code: workflows.ErrDuplicate, Message: store.ErrFeedbackAnswered.Error()}
+	case err != nil:
+		return err
+	case !asked:
+		return errNotFound("pegawai " + c.Param("nip") + " tidak ditemukan di siklus ini")
+	case answered:
+		return errFeedbackAnswered
 	}
+	var answers []store.FeedbackRating
+	if err = read(&answers); err == nil {
+		err = checkFeedback(answers)
+	}
+	if err == nil {
+		err = s.Store.AnswerFeedback(ctx, id, c.Param("nip"), caller(c).NIP, answers, s.now())
+	}
+	if errors.Is(err, store.ErrFeedbackAnswered) { // answered meanwhile
+		err = errFeedbackAnswered
+	}
+	return err
+}
+
+var errFeedbackAnswered = &apiError{Status: http.StatusConflict, Code: workflows.ErrDuplicate, Message: store.ErrFeedbackAnswered.Error()}
+
+func (s *Server) answerFeedback(c *gin.Context) {
+	var n int
+	err := s.AnswerFeedback(c, func(answers *[]store.FeedbackRating) error {
+		var in feedbackInput
+		err := bind(c, &in)
+		*answers, n = in.Answers, len(in.Answers)
+		return err
+	})
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"answered": len(in.Answers)})
+	c.JSON(http.StatusOK, gin.H{"answered": n})
 }
 
 // checkFeedback wants each of the seven values once, rated on the perilaku scale.
@@ -400,6 +461,44 @@ func checkFeedback(answers []store.FeedbackRating) error {
 		}
 	}
 	return nil
+}
+
+// Feedback360 is the route's year's 360 feedback as the caller may see it: the summary (naming
+// nobody) to whoever sees the year, who was asked to anyone but the employee, and whether the
+// caller may ask more people or answer. A person asked who does not otherwise see the year sees
+// only that they were asked; anyone else gets the 404 of a missing year.
+func (s *Server) Feedback360(c *gin.Context) (store.Feedback360, error) {
+	var out store.Feedback360
+	ctx := c.Request.Context()
+	id, err := cycleParam(c)
+	if err != nil {
+		return out, err
+	}
+	asked, answered, err := s.Store.FeedbackAsked(ctx, id, c.Param("nip"), caller(c).NIP)
+	if err != nil {
+		return out, err
+	}
+	out.MayAnswer, out.Answered = asked && !answered, answered
+	v, err := s.findYear(c)
+	if err != nil {
+		if !asked {
+			return out, err
+		}
+		en, err := s.Store.Enrolment(ctx, id, c.Param("nip"))
+		out.Name = en.Name
+		return out, err
+	}
+	out.Name, out.Sees = v.en.Name, true
+	if _, d := access.Act(v.who, v.target, access.Penilai); d == access.Allow && yearRunning(v.en) == nil {
+		out.MayChoose = true
+	}
+	if out.Summary, err = s.Store.SummariseFeedback(ctx, v.en.CycleID, v.en.NIP, skp.BerAKHLAK); err != nil {
+		return out, err
+	}
+	if seesRaters(v.who, v.target) {
+		out.Requests, err = s.Store.FeedbackRequests(ctx, v.en.CycleID, v.en.NIP)
+	}
+	return out, err
 }
 
 // feedbackSummary shows the 360 answers aggregated per value. The penilai, atasan and HR also
@@ -435,6 +534,15 @@ func seesRaters(who access.Caller, t access.Target) bool {
 		}
 	}
 	return false
+}
+
+// Evidence is the route's year's evidence, for the rating page, to whoever sees the year.
+func (s *Server) Evidence(c *gin.Context) (store.EvidenceSummary, error) {
+	v, err := s.findYear(c)
+	if err != nil {
+		return store.EvidenceSummary{}, err
+	}
+	return s.evidenceOf(c, v.en)
 }
 
 // evidenceOf is the compact evidence the year view carries; raters are never named in it.

@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/url"
 	"slices"
 	"strings"
@@ -247,23 +248,100 @@ func TestFeedback360(t *testing.T) {
 	}
 }
 
+// owned: the roles named are allowed; the others who see the year get a 403 step refusal.
+func owned(allowed azWant, who ...azRole) func(azRole) azWant {
+	return func(r azRole) azWant {
+		switch {
+		case r == rAnon:
+			return noIdentity
+		case !slices.Contains(yearVisible, r):
+			return hidden
+		case slices.Contains(who, r):
+			return allowed
+		}
+		return azWant{status: 403, stepRefusal: true}
+	}
+}
+
+// askStranger asks the table's stranger for 360 feedback on the pegawai (once; asking again changes nothing).
+func askStranger(e *azEnv) {
+	if _, err := e.st.RequestFeedback(context.Background(), e.cycle, azPegawai, []string{azStranger}, azPenilai, e.now, "Umpan balik", nil); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+// evidencePageRows are the pages of the activity log and 360 feedback (web/evidence.go): the same
+// answers as their JSON twins above, through the pages' forms.
+func evidencePageRows(add func(azCase), employee func(*azEnv, bool) string, page func(func(azRole) azWant) func(azRole) azWant) {
+	pageReq := func(method, suffix string, prepare func(e *azEnv, r azRole) string) (func(*azEnv, azRole) azReq, func(*azEnv, azRole) azReq) {
+		mk := func(missing bool) func(*azEnv, azRole) azReq {
+			return func(e *azEnv, r azRole) azReq {
+				sfx := suffix
+				if prepare != nil {
+					sfx = strings.Replace(sfx, "ID", prepare(e, r), 1)
+				}
+				req := azReq{method: method, path: pagePath(employee(e, missing)) + sfx, role: r}
+				if method == "POST" {
+					req.form = url.Values{} // an empty form: past authorisation the form is refused
+				}
+				return req
+			}
+		}
+		return mk(false), mk(true)
+	}
+	req, twin := pageReq("GET", "/kegiatan", nil)
+	add(azCase{route: "GET /siklus/:cycle/pegawai/:nip/kegiatan", req: req, twin: twin, want: page(year(ok(200)))})
+	// No SKP is approved in the table's year: the employee gets past authorisation to the 409.
+	req, twin = pageReq("POST", "/kegiatan", nil)
+	add(azCase{route: "POST /siklus/:cycle/pegawai/:nip/kegiatan", req: req, twin: twin, want: page(owned(pastAuthz, rPegawai))})
+	req, twin = pageReq("POST", "/kegiatan/ID/hapus", func(e *azEnv, _ azRole) string {
+		var id int64
+		if err := e.pool.QueryRow(context.Background(), `INSERT INTO activity_logs (cycle_id, nip, day, rhk_seq, description,
+			quantity, output, created_by) VALUES ($1, $2, now()::date, 0, 'Rapat', 1, 'notula', $2) RETURNING id`,
+			e.cycle, azPegawai).Scan(&id); err != nil {
+			e.t.Fatal(err)
+		}
+		return fmt.Sprint(id)
+	})
+	add(azCase{route: "POST /siklus/:cycle/pegawai/:nip/kegiatan/:id/hapus", req: req, twin: twin,
+		want: page(owned(ok(http.StatusSeeOther), rPegawai))})
+	// Who sees the year reads the page; the stranger, asked, sees only the answer side of it.
+	req, twin = pageReq("GET", "/umpan-balik-360", func(e *azEnv, r azRole) string {
+		if r == rStranger {
+			askStranger(e)
+		}
+		return ""
+	})
+	add(azCase{route: "GET /siklus/:cycle/pegawai/:nip/umpan-balik-360", req: req, twin: twin, want: page(func(r azRole) azWant {
+		if r == rStranger {
+			return ok(200)
+		}
+		return year(ok(200))(r)
+	})})
+	req, twin = pageReq("POST", "/umpan-balik-360/pemberi", nil)
+	add(azCase{route: "POST /siklus/:cycle/pegawai/:nip/umpan-balik-360/pemberi", req: req, twin: twin,
+		want: page(owned(pastAuthz, rPenilai, rPlt))})
+	// Only someone asked answers (the stranger, who already has); to anyone else the year does not exist.
+	req, twin = pageReq("POST", "/umpan-balik-360/jawab", func(e *azEnv, r azRole) string {
+		if r == rStranger {
+			askStranger(e)
+		}
+		return ""
+	})
+	add(azCase{route: "POST /siklus/:cycle/pegawai/:nip/umpan-balik-360/jawab", req: req, twin: twin, want: page(func(r azRole) azWant {
+		switch r {
+		case rAnon:
+			return noIdentity
+		case rStranger:
+			return azWant{status: http.StatusConflict, stepRefusal: true}
+		}
+		return hidden
+	})})
+}
+
 // evidenceRows are the evidence routes' rows of the authorisation table (api/authz_test.go).
 func evidenceRows(add func(azCase), employee func(*azEnv, bool) string,
 	yearReq func(string) (func(*azEnv, azRole) azReq, func(*azEnv, azRole) azReq)) {
-	// owned: the roles named are allowed; the others who see the year get a 403 step refusal.
-	owned := func(allowed azWant, who ...azRole) func(azRole) azWant {
-		return func(r azRole) azWant {
-			switch {
-			case r == rAnon:
-				return noIdentity
-			case !slices.Contains(yearVisible, r):
-				return hidden
-			case slices.Contains(who, r):
-				return allowed
-			}
-			return azWant{status: 403, stepRefusal: true}
-		}
-	}
 	write := func(method, suffix string, body any, prepare func(e *azEnv, r azRole) string) (func(*azEnv, azRole) azReq, func(*azEnv, azRole) azReq) {
 		mk := func(missing bool) func(*azEnv, azRole) azReq {
 			return func(e *azEnv, r azRole) azReq {
@@ -305,9 +383,7 @@ func evidenceRows(add func(azCase), employee func(*azEnv, bool) string,
 	}
 	req, twin = write("POST", "/feedback-360/answer", map[string]any{"answers": answers}, func(e *azEnv, r azRole) string {
 		if r == rStranger {
-			if _, err := e.st.RequestFeedback(context.Background(), e.cycle, azPegawai, []string{azStranger}, azPenilai, e.now, "Umpan balik", nil); err != nil {
-				e.t.Fatal(err)
-			}
+			askStranger(e)
 		}
 		return ""
 	})

@@ -25,6 +25,25 @@ type Activity struct {
 	CreatedBy   string    `json:"created_by"`
 }
 
+// ActivityInput is one entry as typed, in the JSON API or on the page, before it is checked.
+type ActivityInput struct {
+	Date        string `json:"date"`
+	RHKSeq      *int   `json:"rhk_seq"`
+	Description string `json:"description"`
+	Quantity    *int64 `json:"quantity"`
+	Output      string `json:"output"`
+	EvidenceURL string `json:"evidence_url"`
+}
+
+// ActivityLog is a year's log of one month ("" for the year) with its roll-up, as a page shows it.
+type ActivityLog struct {
+	Month   string
+	Entries []Activity
+	PerRHK  []ActivityRollup
+	RHK     map[int]string // the approved SKP's rows, seq → RHK, to log against
+	May     bool           // the caller may add and remove entries
+}
+
 // ApprovedRHK lists the RHK rows (seq → rhk text) of the year's latest approved SKP; empty when
 // no SKP has been approved.
 func (s *Store) ApprovedRHK(ctx context.Context, cycleID int64, nip string) (map[int]string, error) {
@@ -190,6 +209,28 @@ func (s *Store) FeedbackRequests(ctx context.Context, cycleID int64, nip string)
 		return nil, err
 	}
 	return pgx.CollectRows(rows, pgx.RowToStructByPos[FeedbackRequest])
+}
+
+// FeedbackAsked says whether rater was asked about the year, and whether they answered.
+func (s *Store) FeedbackAsked(ctx context.Context, cycleID int64, nip, rater string) (asked, answered bool, err error) {
+	var at *time.Time
+	err = s.Pool.QueryRow(ctx, `SELECT answered_at FROM feedback_requests WHERE cycle_id = $1 AND nip = $2 AND rater_nip = $3`,
+		cycleID, nip, rater).Scan(&at)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return false, false, nil
+	}
+	return err == nil, at != nil, err
+}
+
+// Feedback360 is a year's 360 feedback as one caller may see it (api.Server.Feedback360).
+type Feedback360 struct {
+	Name      string            // the employee's
+	Sees      bool              // the caller sees the year (else they were only asked)
+	Summary   FeedbackSummary   // when Sees
+	Requests  []FeedbackRequest // who was asked: for anyone who sees the year but the employee
+	MayChoose bool              // the penilai or their Plt/Plh, while the year runs
+	MayAnswer bool              // the caller was asked and has not answered
+	Answered  bool
 }
 
 // FeedbackRating is one value's answer.

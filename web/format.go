@@ -12,14 +12,34 @@ import (
 )
 
 var funcs = template.FuncMap{
-	"tanggal": tanggal,
-	"rupiah":  pay.Rupiah,
-	"fase":    phaseLabel,
-	"skp":     planStateLabel,
-	"inc":     func(i int) int { return i + 1 },
-	"kolom":   form.Field,
-	"dict":    dict,
-	"label":   label,
+	"tanggal":     tanggal,
+	"rupiah":      pay.Rupiah,
+	"fase":        phaseLabel,
+	"skp":         planStateLabel,
+	"inc":         func(i int) int { return i + 1 },
+	"kolom":       form.Field,
+	"dict":        dict,
+	"label":       label,
+	"tanggalHari": dayText,
+	"bulanKe":     isoMonthText,
+}
+
+// dayText writes a calendar day ("2027-03-15") as "15 Maret 2027"; anything else as it is.
+func dayText(s string) string {
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return s
+	}
+	return strconv.Itoa(d.Day()) + " " + wib.Month(d.Month()) + " " + strconv.Itoa(d.Year())
+}
+
+// isoMonthText writes a month ("2027-03") as "Maret 2027"; anything else as it is.
+func isoMonthText(s string) string {
+	d, err := time.Parse("2006-01", s)
+	if err != nil {
+		return s
+	}
+	return wib.Month(d.Month()) + " " + strconv.Itoa(d.Year())
 }
 
 // label is an option's label: label "utama" kinds → "Utama".

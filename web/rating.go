@@ -63,6 +63,8 @@ type ratingExtra struct {
 	PeriodRows []reportRow
 	Values     []option
 	Periods    []store.PeriodEvaluation
+	// What the penilai reads beside the report: the activity log, 360 feedback, the unit's survey.
+	Evidence store.EvidenceSummary
 }
 
 // reportRow is one plan item with what the annual report says of it.
@@ -111,11 +113,16 @@ func (p *pages) showRating(c *gin.Context, errs form.Errors, typed url.Values) {
 		p.fail(c, err)
 		return
 	}
+	ev, err := p.app.Evidence(c)
+	if err != nil {
+		p.fail(c, err)
+		return
+	}
 	y := v.Year
 	rated := y.Annual != nil && y.Annual.RatingHasil != ""
 	ex := ratingExtra{Open: v.Can(workflows.UpdateRate) && y.Enrolment.Phase == string(workflows.PhaseEvaluation) && !rated,
 		Ratings: ratings, Matrix: predikatMatrix(), Distribution: d, Rounding: distribution.RoundingRule, Rows: reportRows(y, y.Annual),
-		Periods: y.Periods}
+		Periods: y.Periods, Evidence: ev}
 	if st := v.Status; st != nil && st.Period != nil {
 		ex.Period = st.Period
 		ex.PeriodOpen = v.Can(workflows.UpdateRate) && !st.Period.Rated

@@ -55,6 +55,8 @@ func taskLink(t store.Task) string {
 		return y + "/dialog"
 	case workflows.TaskDecideAppeal, workflows.TaskAppealOverdue:
 		return y + "/keberatan"
+	case store.FeedbackTaskKind:
+		return y + "/umpan-balik-360"
 	}
 	return y
 }

@@ -48,6 +48,14 @@ type App interface {
 	RHKCascade(c *gin.Context) (store.Cascade, error)
 	UnitGoals(c *gin.Context, unit string) ([]store.UnitGoal, bool, error)
 	AddUnitGoal(c *gin.Context, unit string, read func() (string, error)) (store.UnitGoal, error)
+	// Evidence around a rating (api/evidence360.go): the activity log, 360 feedback, the unit's survey.
+	ActivityLog(c *gin.Context, month string) (store.ActivityLog, error)
+	AddActivity(c *gin.Context, read func(*store.ActivityInput) error) (store.Activity, error)
+	DeleteActivity(c *gin.Context, id string) (int64, error)
+	Feedback360(c *gin.Context) (store.Feedback360, error)
+	ChooseRaters(c *gin.Context, read func(nips *[]string) error) ([]string, error)
+	AnswerFeedback(c *gin.Context, read func(*[]store.FeedbackRating) error) error
+	Evidence(c *gin.Context) (store.EvidenceSummary, error)
 	SaveEvidence(c *gin.Context, fh *multipart.FileHeader) (string, error)
 	SendEvidence(c *gin.Context, id string) error
 	RequestPasswordReset(c *gin.Context, nip string) (string, error)
@@ -110,6 +118,7 @@ func Routes(r *gin.Engine, app App) {
 	p.payRoutes(r, in)    // web/pay.go, web/pay_runs.go, web/pay_attendance.go
 	p.teamRoutes(r, in)   // employee and supervisor steps, team, password reset: steps.go
 	p.goalRoutes(in)      // a unit's goals for cascading: unit_goals.go
+	p.evidenceRoutes(in)  // activity log and 360 feedback: evidence.go
 }
 
 func (p *pages) limitForm(c *gin.Context) {
