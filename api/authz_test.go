@@ -907,7 +907,12 @@ func pageCases(add func(azCase), employee func(e *azEnv, missing bool) string) {
 	}
 	add(azCase{route: "GET /", req: get("/"), sameForAll: true})
 	add(azCase{route: "GET /aset/*file", req: get("/aset/style.css"), sameForAll: true})
-	add(azCase{route: "GET " + web.PathLogin, req: get(web.PathLogin), want: public(ok(200))})
+	// SSO is on in this table: the login page offers it.
+	add(azCase{route: "GET " + web.PathLogin, req: get(web.PathLogin), want: public(azWant{status: 200, check: func(t *testing.T, _ *azEnv, res azResp) {
+		if !strings.Contains(string(res.body), `href="`+api.OIDCLoginPath+`"`) {
+			t.Error("the login page does not offer SSO")
+		}
+	}})})
 	add(azCase{route: "POST " + web.PathLogin, want: public(azWant{status: http.StatusSeeOther, check: func(t *testing.T, _ *azEnv, res azResp) {
 		found := false
 		for _, c := range res.cookies {
@@ -954,6 +959,11 @@ func pageCases(add func(azCase), employee func(e *azEnv, missing bool) string) {
 	payPageCases(add, page) // api/pay_pages_authz_test.go
 	teamPageCases(add, employee, page, yearPage)
 	evidencePageRows(add, employee, page) // api/evidence360_test.go
+	// The survey links' page: any HR reads the links of its scope; a link for bidang-a is made by HR covering it.
+	add(azCase{route: "GET " + web.PathSurveys, req: get(web.PathSurveys), want: page(gate(ok(200), rHRRegion, rHRScoped, rHROther))})
+	add(azCase{route: "POST " + web.PathSurveys, req: func(_ *azEnv, r azRole) azReq {
+		return azReq{method: "POST", path: web.PathSurveys, role: r, form: url.Values{"unit_id": {"bidang-a"}}}
+	}, want: page(gate(ok(http.StatusSeeOther), rHRRegion, rHRScoped))})
 }
 
 // teamPageCases are the employee and supervisor pages after the SKP (web/steps.go), the team page

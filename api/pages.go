@@ -53,6 +53,14 @@ func (s *Server) Identify(c *gin.Context) (store.Employee, error) {
 }
 
 // Login checks a password and sets the session cookie, as POST /api/auth/login does.
+// SSOLoginPath is where the login page's SSO button leads; "" when SSO is off (api/oidc.go).
+func (s *Server) SSOLoginPath() string {
+	if s.OIDC == nil {
+		return ""
+	}
+	return OIDCLoginPath
+}
+
 func (s *Server) Login(c *gin.Context, nip, password string) error {
 	_, _, _, err := s.openSession(c, nip, password)
 	return err

@@ -38,7 +38,7 @@ const (
 )
 
 func (s *Server) surveyRoutes(r *gin.Engine, a *gin.RouterGroup) {
-	a.POST("/survey-links", s.requireHR, s.createSurveyLink)
+	a.POST("/survey-links", s.createSurveyLink) // HR whose scope covers the unit: CreateSurveyLink
 	a.GET("/survey-results", s.surveyResults)
 	r.GET("/survei/:token", s.surveyForm)
 	r.POST("/survei/:token", s.surveyAnswer)
@@ -54,37 +54,71 @@ type surveyLinkInput struct {
 	UnitID string `json:"unit_id"`
 }
 
+// CreateSurveyLink makes a public survey link for the unit read by read, for HR whose scope
+// covers the unit; it answers the link with its public address.
+func (s *Server) CreateSurveyLink(c *gin.Context, read func(unit *string) error) (store.SurveyLinkSummary, error) {
+	var out store.SurveyLinkSummary
+	if err := hrOnly(c); err != nil {
+		return out, err
+	}
+	var unit string
+	if err := read(&unit); err != nil {
+		return out, err
+	}
+	who, parents, err := s.whoInOrg(c)
+	if err != nil {
+		return out, err
+	}
+	if _, known := parents[unit]; unit == "" || !known {
+		return out, invalidField("unit_id", "unit kerja "+strconv.Quote(unit)+" tidak ada dalam data organisasi")
+	}
+	if !coversUnit(who, parents, unit) {
+		return out, errForbidden("unit kerja ini di luar cakupan pengelola kinerja Anda")
+	}
+	out.Token, out.UnitID, out.CreatedAt = randomHex(16), unit, s.now()
+	out.URL = s.surveyURL(out.Token)
+	return out, s.Store.CreateSurveyLink(c.Request.Context(), out.Token, unit, who.NIP, out.CreatedAt)
+}
+
+func (s *Server) surveyURL(token string) string { return strings.TrimRight(s.PublicURL, "/") + "/survei/" + token }
+
 func (s *Server) createSurveyLink(c *gin.Context) {
-	var in surveyLinkInput
-	if err := bind(c, &in); err != nil {
+	l, err := s.CreateSurveyLink(c, func(unit *string) error {
+		var in surveyLinkInput
+		err := bind(c, &in)
+		*unit = in.UnitID
+		return err
+	})
+	if err != nil {
 		fail(c, err)
 		return
+	}
+	c.JSON(http.StatusCreated, gin.H{"token": l.Token, "unit_id": l.UnitID, "url": l.URL})
+}
+
+// SurveyLinks lists the survey links of the units in the caller's HR scope, each with its unit's
+// answers over year.
+func (s *Server) SurveyLinks(c *gin.Context, year int) ([]store.SurveyLinkSummary, error) {
+	if err := hrOnly(c); err != nil {
+		return nil, err
+	}
+	who, parents, err := s.whoInOrg(c)
+	if err != nil {
+		return nil, err
 	}
 	ctx := c.Request.Context()
-	units, err := s.Store.UnitAncestry(ctx, in.UnitID)
+	all, err := s.Store.SurveyLinks(ctx)
 	if err != nil {
-		fail(c, err)
-		return
+		return nil, err
 	}
-	if in.UnitID == "" || len(units) == 0 || !s.unitExists(c, in.UnitID) {
-		fail(c, invalidField("unit_id", "unit kerja "+strconv.Quote(in.UnitID)+" tidak ada dalam data organisasi"))
-		return
+	links := inScope(who, parents, all, func(l store.SurveyLinkSummary) string { return l.UnitID })
+	for i := range links {
+		links[i].URL = s.surveyURL(links[i].Token)
+		if links[i].Results, err = s.unitSurvey(c, links[i].UnitID, year); err != nil {
+			return nil, err
+		}
 	}
-	who, err := s.who(c)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	if !who.HRCovers(units) {
-		fail(c, errForbidden("unit kerja ini di luar cakupan pengelola kinerja Anda"))
-		return
-	}
-	token := randomHex(16)
-	if err := s.Store.CreateSurveyLink(ctx, token, in.UnitID, who.NIP, s.now()); err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusCreated, gin.H{"token": token, "unit_id": in.UnitID, "url": strings.TrimRight(s.PublicURL, "/") + "/survei/" + token})
+	return links, nil
 }
 
 func (s *Server) unitExists(c *gin.Context, unit string) bool {

@@ -32,6 +32,32 @@ func (s *Store) CreateSurveyLink(ctx context.Context, token, unit, by string, at
 	return err
 }
 
+// SurveyLinkSummary is a link as HR's page lists it: its public address, who made it, and its
+// unit's answers over a year.
+type SurveyLinkSummary struct {
+	SurveyLink
+	URL           string
+	CreatedAt     time.Time
+	CreatedByName string
+	Results       SurveyResults
+}
+
+// SurveyLinks lists every link, newest first, with its unit's and maker's names.
+func (s *Store) SurveyLinks(ctx context.Context) ([]SurveyLinkSummary, error) {
+	rows, err := s.Pool.Query(ctx, `SELECT l.token, l.unit_id, u.name, l.created_at, e.name FROM survey_links l
+		JOIN org_units u ON u.id = l.unit_id JOIN employees e ON e.nip = l.created_by ORDER BY l.created_at DESC, l.token`)
+	if err != nil {
+		return nil, err
+	}
+	var out []SurveyLinkSummary
+	var l SurveyLinkSummary
+	_, err = pgx.ForEachRow(rows, []any{&l.Token, &l.UnitID, &l.UnitName, &l.CreatedAt, &l.CreatedByName}, func() error {
+		out = append(out, l)
+		return nil
+	})
+	return out, err
+}
+
 // SurveyLinkOf reads a link by its token; ErrNotFound when there is none.
 func (s *Store) SurveyLinkOf(ctx context.Context, token string) (SurveyLink, error) {
 	l := SurveyLink{Token: token}

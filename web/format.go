@@ -3,6 +3,7 @@ package web
 import (
 	"html/template"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/kinerja/platform/internal/pay"
@@ -22,6 +23,7 @@ var funcs = template.FuncMap{
 	"label":       label,
 	"tanggalHari": dayText,
 	"bulanKe":     isoMonthText,
+	"desimal":     func(s string) string { return strings.Replace(s, ".", ",", 1) }, // "4.25" → "4,25"
 }
 
 // dayText writes a calendar day ("2027-03-15") as "15 Maret 2027"; anything else as it is.

@@ -32,6 +32,9 @@ type HRApp interface {
 	CreateDelegation(c *gin.Context, in hrinput.NewDelegation) (hrinput.Delegation, error)
 	RevokeDelegation(c *gin.Context, id string) (hrinput.Delegation, error)
 	ExportAudit(c *gin.Context) error
+	// The public satisfaction survey of units (api/survey.go).
+	SurveyLinks(c *gin.Context, year int) ([]store.SurveyLinkSummary, error)
+	CreateSurveyLink(c *gin.Context, read func(unit *string) error) (store.SurveyLinkSummary, error)
 	// FieldErrors maps a refusal of bad input to its fields; nil for any other error.
 	FieldErrors(ctx context.Context, err error) map[string]string
 }
@@ -42,6 +45,7 @@ const (
 	PathNewCycle    = "/siklus/baru"
 	PathDelegations = "/delegasi"
 	PathAudit       = "/audit"
+	PathSurveys     = "/survei-layanan"
 )
 
 func cyclePath(id int64) string { return PathCycles + "/" + itoa(id) }
@@ -63,6 +67,8 @@ func (p *pages) hrRoutes(in *gin.RouterGroup) {
 	in.POST(PathDelegations+"/:id/cabut", p.revokeDelegation)
 	in.GET(PathAudit, p.auditPage)
 	in.GET(PathAudit+"/unduh", p.auditExport)
+	in.GET(PathSurveys, p.surveys)
+	in.POST(PathSurveys, p.createSurvey)
 }
 
 func init() {

@@ -17,10 +17,11 @@ const loginCookie = "kinerja_login"
 type loginView struct {
 	NIP, Next, Token string
 	Error            string
+	SSO              string // the SSO login's path, when SSO is on
 }
 
 func (p *pages) loginForm(c *gin.Context) {
-	v := loginView{Next: safeNext(c.Query("ke")), Token: issueFormToken(c, PathLogin)}
+	v := loginView{Next: safeNext(c.Query("ke")), Token: issueFormToken(c, PathLogin), SSO: p.app.SSOLoginPath()}
 	p.render(c, http.StatusOK, "login.html", view{Title: "Masuk", Data: v})
 }
 
@@ -43,7 +44,8 @@ func formTokenOK(c *gin.Context, token string) bool {
 
 // login posts the NIP and password to the same auth service as POST /api/auth/login.
 func (p *pages) login(c *gin.Context) {
-	v := loginView{NIP: strings.TrimSpace(c.PostForm("nip")), Next: safeNext(c.PostForm("ke")), Token: c.PostForm("login_token")}
+	v := loginView{NIP: strings.TrimSpace(c.PostForm("nip")), Next: safeNext(c.PostForm("ke")), Token: c.PostForm("login_token"),
+		SSO: p.app.SSOLoginPath()}
 	if !formTokenOK(c, v.Token) {
 		v.Error = "formulir masuk sudah kedaluwarsa; muat ulang halaman lalu coba lagi"
 		p.render(c, http.StatusForbidden, "login.html", view{Title: "Masuk", Data: v})

@@ -74,3 +74,27 @@ func TestSafeNextStaysOnTheSite(t *testing.T) {
 		}
 	}
 }
+
+// loginPage is an App that answers only what the login page reads.
+type loginPage struct {
+	App
+	sso string
+}
+
+func (a loginPage) Identify(*gin.Context) (store.Employee, error) { return store.Employee{}, nil }
+func (a loginPage) SSOLoginPath() string                          { return a.sso }
+
+func TestLoginPageOffersSSOOnlyWhenItIsOn(t *testing.T) {
+	gin.SetMode(gin.ReleaseMode)
+	for _, sso := range []string{"", "/api/auth/oidc/login"} {
+		r := gin.New()
+		Routes(r, loginPage{sso: sso})
+		w := httptest.NewRecorder()
+		r.ServeHTTP(w, httptest.NewRequest("GET", PathLogin, nil))
+		body := w.Body.String()
+		offered := strings.Contains(body, `id="masuk-sso"`)
+		if w.Code != http.StatusOK || offered != (sso != "") || (sso != "" && !strings.Contains(body, `href="`+sso+`"`)) {
+			t.Errorf("SSO %q: status %d, button offered %v: %s", sso, w.Code, offered, body)
+		}
+	}
+}

@@ -26,6 +26,7 @@ import (
 type App interface {
 	Identify(c *gin.Context) (store.Employee, error)
 	Login(c *gin.Context, nip, password string) error
+	SSOLoginPath() string // where a single sign-on login starts; "" when SSO is off
 	Logout(c *gin.Context) error
 	CSRFToken(c *gin.Context) string
 	Tasks(c *gin.Context) ([]store.Task, error)
