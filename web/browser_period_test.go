@@ -35,8 +35,8 @@ func TestPeriodReportAndRatingInTheBrowser(t *testing.T) {
 	}
 	// The phase list shows the periodic work as one step, due when the month's report is.
 	if now, all := e.text(`ol.tahapan li[aria-current="step"]`), e.text("ol.tahapan"); !strings.Contains(now, "Pelaksanaan dan penilaian periodik (bulanan)") ||
-		!strings.Contains(now, wibDate(cur.ReportDue())) || strings.Contains(all, "Pemantauan") {
-		t.Errorf("the phase now: %q (want the periodic step due %s); all phases: %q", now, wibDate(cur.ReportDue()), all)
+		!strings.Contains(now, wibDate(cur.ReportDue(period.DefaultCalendar))) || strings.Contains(all, "Pemantauan") {
+		t.Errorf("the phase now: %q (want the periodic step due %s); all phases: %q", now, wibDate(cur.ReportDue(period.DefaultCalendar)), all)
 	}
 	e.shot("tahun-periode")
 	e.run("open the period's report", chromedp.Click("#lapor-periode", chromedp.ByID), chromedp.WaitVisible("#laporkan", chromedp.ByID))

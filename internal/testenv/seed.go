@@ -59,7 +59,7 @@ func SeedCycle(t testing.TB, st *store.Store) int64 {
 func MonthlyCycleNow(t testing.TB) (year int, open period.Period, deadlines map[string]time.Time) {
 	t.Helper()
 	now := time.Now().In(wib.Location)
-	open, ok := period.OpenAt(period.Monthly, now) // early January: last December
+	open, ok := period.OpenAt(period.Monthly, period.DefaultCalendar, now) // early January: last December
 	if !ok {
 		t.Fatal("no month open now")
 	}
