@@ -15,7 +15,9 @@ import (
 func TestCyclePeriodCalendar(t *testing.T) {
 	e := newAzServer(t, nil)
 	body := func(kv ...any) map[string]any {
-		at := func(y int, m time.Month, d int) string { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Format(time.RFC3339) }
+		at := func(y int, m time.Month, d int) string {
+			return time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Format(time.RFC3339)
+		}
 		// The annual evaluation opens after the last period ends.
 		d := map[string]any{"plan_due": at(2027, 1, 31), "monitoring_start": at(2027, 2, 1), "monitoring_due": at(2027, 11, 30),
 			"evaluation_start": at(2028, 1, 2), "evaluation_due": at(2028, 1, 31), "dialog_due": at(2028, 2, 15), "followup_due": at(2028, 3, 1)}
