@@ -79,9 +79,15 @@ func (s *Server) CreateCycle(c *gin.Context, req hrinput.NewCycle) (store.Cycle,
 	p.addErr(err)
 	cy.ReminderLead, err = reminderRule.duration(req.ReminderLead, req.ReminderDays)
 	p.addErr(err)
-	if k, err := period.ParseKind(req.EvaluationPeriod); err != nil {
+	k, err := period.ParseKind(req.EvaluationPeriod)
+	if err != nil {
 		p.add("evaluation_period", err.Error())
-	} else if k.Periodic() {
+	}
+	cy.Calendar = periodCalendar(req)
+	for _, e := range cy.Calendar.Check(k) {
+		p.add(e.Field, e.Msg)
+	}
+	if k.Periodic() {
 		cy.EvaluationPeriod = string(k)
 		// The annual evaluation follows the periods: it opens once the last one ended.
 		if last := period.Of(req.Year, k); yearOK && len(last) > 0 {
@@ -102,6 +108,20 @@ func (s *Server) CreateCycle(c *gin.Context, req hrinput.NewCycle) (store.Cycle,
 	return s.Store.Cycle(c.Request.Context(), id)
 }
 
+// periodCalendar is the calendar HR gave, each day left out taken from period.DefaultCalendar.
+func periodCalendar(req hrinput.NewCycle) period.Calendar {
+	c := period.DefaultCalendar
+	for _, f := range []struct {
+		given *int
+		day   *int
+	}{{req.PeriodOpensDays, &c.OpensDays}, {req.PeriodReportDays, &c.ReportDays}, {req.PeriodRatingDays, &c.RatingDays}} {
+		if f.given != nil {
+			*f.day = *f.given
+		}
+	}
+	return c
+}
+
 func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
@@ -120,11 +140,26 @@ func isDeadline(name string) bool {
 	return false
 }
 
+func isCalendarField(name string) bool {
+	return name == period.FieldOpensDays || name == period.FieldReportDays || name == period.FieldRatingDays
+}
+
+// errCalendarFixed refuses changing a cycle's period calendar. It is fixed when the cycle is
+// created: a running year has already opened, announced and escalated its periods by it, and the
+// periods tile the year (one closes when the next opens), so moving them under running years would
+// reopen or cut short windows people were told of. README: "Kalender periode".
+func errCalendarFixed() *apiError {
+	return &apiError{Status: http.StatusConflict, Code: "calendar_fixed",
+		Message: "kalender periode (hari laporan dibuka, batas laporan, batas penilaian) ditetapkan saat siklus dibuat dan tidak dapat diubah; " +
+			"untuk kalender lain buat siklus baru sebelum peluncuran"}
+}
+
 func cycleJSON(cy store.Cycle) gin.H {
 	return gin.H{"id": cy.ID, "year": cy.Year, "name": cy.Name, "deadlines": cy.Deadlines,
 		"appeal_window": cy.AppealWindow.String(), "decision_sla": cy.DecisionSLA.String(),
 		"reminder_lead": cy.ReminderLead.String(), "created_by": cy.CreatedBy, "created_at": cy.CreatedAt,
-		"evaluation_period": cycleEvaluationPeriod(cy)}
+		"evaluation_period": cycleEvaluationPeriod(cy), period.FieldOpensDays: cy.Calendar.OpensDays,
+		period.FieldReportDays: cy.Calendar.ReportDays, period.FieldRatingDays: cy.Calendar.RatingDays}
 }
 
 func cycleParam(c *gin.Context) (int64, error) {
@@ -242,6 +277,9 @@ func (s *Server) MoveDeadline(c *gin.Context, name string, at time.Time) (hrinpu
 	cy, err := s.cycleOf(c)
 	if err != nil {
 		return none, err
+	}
+	if isCalendarField(name) {
+		return none, errCalendarFixed()
 	}
 	if !isDeadline(name) {
 		return none, errNotFound("batas waktu " + name + " tidak dikenal; gunakan " + strings.Join(store.DeadlineColumns, ", "))

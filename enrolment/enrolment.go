@@ -104,6 +104,10 @@ func (s *Starter) execute(ctx context.Context, cy store.Cycle, en store.Enrolmen
 		Deadlines: workflows.Deadlines{}, AppealWindow: cy.AppealWindow, DecisionSLA: cy.DecisionSLA, ReminderLead: cy.ReminderLead,
 		Penilai: penilai, Atasan: atasan, EvaluationPeriod: cy.EvaluationPeriod,
 	}
+	if cy.EvaluationPeriod != "" { // only a periodic year has periods to time
+		cal := cy.Calendar
+		in.PeriodCalendar = &cal
+	}
 	for n, t := range cy.Deadlines {
 		in.Deadlines[workflows.DeadlineName(n)] = t
 	}

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/kinerja/platform/internal/period"
 )
 
 // DeadlineColumns are the cycles columns HR may move, by the name the workflow uses.
@@ -30,26 +32,33 @@ type Cycle struct {
 	// EvaluationPeriod is monthly or quarterly (internal/period, migration 0024); "" is the
 	// single mid-year check-in.
 	EvaluationPeriod string `json:"evaluation_period"`
+	// Calendar is when each period's report opens and its report and rating are due (migration
+	// 0032), fixed when the cycle is created.
+	Calendar period.Calendar `json:"period_calendar"`
 }
 
-// CreateCycle saves a cycle and its audit row (cycle.created, actor c.CreatedBy) in one transaction.
+// CreateCycle saves a cycle and its audit row (cycle.created, actor c.CreatedBy) in one transaction;
+// a cycle without a period calendar gets period.DefaultCalendar.
 func (s *Store) CreateCycle(ctx context.Context, c Cycle) (int64, error) {
 	d := c.Deadlines
+	if c.Calendar == (period.Calendar{}) { // none set: the default (an empty calendar is no calendar)
+		c.Calendar = period.DefaultCalendar
+	}
 	var id int64
 	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
 		if err := tx.QueryRow(ctx, `INSERT INTO cycles (year, name, plan_due, monitoring_start, monitoring_due,
 			evaluation_start, evaluation_due, dialog_due, followup_due, appeal_window, decision_sla, reminder_lead, created_by,
-			evaluation_period)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, NULLIF($14, '')) RETURNING id`,
+			evaluation_period, period_opens_days, period_report_days, period_rating_days)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, NULLIF($14, ''), $15, $16, $17) RETURNING id`,
 			c.Year, c.Name, d["plan_due"], d["monitoring_start"], d["monitoring_due"], d["evaluation_start"],
 			d["evaluation_due"], d["dialog_due"], d["followup_due"], c.AppealWindow, c.DecisionSLA, c.ReminderLead, c.CreatedBy,
-			c.EvaluationPeriod,
+			c.EvaluationPeriod, c.Calendar.OpensDays, c.Calendar.ReportDays, c.Calendar.RatingDays,
 		).Scan(&id); err != nil {
 			return err
 		}
 		after, err := json.Marshal(map[string]any{"year": c.Year, "name": c.Name, "deadlines": d,
 			"appeal_window": c.AppealWindow.String(), "decision_sla": c.DecisionSLA.String(), "reminder_lead": c.ReminderLead.String(),
-			"evaluation_period": c.EvaluationPeriod})
+			"evaluation_period": c.EvaluationPeriod, "period_calendar": c.Calendar})
 		if err != nil {
 			return err
 		}
@@ -69,9 +78,10 @@ func cycle(ctx context.Context, db interface {
 	var t [7]time.Time
 	err := db.QueryRow(ctx, `SELECT id, year, name, plan_due, monitoring_start, monitoring_due, evaluation_start,
 		evaluation_due, dialog_due, followup_due, appeal_window, decision_sla, reminder_lead, created_by, created_at,
-		distribution_mode, coalesce(evaluation_period, '')
+		distribution_mode, coalesce(evaluation_period, ''), period_opens_days, period_report_days, period_rating_days
 		FROM cycles WHERE id = $1`, id).Scan(&c.ID, &c.Year, &c.Name, &t[0], &t[1], &t[2], &t[3], &t[4], &t[5], &t[6],
-		&c.AppealWindow, &c.DecisionSLA, &c.ReminderLead, &c.CreatedBy, &c.CreatedAt, &c.DistributionMode, &c.EvaluationPeriod)
+		&c.AppealWindow, &c.DecisionSLA, &c.ReminderLead, &c.CreatedBy, &c.CreatedAt, &c.DistributionMode, &c.EvaluationPeriod,
+		&c.Calendar.OpensDays, &c.Calendar.ReportDays, &c.Calendar.RatingDays)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Cycle{}, fmt.Errorf("siklus %d: %w", id, ErrNotFound)
 	}

@@ -35,8 +35,8 @@ func TestPeriodReportAndRatingInTheBrowser(t *testing.T) {
 	}
 	// The phase list shows the periodic work as one step, due when the month's report is.
 	if now, all := e.text(`ol.tahapan li[aria-current="step"]`), e.text("ol.tahapan"); !strings.Contains(now, "Pelaksanaan dan penilaian periodik (bulanan)") ||
-		!strings.Contains(now, wibDate(cur.ReportDue())) || strings.Contains(all, "Pemantauan") {
-		t.Errorf("the phase now: %q (want the periodic step due %s); all phases: %q", now, wibDate(cur.ReportDue()), all)
+		!strings.Contains(now, wibDate(cur.ReportDue(period.DefaultCalendar))) || strings.Contains(all, "Pemantauan") {
+		t.Errorf("the phase now: %q (want the periodic step due %s); all phases: %q", now, wibDate(cur.ReportDue(period.DefaultCalendar)), all)
 	}
 	e.shot("tahun-periode")
 	e.run("open the period's report", chromedp.Click("#lapor-periode", chromedp.ByID), chromedp.WaitVisible("#laporkan", chromedp.ByID))
@@ -102,10 +102,17 @@ func TestPeriodReportAndRatingInTheBrowser(t *testing.T) {
 // monthlyYearPlanned enrols the employee in a monthly cycle of the month open now and has the SKP
 // approved, so that month's report is open; it answers that month.
 func (e *browserEnv) monthlyYearPlanned(hr *http.Client, hrCSRF string, emp *http.Client, empCSRF string, pen *http.Client, penCSRF string) period.Period {
+	e.t.Helper()
+	return e.monthlyYearPlannedUnder(period.DefaultCalendar, hr, hrCSRF, emp, empCSRF, pen, penCSRF)
+}
+
+// monthlyYearPlannedUnder is monthlyYearPlanned in a cycle with period calendar cal.
+func (e *browserEnv) monthlyYearPlannedUnder(cal period.Calendar, hr *http.Client, hrCSRF string, emp *http.Client, empCSRF string, pen *http.Client, penCSRF string) period.Period {
 	t := e.t
 	t.Helper()
-	year, cur, dl := testenv.MonthlyCycleNow(t)
-	e.cycle = int64(e.json(hr, hrCSRF, "POST", "/api/cycles", map[string]any{"year": year, "deadlines": dl, "evaluation_period": "monthly"}, 201)["id"].(float64))
+	year, cur, dl := testenv.MonthlyCycleNowUnder(t, cal)
+	e.cycle = int64(e.json(hr, hrCSRF, "POST", "/api/cycles", map[string]any{"year": year, "deadlines": dl, "evaluation_period": "monthly",
+		period.FieldOpensDays: cal.OpensDays, period.FieldReportDays: cal.ReportDays, period.FieldRatingDays: cal.RatingDays}, 201)["id"].(float64))
 	e.json(hr, hrCSRF, "POST", fmt.Sprintf("/api/cycles/%d/enrol", e.cycle), map[string]any{"nips": []string{nipEmployee}}, 202)
 	e.waitDB(fmt.Sprintf(`SELECT count(*) FROM tasks WHERE kind = 'draft_plan' AND done_at IS NULL AND cycle_id = %d`, e.cycle), 1)
 	path := fmt.Sprintf("/api/cycles/%d/employees/%s/", e.cycle, nipEmployee)

@@ -92,8 +92,11 @@ func (p *pages) newCycleForm(c *gin.Context) {
 		return
 	}
 	year := time.Now().In(wib.Location).Year() + 1
+	def := period.DefaultCalendar
 	p.showCycleForm(c, http.StatusOK, cycleForm{Typed: url.Values{"year": {strconv.Itoa(year)},
-		"appeal_window_days": {"14"}, "decision_sla_days": {"14"}, "reminder_days": {"3"}}})
+		"appeal_window_days": {"14"}, "decision_sla_days": {"14"}, "reminder_days": {"3"},
+		period.FieldOpensDays: {strconv.Itoa(def.OpensDays)}, period.FieldReportDays: {strconv.Itoa(def.ReportDays)},
+		period.FieldRatingDays: {strconv.Itoa(def.RatingDays)}}})
 }
 
 // createCycle sends the form to the same function as POST /api/cycles; a refusal comes back with

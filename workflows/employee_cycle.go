@@ -95,6 +95,11 @@ func EmployeeCycle(ctx workflow.Context, in EmployeeCycleInput) (Status, error) 
 		if k, err := period.ParseKind(in.EvaluationPeriod); err == nil && k.Periodic() {
 			c.kind, c.periodic = k, true
 			c.mutasiOK = workflow.GetVersion(ctx, mutasiChangeID, workflow.DefaultVersion, versionMutasi) == versionMutasi
+			c.cal = period.DefaultCalendar
+			if in.PeriodCalendar != nil &&
+				workflow.GetVersion(ctx, calendarChangeID, workflow.DefaultVersion, versionCalendar) == versionCalendar {
+				c.cal = *in.PeriodCalendar
+			}
 		}
 	}
 	if in.Carried != nil {
@@ -167,6 +172,7 @@ type cycle struct {
 	// A periodic year (versionPeriods): its periods, the one open now, those closed, and whether
 	// this run ends by continuing as new.
 	kind          period.Kind
+	cal           period.Calendar // the periods' calendar, set with kind
 	periodic      bool
 	nextPeriod    int
 	open          *openPeriod

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/kinerja/platform/internal/appraisal"
+	"github.com/kinerja/platform/internal/period"
 	"github.com/kinerja/platform/internal/skp"
 )
 
@@ -146,6 +147,9 @@ type EmployeeCycleInput struct {
 	// EvaluationPeriod is monthly or quarterly (internal/period): the year is reported and rated
 	// period by period, continuing as new at each period's end. Empty: the mid-year check-in.
 	EvaluationPeriod string `json:"evaluation_period,omitempty"`
+	// PeriodCalendar is the cycle's period calendar (when reports open, reports and ratings are
+	// due); nil in years enrolled before cycles had one: period.DefaultCalendar.
+	PeriodCalendar *period.Calendar `json:"period_calendar,omitempty"`
 	// Carried is the state a periodic year hands to its next run (continue-as-new); nil at enrolment.
 	Carried *CarriedYear `json:"carried,omitempty"`
 }

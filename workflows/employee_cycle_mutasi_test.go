@@ -39,33 +39,33 @@ func TestMutasiMidYear(t *testing.T) {
 		switch {
 		case i < 2:
 			script = append(script,
-				scripted{at: p.Opens().Add(time.Hour), name: UpdateReportRealisasi, actor: employee, id: "rep-" + p.ID, in: report(p, 3)},
-				scripted{at: p.Opens().Add(2 * time.Hour), name: UpdateRate, actor: penilai, id: "rate-" + p.ID, in: rate(p, 3)})
+				scripted{at: p.Opens(period.DefaultCalendar).Add(time.Hour), name: UpdateReportRealisasi, actor: employee, id: "rep-" + p.ID, in: report(p, 3)},
+				scripted{at: p.Opens(period.DefaultCalendar).Add(2 * time.Hour), name: UpdateRate, actor: penilai, id: "rate-" + p.ID, in: rate(p, 3)})
 		case i == 2: // March straddles 15 March: the old SKP, the old penilai; the new one is refused
 			script = append(script,
-				scripted{at: p.Opens().Add(time.Hour), name: UpdateReportRealisasi, actor: employee, id: "rep-" + p.ID, in: report(p, 3)},
-				scripted{at: p.Opens().Add(90 * time.Minute), name: UpdateRate, actor: newPenilai, id: "rate-new-" + p.ID, in: rate(p, 3)},
-				scripted{at: p.Opens().Add(2 * time.Hour), name: UpdateRate, actor: penilai, id: "rate-" + p.ID, in: rate(p, 3)})
+				scripted{at: p.Opens(period.DefaultCalendar).Add(time.Hour), name: UpdateReportRealisasi, actor: employee, id: "rep-" + p.ID, in: report(p, 3)},
+				scripted{at: p.Opens(period.DefaultCalendar).Add(90 * time.Minute), name: UpdateRate, actor: newPenilai, id: "rate-new-" + p.ID, in: rate(p, 3)},
+				scripted{at: p.Opens(period.DefaultCalendar).Add(2 * time.Hour), name: UpdateRate, actor: penilai, id: "rate-" + p.ID, in: rate(p, 3)})
 		case i == 3: // April: the new SKP (one row), the new penilai; the old one is refused
 			script = append(script,
-				scripted{at: p.Opens().Add(time.Hour), name: UpdateReportRealisasi, actor: employee, id: "rep-3rows-" + p.ID, in: report(p, 3)},
-				scripted{at: p.Opens().Add(2 * time.Hour), name: UpdateReportRealisasi, actor: employee, id: "rep-" + p.ID, in: report(p, 1)},
-				scripted{at: p.Opens().Add(3 * time.Hour), name: UpdateRate, actor: penilai, id: "rate-old-" + p.ID, in: rate(p, 1)},
-				scripted{at: p.Opens().Add(4 * time.Hour), name: UpdateRate, actor: newPenilai, id: "rate-" + p.ID, in: rate(p, 1)})
+				scripted{at: p.Opens(period.DefaultCalendar).Add(time.Hour), name: UpdateReportRealisasi, actor: employee, id: "rep-3rows-" + p.ID, in: report(p, 3)},
+				scripted{at: p.Opens(period.DefaultCalendar).Add(2 * time.Hour), name: UpdateReportRealisasi, actor: employee, id: "rep-" + p.ID, in: report(p, 1)},
+				scripted{at: p.Opens(period.DefaultCalendar).Add(3 * time.Hour), name: UpdateRate, actor: penilai, id: "rate-old-" + p.ID, in: rate(p, 1)},
+				scripted{at: p.Opens(period.DefaultCalendar).Add(4 * time.Hour), name: UpdateRate, actor: newPenilai, id: "rate-" + p.ID, in: rate(p, 1)})
 		default:
 			script = append(script,
-				scripted{at: p.Opens().Add(time.Hour), name: UpdateReportRealisasi, actor: employee, id: "rep-" + p.ID, in: report(p, 1)},
-				scripted{at: p.Opens().Add(2 * time.Hour), name: UpdateRate, actor: newPenilai, id: "rate-" + p.ID, in: rate(p, 1)})
+				scripted{at: p.Opens(period.DefaultCalendar).Add(time.Hour), name: UpdateReportRealisasi, actor: employee, id: "rep-" + p.ID, in: report(p, 1)},
+				scripted{at: p.Opens(period.DefaultCalendar).Add(2 * time.Hour), name: UpdateRate, actor: newPenilai, id: "rate-" + p.ID, in: rate(p, 1)})
 		}
 	}
 	script = append(script,
 		// Refused: not HR; a date before the open period; no position. Then recorded for 15 March.
-		scripted{at: feb.Opens().Add(3 * time.Hour), name: UpdateMutasi, actor: penilai, id: "mutasi-by-penilai", in: mutasi("2026-03-15")},
-		scripted{at: feb.Opens().Add(4 * time.Hour), name: UpdateMutasi, actor: hr, id: "mutasi-past", in: mutasi("2026-01-20")},
-		scripted{at: feb.Opens().Add(5 * time.Hour), name: UpdateMutasi, actor: hr, id: "mutasi-noposition", in: &MutasiInput{
+		scripted{at: feb.Opens(period.DefaultCalendar).Add(3 * time.Hour), name: UpdateMutasi, actor: penilai, id: "mutasi-by-penilai", in: mutasi("2026-03-15")},
+		scripted{at: feb.Opens(period.DefaultCalendar).Add(4 * time.Hour), name: UpdateMutasi, actor: hr, id: "mutasi-past", in: mutasi("2026-01-20")},
+		scripted{at: feb.Opens(period.DefaultCalendar).Add(5 * time.Hour), name: UpdateMutasi, actor: hr, id: "mutasi-noposition", in: &MutasiInput{
 			ReassignInput: ReassignInput{Penilai: newPerson, Atasan: newAtasan}, EffectiveDate: "2026-03-15"}},
-		scripted{at: feb.Opens().Add(6 * time.Hour), name: UpdateMutasi, actor: hr, id: "mutasi", in: mutasi("2026-03-15")},
-		scripted{at: feb.Opens().Add(7 * time.Hour), name: UpdateMutasi, actor: hr, id: "mutasi-again", in: mutasi("2026-04-15")},
+		scripted{at: feb.Opens(period.DefaultCalendar).Add(6 * time.Hour), name: UpdateMutasi, actor: hr, id: "mutasi", in: mutasi("2026-03-15")},
+		scripted{at: feb.Opens(period.DefaultCalendar).Add(7 * time.Hour), name: UpdateMutasi, actor: hr, id: "mutasi-again", in: mutasi("2026-04-15")},
 		// Before the date nobody drafts the new SKP; after it the employee does and the new penilai approves.
 		scripted{at: date.Add(-day), name: UpdateSubmitPlan, actor: employee, id: "submit-early", in: &SubmitPlanInput{Plan: testPlan()}},
 		scripted{at: date.Add(day), name: UpdateSubmitPlan, actor: employee, id: "submit-new", in: &SubmitPlanInput{Plan: testPlan()}},

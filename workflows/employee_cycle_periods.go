@@ -29,6 +29,14 @@ const (
 	versionPeriods  workflow.Version = 1
 )
 
+// calendarChangeID: a periodic year takes its cycle's period calendar from its input. A year
+// whose input carries none (started before cycles had one), or whose history began without this
+// marker, keeps period.DefaultCalendar: the days its timers and tasks were already set by.
+const (
+	calendarChangeID                  = "period-calendar"
+	versionCalendar  workflow.Version = 1
+)
+
 // The open period's dates, as waitFor reads them from c.deadlines; never a cycle date HR moves.
 const (
 	deadlinePeriodReport DeadlineName = "period_report_due"
@@ -104,7 +112,7 @@ func (c *cycle) periods(ctx workflow.Context) {
 	for c.nextPeriod < len(all) && !c.closed {
 		p := all[c.nextPeriod]
 		c.nextPeriod++
-		if !workflow.Now(ctx).Before(p.Closes()) {
+		if !workflow.Now(ctx).Before(p.Closes(c.cal)) {
 			c.periodResults = append(c.periodResults, PeriodResult{Period: p.ID})
 			continue
 		}
@@ -116,18 +124,18 @@ func (c *cycle) periods(ctx workflow.Context) {
 	}
 }
 
-// runPeriod opens one period's report at period.Opens, waits for it until the report is due
+// runPeriod opens one period's report at period.Opens (under the cycle's calendar c.cal), waits for it until the report is due
 // (reminding the employee, then telling the atasan and HR), lets the penilai rate without it from
 // then on, waits for the rating until it is due (reminder, then an overdue task for the atasan and
 // HR) and, at period.Closes, leaves the period unrated.
 func (c *cycle) runPeriod(ctx workflow.Context, p period.Period) {
 	emp := c.in.Employee
-	if c.sleepUntilTime(ctx, p.Opens()); c.closed {
+	if c.sleepUntilTime(ctx, p.Opens(c.cal)); c.closed {
 		return
 	}
 	c.open = &openPeriod{p: p}
 	c.phase = PhaseMonitoring
-	c.deadlines[deadlinePeriodReport], c.deadlines[deadlinePeriodRating] = p.ReportDue(), p.RatingDue()
+	c.deadlines[deadlinePeriodReport], c.deadlines[deadlinePeriodRating] = p.ReportDue(c.cal), p.RatingDue(c.cal)
 	defer func() {
 		delete(c.deadlines, deadlinePeriodReport)
 		delete(c.deadlines, deadlinePeriodRating)
@@ -140,14 +148,14 @@ func (c *cycle) runPeriod(ctx workflow.Context, p period.Period) {
 	c.apply(ctx, step{key: "period-opened-" + p.ID, action: "period.opened", open: []activities.TaskSpec{
 		c.task(TaskReportPeriod, activities.RolePegawai, emp.NIP, "Laporkan realisasi "+label, deadlinePeriodReport)}})
 
-	reportDue := func() time.Time { return p.ReportDue() }
+	reportDue := func() time.Time { return p.ReportDue(c.cal) }
 	escalated := c.waitFor(ctx, deadlinePeriodReport, func() bool { return c.open.reported || c.open.rated },
 		func() (string, string, string) { return activities.RolePegawai, emp.NIP, "Laporkan realisasi " + label },
 		"", "Laporan realisasi "+label+" "+emp.Name+" belum masuk", reportDue)
 	if !c.open.reported && !c.open.rated && !c.closed {
 		// Report due and none came: the atasan and HR hear of it, and the penilai may rate without it.
 		if !escalated {
-			c.escalate(ctx, deadlinePeriodReport, p.ReportDue(), "", "Laporan realisasi "+label+" "+emp.Name+" belum masuk")
+			c.escalate(ctx, deadlinePeriodReport, p.ReportDue(c.cal), "", "Laporan realisasi "+label+" "+emp.Name+" belum masuk")
 		}
 		if !c.open.rateTask && !c.open.rated {
 			c.open.rateTask = true
@@ -157,7 +165,7 @@ func (c *cycle) runPeriod(ctx workflow.Context, p period.Period) {
 		}
 	}
 
-	closes := func() time.Time { return p.Closes() }
+	closes := func() time.Time { return p.Closes(c.cal) }
 	c.waitFor(ctx, deadlinePeriodRating, func() bool { return c.open.rated },
 		func() (string, string, string) {
 			return activities.RolePenilai, c.periodPenilai(p).NIP, "Nilai " + label + " untuk " + emp.Name
@@ -173,7 +181,7 @@ func (c *cycle) runPeriod(ctx workflow.Context, p period.Period) {
 			close: []string{TaskReportPeriod, TaskRatePeriod, TaskPeriodOverdue},
 			notices: []activities.Notice{
 				{Kind: "info", Role: activities.RolePegawai, NIP: emp.NIP, Title: label + " ditutup tanpa penilaian",
-					Detail: "Pejabat penilai tidak memberi penilaian sampai " + wib.Format(p.Closes()) + ". Hubungi pengelola kinerja (BKPSDM)."},
+					Detail: "Pejabat penilai tidak memberi penilaian sampai " + wib.Format(p.Closes(c.cal)) + ". Hubungi pengelola kinerja (BKPSDM)."},
 				{Kind: "escalation", Role: activities.RoleHR, Title: label + " " + emp.Name + " ditutup tanpa penilaian"},
 			}})
 	}
@@ -198,8 +206,8 @@ func (c *cycle) periodStatus() *PeriodStatus {
 		return nil
 	}
 	p := c.open.p
-	return &PeriodStatus{ID: p.ID, Label: p.Label(), Start: p.Start, End: p.End, ReportDue: p.ReportDue(),
-		RatingDue: p.RatingDue(), Closes: p.Closes(), Reported: c.open.reported, Rated: c.open.rated, Predikat: c.open.predikat}
+	return &PeriodStatus{ID: p.ID, Label: p.Label(), Start: p.Start, End: p.End, ReportDue: p.ReportDue(c.cal),
+		RatingDue: p.RatingDue(c.cal), Closes: p.Closes(c.cal), Reported: c.open.reported, Rated: c.open.rated, Predikat: c.open.predikat}
 }
 
 // isPeriodID tells a period's id from the mid-year and annual reports.
@@ -249,9 +257,9 @@ func (c *cycle) validatePeriodRate(in RateInput) error {
 	if c.open.rated {
 		return reject(ErrWrongPhase, "%s sudah dinilai", p.Label())
 	}
-	if !c.open.reported && c.now().Before(p.ReportDue()) {
+	if !c.open.reported && c.now().Before(p.ReportDue(c.cal)) {
 		return reject(ErrWrongPhase, "pegawai belum melaporkan realisasi %s; penilaian tanpa laporan baru dapat dilakukan setelah %s",
-			p.Label(), wib.Format(p.ReportDue()))
+			p.Label(), wib.Format(p.ReportDue(c.cal)))
 	}
 	if err := c.checkPeriodPlan(p); err != nil {
 		return err

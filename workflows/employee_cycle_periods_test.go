@@ -203,49 +203,49 @@ func TestMonthlyYear(t *testing.T) {
 		switch i {
 		case 0: // reported and rated above expectation
 			script = append(script,
-				scripted{at: p.Opens().Add(time.Hour), name: UpdateReportRealisasi, actor: employee, id: "rep-" + p.ID, in: report(p, 3)},
+				scripted{at: p.Opens(period.DefaultCalendar).Add(time.Hour), name: UpdateReportRealisasi, actor: employee, id: "rep-" + p.ID, in: report(p, 3)},
 				// the penilai cannot rate the period before the report, nor a period not open
-				scripted{at: p.Opens().Add(90 * time.Minute), name: UpdateRate, actor: penilai, id: "rate-wrong-" + p.ID, in: &RateInput{
+				scripted{at: p.Opens(period.DefaultCalendar).Add(90 * time.Minute), name: UpdateRate, actor: penilai, id: "rate-wrong-" + p.ID, in: &RateInput{
 					Period: "2026-02", Rows: rows(appraisal.DiAtas, appraisal.DiAtas, appraisal.DiAtas), Values: allValues(appraisal.DiAtas),
 					Perilaku: appraisal.DiAtas, Feedback: "Baik sekali"}},
-				scripted{at: p.Opens().Add(2 * time.Hour), name: UpdateRate, actor: penilai, id: "rate-" + p.ID, in: &RateInput{
+				scripted{at: p.Opens(period.DefaultCalendar).Add(2 * time.Hour), name: UpdateRate, actor: penilai, id: "rate-" + p.ID, in: &RateInput{
 					Period: p.ID, Rows: rows(appraisal.DiAtas, appraisal.DiAtas, appraisal.Sesuai), Values: allValues(appraisal.DiAtas),
 					Perilaku: appraisal.DiAtas, Feedback: "Capaian Januari melampaui target"}})
 		case 1: // no report: rated after the report's date without it
 			script = append(script,
-				scripted{at: p.ReportDue().Add(-time.Hour), name: UpdateRate, actor: penilai, id: "rate-early-" + p.ID, in: &RateInput{
+				scripted{at: p.ReportDue(period.DefaultCalendar).Add(-time.Hour), name: UpdateRate, actor: penilai, id: "rate-early-" + p.ID, in: &RateInput{
 					Period: p.ID, Rows: rows(appraisal.Sesuai, appraisal.Sesuai, appraisal.Sesuai), Values: allValues(appraisal.Sesuai),
 					Perilaku: appraisal.Sesuai, Feedback: "Tanpa laporan"}},
-				scripted{at: p.ReportDue().Add(24 * time.Hour), name: UpdateRate, actor: penilai, id: "rate-" + p.ID, in: &RateInput{
+				scripted{at: p.ReportDue(period.DefaultCalendar).Add(24 * time.Hour), name: UpdateRate, actor: penilai, id: "rate-" + p.ID, in: &RateInput{
 					Period: p.ID, Rows: rows(appraisal.Sesuai, appraisal.Sesuai, appraisal.Sesuai), Values: allValues(appraisal.Sesuai),
 					Perilaku: appraisal.Sesuai, Feedback: "Laporan tidak masuk; dinilai dari catatan kegiatan"}})
 		case 2: // reported, never rated
 			script = append(script,
-				scripted{at: p.Opens().Add(time.Hour), name: UpdateReportRealisasi, actor: employee, id: "rep-" + p.ID, in: report(p, 3)})
+				scripted{at: p.Opens(period.DefaultCalendar).Add(time.Hour), name: UpdateReportRealisasi, actor: employee, id: "rep-" + p.ID, in: report(p, 3)})
 		case 3: // a request id used before the boundary is still a repeat
 			script = append(script,
-				scripted{at: p.Opens().Add(time.Hour), name: UpdateReportRealisasi, actor: employee, id: "rep-2026-01", in: report(p, 3)},
-				scripted{at: p.Opens().Add(2 * time.Hour), name: UpdateReportRealisasi, actor: employee, id: "rep-" + p.ID, in: report(p, 3)},
-				scripted{at: p.Opens().Add(3 * time.Hour), name: UpdateRate, actor: penilai, id: "rate-" + p.ID, in: &RateInput{
+				scripted{at: p.Opens(period.DefaultCalendar).Add(time.Hour), name: UpdateReportRealisasi, actor: employee, id: "rep-2026-01", in: report(p, 3)},
+				scripted{at: p.Opens(period.DefaultCalendar).Add(2 * time.Hour), name: UpdateReportRealisasi, actor: employee, id: "rep-" + p.ID, in: report(p, 3)},
+				scripted{at: p.Opens(period.DefaultCalendar).Add(3 * time.Hour), name: UpdateRate, actor: penilai, id: "rate-" + p.ID, in: &RateInput{
 					Period: p.ID, Rows: rows(appraisal.DiAtas, appraisal.DiBawah, appraisal.DiAtas), Values: allValues(appraisal.DiAtas),
 					Perilaku: appraisal.DiAtas, Feedback: "Pengaduan tertunda"}})
 		default:
 			script = append(script,
-				scripted{at: p.Opens().Add(time.Hour), name: UpdateReportRealisasi, actor: employee, id: "rep-" + p.ID, in: report(p, 3)},
-				scripted{at: p.Opens().Add(2 * time.Hour), name: UpdateRate, actor: penilai, id: "rate-" + p.ID, in: &RateInput{
+				scripted{at: p.Opens(period.DefaultCalendar).Add(time.Hour), name: UpdateReportRealisasi, actor: employee, id: "rep-" + p.ID, in: report(p, 3)},
+				scripted{at: p.Opens(period.DefaultCalendar).Add(2 * time.Hour), name: UpdateRate, actor: penilai, id: "rate-" + p.ID, in: &RateInput{
 					Period: p.ID, Rows: rows(appraisal.Sesuai, appraisal.Sesuai, appraisal.DiAtas), Values: allValues(appraisal.Sesuai),
 					Perilaku: appraisal.Sesuai, Feedback: "Sesuai rencana"}})
 		}
 	}
 	// HR moves followup_due while May is open: the move outlives the run it arrived in.
 	movedFollowUp := time.Date(2027, 3, 20, 0, 0, 0, 0, time.UTC)
-	script = append(script, scripted{at: ps[4].Opens().Add(5 * time.Hour), name: SignalMoveDeadline,
+	script = append(script, scripted{at: ps[4].Opens(period.DefaultCalendar).Add(5 * time.Hour), name: SignalMoveDeadline,
 		signal: MoveDeadline{Name: DeadlineFollowUp, At: movedFollowUp}})
 	script = append(script, annualEnd(3, penilai)...)
 
 	sawOpen := false
 	checks := map[time.Time]func(Status){
-		ps[2].Opens().Add(3 * time.Hour): func(s Status) {
+		ps[2].Opens(period.DefaultCalendar).Add(3 * time.Hour): func(s Status) {
 			sawOpen = true
 			if s.Period == nil || s.Period.ID != "2026-03" || !s.Period.Reported || s.Period.Rated || s.Phase != PhaseMonitoring ||
 				len(s.PeriodResults) != 2 || s.PeriodResults[0].Predikat != appraisal.SangatBaik || s.PeriodResults[1].Predikat != appraisal.Baik {
@@ -317,8 +317,8 @@ func TestMonthlyYear(t *testing.T) {
 
 	// February: the missing report was escalated at its date and the penilai got the task then.
 	feb := ps[1]
-	esc, ok := y.stepByKey(fmt.Sprintf("overdue-%s-%d", deadlinePeriodReport, feb.ReportDue().Unix()))
-	if !ok || !esc.At.Equal(feb.ReportDue()) || len(esc.Notices) != 2 {
+	esc, ok := y.stepByKey(fmt.Sprintf("overdue-%s-%d", deadlinePeriodReport, feb.ReportDue(period.DefaultCalendar).Unix()))
+	if !ok || !esc.At.Equal(feb.ReportDue(period.DefaultCalendar)) || len(esc.Notices) != 2 {
 		t.Errorf("February's missing report escalation: %+v (found %v)", esc, ok)
 	}
 	if st, ok := y.stepByKey("period-rate-unreported-2026-02"); !ok || !hasTask(st.OpenTasks, TaskRatePeriod, penilai.NIP) {
@@ -326,21 +326,21 @@ func TestMonthlyYear(t *testing.T) {
 	}
 	// March: reminded before the rating's date, overdue tasks at it, closed unrated at Closes.
 	mar := ps[2]
-	rem, ok := y.stepByKey(fmt.Sprintf("reminder-%s-%d", deadlinePeriodRating, mar.RatingDue().Unix()))
-	if !ok || !rem.At.Equal(paced(mar.RatingDue().Add(-3*day))) || rem.Notices[0].NIP != penilai.NIP {
+	rem, ok := y.stepByKey(fmt.Sprintf("reminder-%s-%d", deadlinePeriodRating, mar.RatingDue(period.DefaultCalendar).Unix()))
+	if !ok || !rem.At.Equal(paced(mar.RatingDue(period.DefaultCalendar).Add(-3*day))) || rem.Notices[0].NIP != penilai.NIP {
 		t.Errorf("March's rating reminder: %+v", rem)
 	}
-	over, ok := y.stepByKey(fmt.Sprintf("overdue-%s-%d", deadlinePeriodRating, mar.RatingDue().Unix()))
-	if !ok || !over.At.Equal(paced(mar.RatingDue())) || !hasTask(over.OpenTasks, TaskPeriodOverdue, atasan.NIP) {
+	over, ok := y.stepByKey(fmt.Sprintf("overdue-%s-%d", deadlinePeriodRating, mar.RatingDue(period.DefaultCalendar).Unix()))
+	if !ok || !over.At.Equal(paced(mar.RatingDue(period.DefaultCalendar))) || !hasTask(over.OpenTasks, TaskPeriodOverdue, atasan.NIP) {
 		t.Errorf("March's overdue rating: %+v", over)
 	}
 	un, ok := y.stepByKey("period-unrated-2026-03")
-	if !ok || !un.At.Equal(mar.Closes()) || !contains(un.CloseTasks, TaskPeriodOverdue) {
+	if !ok || !un.At.Equal(mar.Closes(period.DefaultCalendar)) || !contains(un.CloseTasks, TaskPeriodOverdue) {
 		t.Errorf("March closed unrated: %+v", un)
 	}
 	// Each run ended when its period was done: March's at its close.
-	if !y.ends[2].Equal(mar.Closes()) {
-		t.Errorf("March's run ended %v, want %v", y.ends[2], mar.Closes())
+	if !y.ends[2].Equal(mar.Closes(period.DefaultCalendar)) {
+		t.Errorf("March's run ended %v, want %v", y.ends[2], mar.Closes(period.DefaultCalendar))
 	}
 
 	// The year end as before, with the deadline HR moved in May.
@@ -366,19 +366,19 @@ func TestMonthlyYear(t *testing.T) {
 func TestQuarterlyYearWithLatePlan(t *testing.T) {
 	in := periodicInput(period.Quarterly)
 	ps := period.Of(2026, period.Quarterly)
-	planAt := ps[0].Closes().Add(10 * time.Hour)
+	planAt := ps[0].Closes(period.DefaultCalendar).Add(10 * time.Hour)
 	script := []scripted{{at: planAt, name: UpdateSetPlan, actor: hr, id: "set", in: &SetPlanInput{Plan: threeRowPlan()}}}
 	// A mutasi of the penilai before Q3: HR reassigns; Q3 and Q4 are rated by the new penilai, and
 	// the old one's rating is refused.
 	newPenilai := Actor{NIP: "198501012012011009"}
 	script = append(script,
-		scripted{at: ps[2].Opens().Add(-day), name: UpdateReassign, actor: hr, id: "reassign", in: &ReassignInput{
+		scripted{at: ps[2].Opens(period.DefaultCalendar).Add(-day), name: UpdateReassign, actor: hr, id: "reassign", in: &ReassignInput{
 			Penilai: Person{NIP: newPenilai.NIP, Name: "Wati"}, Atasan: Person{NIP: atasan.NIP, Name: "Hadi"}}},
-		scripted{at: ps[2].Opens().Add(90 * time.Minute), name: UpdateRate, actor: penilai, id: "rate-old-penilai", in: &RateInput{
+		scripted{at: ps[2].Opens(period.DefaultCalendar).Add(90 * time.Minute), name: UpdateRate, actor: penilai, id: "rate-old-penilai", in: &RateInput{
 			Period: ps[2].ID, Rows: rows(appraisal.Sesuai, appraisal.Sesuai, appraisal.Sesuai), Values: allValues(appraisal.Sesuai),
 			Perilaku: appraisal.Sesuai, Feedback: "Penilai lama"}})
 	for _, p := range ps[1:] {
-		from := latest(p.Opens(), planAt)
+		from := latest(p.Opens(period.DefaultCalendar), planAt)
 		rater := penilai
 		if p.ID != "2026-Q2" {
 			rater = newPenilai
@@ -429,6 +429,102 @@ func TestQuarterlyYearWithLatePlan(t *testing.T) {
 		t.Error("the first quarter opened though it closed before the SKP was set")
 	}
 	if s := y.final; len(s.PeriodResults) != 4 || s.PeriodResults[0].Predikat != "" || !s.Posted {
+		t.Errorf("final: %+v", s)
+	}
+}
+
+// TestQuarterlyYearOwnCalendar runs a quarterly year whose cycle set its own period calendar (the
+// report opens 7 days before a quarter ends, is due 10 days after it, the rating 20 days after):
+// every period date the year acts on, shows and writes into tasks follows it, and the calendar
+// outlives each continue-as-new.
+func TestQuarterlyYearOwnCalendar(t *testing.T) {
+	cal := period.Calendar{OpensDays: 7, ReportDays: 10, RatingDays: 20}
+	def := period.DefaultCalendar
+	in := periodicInput(period.Quarterly)
+	in.PeriodCalendar = &cal
+	ps := period.Of(2026, period.Quarterly)
+	q1, q2 := ps[0], ps[1]
+	rate := func(p period.Period, id string, at time.Time) scripted {
+		return scripted{at: at, name: UpdateRate, actor: penilai, id: id, in: &RateInput{
+			Period: p.ID, Rows: rows(appraisal.Sesuai, appraisal.Sesuai, appraisal.Sesuai), Values: allValues(appraisal.Sesuai),
+			Perilaku: appraisal.Sesuai, Feedback: "Sesuai rencana"}}
+	}
+	script := []scripted{
+		{at: t0.Add(time.Hour), name: UpdateSubmitPlan, actor: employee, id: "submit", in: &SubmitPlanInput{Plan: threeRowPlan()}},
+		{at: t0.Add(2 * time.Hour), name: UpdateApprovePlan, actor: penilai, id: "approve", in: &ApprovePlanInput{}},
+		// Q1: no report. Past the default report date the penilai still may not rate without one;
+		// past the cycle's, they may.
+		rate(q1, "rate-early-"+q1.ID, q1.ReportDue(def).Add(time.Hour)),
+		rate(q1, "rate-"+q1.ID, q1.ReportDue(cal).Add(time.Hour)),
+		// Q2: reported an hour after the cycle's opening (days before the default one), never rated.
+		{at: q2.Opens(cal).Add(time.Hour), name: UpdateReportRealisasi, actor: employee, id: "rep-" + q2.ID, in: report(q2, 3)},
+	}
+	for _, p := range ps[2:] {
+		script = append(script,
+			scripted{at: p.Opens(cal).Add(time.Hour), name: UpdateReportRealisasi, actor: employee, id: "rep-" + p.ID, in: report(p, 3)},
+			rate(p, "rate-"+p.ID, p.Opens(cal).Add(2*time.Hour)))
+	}
+	script = append(script, annualEnd(3, penilai)...)
+	sawQ2 := false
+	checks := map[time.Time]func(Status){
+		q2.Opens(cal).Add(2 * time.Hour): func(s Status) {
+			sawQ2 = true
+			if s.Period == nil || s.Period.ID != q2.ID || !s.Period.ReportDue.Equal(q2.ReportDue(cal)) ||
+				!s.Period.RatingDue.Equal(q2.RatingDue(cal)) || !s.Period.Closes.Equal(q2.Closes(cal)) {
+				t.Errorf("Q2 as the status shows it: %+v", s.Period)
+			}
+		},
+	}
+	y := runYear(t, in, t0, script, checks)
+	if !sawQ2 {
+		t.Error("the status check never ran")
+	}
+	if len(y.inputs) != 4 {
+		t.Fatalf("runs: %d, want 4", len(y.inputs))
+	}
+	for i, in := range y.inputs {
+		if in.PeriodCalendar == nil || *in.PeriodCalendar != cal {
+			t.Errorf("run %d calendar %+v, want %+v", i+1, in.PeriodCalendar, cal)
+		}
+	}
+	if err := y.rejected["rate-early-"+q1.ID]; !isCode(err, ErrWrongPhase) {
+		t.Errorf("rating Q1 without a report before the cycle's report date: %v", err)
+	}
+	delete(y.rejected, "rate-early-"+q1.ID)
+	for id, err := range y.rejected {
+		t.Errorf("update %s rejected: %v", id, err)
+	}
+	// Each period opened at the cycle's opening, its report task due at the cycle's report date.
+	for _, p := range ps {
+		st, ok := y.stepByKey("period-opened-" + p.ID)
+		if !ok || !st.At.Equal(p.Opens(cal)) || len(st.OpenTasks) != 1 || st.OpenTasks[0].DueAt == nil ||
+			!st.OpenTasks[0].DueAt.Equal(p.ReportDue(cal)) {
+			t.Errorf("%s opened: %+v (found %v)", p.ID, st, ok)
+		}
+	}
+	// Q1's missing report escalated at the cycle's report date; its rating task is due at the
+	// cycle's rating date.
+	esc, ok := y.stepByKey(fmt.Sprintf("overdue-%s-%d", deadlinePeriodReport, q1.ReportDue(cal).Unix()))
+	if !ok || !esc.At.Equal(q1.ReportDue(cal)) {
+		t.Errorf("Q1's missing report escalation: %+v (found %v)", esc, ok)
+	}
+	if st, ok := y.stepByKey("period-rate-unreported-" + q1.ID); !ok || !hasTask(st.OpenTasks, TaskRatePeriod, penilai.NIP) ||
+		st.OpenTasks[0].DueAt == nil || !st.OpenTasks[0].DueAt.Equal(q1.RatingDue(cal)) {
+		t.Errorf("Q1's rating task without a report: %+v", st)
+	}
+	// Q2: reminded before the cycle's rating date, overdue at it, closed unrated when Q3 opens.
+	rem, ok := y.stepByKey(fmt.Sprintf("reminder-%s-%d", deadlinePeriodRating, q2.RatingDue(cal).Unix()))
+	if !ok || !rem.At.Equal(paced(q2.RatingDue(cal).Add(-in.ReminderLead))) {
+		t.Errorf("Q2's rating reminder: %+v (found %v)", rem, ok)
+	}
+	over, ok := y.stepByKey(fmt.Sprintf("overdue-%s-%d", deadlinePeriodRating, q2.RatingDue(cal).Unix()))
+	if !ok || !over.At.Equal(paced(q2.RatingDue(cal))) || !hasTask(over.OpenTasks, TaskPeriodOverdue, atasan.NIP) {
+		t.Errorf("Q2's overdue rating: %+v (found %v)", over, ok)
+	}
+	if un, ok := y.stepByKey("period-unrated-" + q2.ID); !ok || !un.At.Equal(q2.Closes(cal)) || !un.At.Equal(ps[2].Opens(cal)) {
+		t.Errorf("Q2 closed unrated: %+v (found %v)", un, ok)
+	}
+	if s := y.final; len(s.PeriodResults) != 4 || s.PeriodResults[0].Predikat != appraisal.Baik || s.PeriodResults[1].Predikat != "" || !s.Posted {
 		t.Errorf("final: %+v", s)
 	}
 }

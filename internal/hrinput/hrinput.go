@@ -25,6 +25,11 @@ type NewCycle struct {
 	// EvaluationPeriod is monthly or quarterly; "midyear" (or nothing) keeps the single mid-year
 	// check-in (rehearsal cycles compressed to minutes).
 	EvaluationPeriod string `json:"evaluation_period"`
+	// The period calendar in whole days (internal/period.Calendar); each left out (null) takes
+	// period.DefaultCalendar's day. Fixed once the cycle is created.
+	PeriodOpensDays  *int `json:"period_opens_days"`
+	PeriodReportDays *int `json:"period_report_days"`
+	PeriodRatingDays *int `json:"period_rating_days"`
 }
 
 // DeadlineMoved is a moved deadline and the batch that tells every enrolled year of it.

@@ -49,14 +49,71 @@ func (k Kind) Label() string {
 	return "Satu kali tengah tahun"
 }
 
-// The calendar of a period. Regions may set other days (assumed: no primary text gives them).
-const (
-	// OpensBefore: the report opens this long before the period ends (the last working days).
-	OpensBefore = 3 * 24 * time.Hour
+// Calendar is when a period's report opens and when its report and rating are due, HR's setting
+// per cycle (migration 0032): no regulation fixes these days, regions set their own. Whole days.
+type Calendar struct {
+	// OpensDays: the report opens this many days before the period ends (its last working days).
+	OpensDays int `json:"opens_days"`
 	// ReportDays and RatingDays count from the period's end.
-	ReportDays = 5
-	RatingDays = 10
+	ReportDays int `json:"report_days"`
+	RatingDays int `json:"rating_days"`
+}
+
+// DefaultCalendar is the calendar of cycles that set none, and of years started before cycles
+// had one (their workflow input carries no calendar).
+var DefaultCalendar = Calendar{OpensDays: 3, ReportDays: 5, RatingDays: 10}
+
+// Bounds of a calendar, in days. A period's rating must be due before the period closes (when the
+// next period's report opens): a month after the shortest next month (28 days), a quarter after
+// the shortest next quarter (90 days).
+const (
+	MaxOpensDays  = 14
+	MaxReportDays = 30
+	MaxRatingDays = 60
 )
+
+// CalendarFields name the calendar's settings as HR's input and the cycle JSON spell them.
+const (
+	FieldOpensDays  = "period_opens_days"
+	FieldReportDays = "period_report_days"
+	FieldRatingDays = "period_rating_days"
+)
+
+// FieldError is a calendar setting at fault, and why (Bahasa Indonesia).
+type FieldError struct{ Field, Msg string }
+
+func (e FieldError) Error() string { return e.Field + ": " + e.Msg }
+
+// Check lists what is wrong with c for a cycle of kind k, each naming its field; none for a sane
+// calendar. The single mid-year check-in has no periods, so only the bounds apply there.
+func (c Calendar) Check(k Kind) []FieldError {
+	var out []FieldError
+	if c.OpensDays < 0 || c.OpensDays > MaxOpensDays {
+		out = append(out, FieldError{FieldOpensDays, fmt.Sprintf("harus 0 sampai %d hari (bawaan %d): laporan dibuka sekian hari sebelum periode berakhir", MaxOpensDays, DefaultCalendar.OpensDays)})
+	}
+	if c.ReportDays < 1 || c.ReportDays > MaxReportDays {
+		out = append(out, FieldError{FieldReportDays, fmt.Sprintf("harus 1 sampai %d hari (bawaan %d) setelah periode berakhir", MaxReportDays, DefaultCalendar.ReportDays)})
+	}
+	switch {
+	case c.RatingDays < 1 || c.RatingDays > MaxRatingDays:
+		out = append(out, FieldError{FieldRatingDays, fmt.Sprintf("harus 1 sampai %d hari (bawaan %d) setelah periode berakhir", MaxRatingDays, DefaultCalendar.RatingDays)})
+	case c.RatingDays <= c.ReportDays:
+		out = append(out, FieldError{FieldRatingDays, fmt.Sprintf("batas penilaian (%d hari) harus setelah batas laporan (%d hari): penilai perlu waktu setelah laporan masuk", c.RatingDays, c.ReportDays)})
+	case k.Periodic() && len(out) == 0 && c.OpensDays+c.RatingDays >= shortestNext(k):
+		out = append(out, FieldError{FieldRatingDays, fmt.Sprintf("dengan periode %s, batas penilaian ditambah hari pembukaan laporan (%d + %d) harus kurang dari %d hari: periode ditutup saat laporan periode berikutnya dibuka",
+			strings.ToLower(k.Label()), c.RatingDays, c.OpensDays, shortestNext(k))})
+	}
+	return out
+}
+
+// shortestNext is the fewest days a period of kind k can last (February; the first quarter of a
+// common year), the room a period's rating has before the next one's report opens.
+func shortestNext(k Kind) int {
+	if k == Quarterly {
+		return 90
+	}
+	return 28
+}
 
 // Period is one evaluation period of a year: [Start, End) in WIB.
 type Period struct {
@@ -126,23 +183,23 @@ func (p Period) Label() string {
 	return wib.Month(p.Start.Month()) + " " + strconv.Itoa(p.Start.Year())
 }
 
-// Opens is when the employee may report the period's realisasi.
-func (p Period) Opens() time.Time { return p.End.Add(-OpensBefore) }
+// Opens is when the employee may report the period's realisasi under calendar c.
+func (p Period) Opens(c Calendar) time.Time { return p.End.AddDate(0, 0, -c.OpensDays) }
 
-// ReportDue is when the realisasi report is due.
-func (p Period) ReportDue() time.Time { return p.End.AddDate(0, 0, ReportDays) }
+// ReportDue is when the realisasi report is due under calendar c.
+func (p Period) ReportDue(c Calendar) time.Time { return p.End.AddDate(0, 0, c.ReportDays) }
 
-// RatingDue is when the penilai's rating is due.
-func (p Period) RatingDue() time.Time { return p.End.AddDate(0, 0, RatingDays) }
+// RatingDue is when the penilai's rating is due under calendar c.
+func (p Period) RatingDue(c Calendar) time.Time { return p.End.AddDate(0, 0, c.RatingDays) }
 
 // Closes is when the period stops waiting for its rating and stays unrated: when the next
 // period's report opens, so at any moment at most one period of a year is open.
-func (p Period) Closes() time.Time {
+func (p Period) Closes(c Calendar) time.Time {
 	next := p.End.AddDate(0, 3, 0)
 	if p.Kind == Monthly {
 		next = p.End.AddDate(0, 1, 0)
 	}
-	return next.Add(-OpensBefore)
+	return next.AddDate(0, 0, -c.OpensDays)
 }
 
 // FirstDay and LastDay are the period's calendar dates (as period_results keeps them: a date
@@ -156,21 +213,22 @@ func (p Period) LastDay() time.Time {
 	return time.Date(last.Year(), last.Month(), last.Day(), 0, 0, 0, 0, time.UTC)
 }
 
-// Current is the period of year open at t (Opens ≤ t < Closes), if any.
-func Current(year int, k Kind, t time.Time) (Period, bool) {
+// Current is the period of year open at t under calendar c (Opens ≤ t < Closes), if any.
+func Current(year int, k Kind, c Calendar, t time.Time) (Period, bool) {
 	for _, p := range Of(year, k) {
-		if !t.Before(p.Opens()) && t.Before(p.Closes()) {
+		if !t.Before(p.Opens(c)) && t.Before(p.Closes(c)) {
 			return p, true
 		}
 	}
 	return Period{}, false
 }
 
-// OpenAt is the period of kind open at t in t's year or, early in January, the year before.
-func OpenAt(k Kind, t time.Time) (Period, bool) {
+// OpenAt is the period of kind open at t under calendar c in t's year or, early in January, the
+// year before.
+func OpenAt(k Kind, c Calendar, t time.Time) (Period, bool) {
 	t = t.In(wib.Location)
-	if p, ok := Current(t.Year(), k, t); ok {
+	if p, ok := Current(t.Year(), k, c, t); ok {
 		return p, true
 	}
-	return Current(t.Year()-1, k, t)
+	return Current(t.Year()-1, k, c, t)
 }

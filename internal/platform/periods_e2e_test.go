@@ -15,6 +15,7 @@ import (
 	"go.temporal.io/api/temporalproto"
 
 	"github.com/kinerja/platform/internal/pay"
+	"github.com/kinerja/platform/internal/period"
 	"github.com/kinerja/platform/internal/platform"
 	"github.com/kinerja/platform/internal/testenv"
 	"github.com/kinerja/platform/internal/wib"
@@ -24,14 +25,17 @@ import (
 // TestMonthlyPeriodRatedAndPaid: HR opens a monthly cycle; once the SKP is set, the month open
 // today takes the employee's report and the penilai's rating over the API; the period's predikat
 // lands in period_results, the year continues as new for the next month, and the month's payroll
-// run pays kinerja by that predikat. KINERJA_RECORD_PERIODS_HISTORY=<file> keeps the first run's
-// history for the replay test (workflows/testdata/employee_cycle_v4_monthly.json).
+// run pays kinerja by that predikat. The cycle sets its own period calendar, which the open
+// month's dates follow. KINERJA_RECORD_PERIODS_HISTORY=<file> keeps the first run's history for the
+// replay test (workflows/testdata/employee_cycle_v4_monthly.json before the calendar,
+// employee_cycle_v6_calendar.json with it).
 func TestMonthlyPeriodRatedAndPaid(t *testing.T) {
 	p := startPlatform(t, platform.Config{DevAuth: true})
 	e := &e2e{t: t, base: "http://" + p.Addr, pool: p.Pool, p: p}
 	ctx := context.Background()
 
-	year, cur, dl := testenv.MonthlyCycleNow(t)
+	cal := period.Calendar{OpensDays: 5, ReportDays: 7, RatingDays: 15}
+	year, cur, dl := testenv.MonthlyCycleNowUnder(t, cal)
 	d := func(y int, m time.Month, day int) time.Time { return time.Date(y, m, day, 0, 0, 0, 0, wib.Location) }
 
 	e.call("POST", "/api/org/import", asBootstrap, orgImport(), 200)
@@ -46,8 +50,9 @@ func TestMonthlyPeriodRatedAndPaid(t *testing.T) {
 		t.Errorf("early evaluation_start: %v", bad)
 	}
 	e.call("POST", "/api/cycles", nipHR, map[string]any{"year": year, "deadlines": dl, "evaluation_period": "weekly"}, 422)
-	cy := e.call("POST", "/api/cycles", nipHR, map[string]any{"year": year, "deadlines": dl, "evaluation_period": "monthly"}, 201)
-	if cy["evaluation_period"] != "monthly" {
+	cy := e.call("POST", "/api/cycles", nipHR, map[string]any{"year": year, "deadlines": dl, "evaluation_period": "monthly",
+		"period_opens_days": cal.OpensDays, "period_report_days": cal.ReportDays, "period_rating_days": cal.RatingDays}, 201)
+	if cy["evaluation_period"] != "monthly" || cy["period_report_days"] != float64(cal.ReportDays) {
 		t.Fatalf("cycle: %v", cy)
 	}
 	cycle := int64(cy["id"].(float64))
@@ -68,8 +73,16 @@ func TestMonthlyPeriodRatedAndPaid(t *testing.T) {
 		return e.count(`SELECT count(*) FROM tasks WHERE kind = $1 AND done_at IS NULL`, workflows.TaskReportPeriod) == 1
 	})
 	view := e.call("GET", fmt.Sprintf("/api/cycles/%d/employees/%s", cycle, nipEmployee), nipEmployee, nil, 200)
-	if st := view["status"].(map[string]any); st["period"].(map[string]any)["id"] != cur.ID || st["evaluation_period"] != "monthly" {
-		t.Fatalf("status: %v", st)
+	at := func(v any) time.Time { parsed, _ := time.Parse(time.RFC3339, fmt.Sprint(v)); return parsed }
+	if st := view["status"].(map[string]any); st["period"].(map[string]any)["id"] != cur.ID || st["evaluation_period"] != "monthly" ||
+		!at(st["period"].(map[string]any)["report_due"]).Equal(cur.ReportDue(cal)) ||
+		!at(st["period"].(map[string]any)["rating_due"]).Equal(cur.RatingDue(cal)) {
+		t.Fatalf("status (want report due %v, rating due %v under the cycle's calendar): %v", cur.ReportDue(cal), cur.RatingDue(cal), st)
+	}
+	var due time.Time
+	if err := p.Pool.QueryRow(ctx, `SELECT due_at FROM tasks WHERE kind = $1 AND done_at IS NULL`, workflows.TaskReportPeriod).Scan(&due); err != nil ||
+		!due.Equal(cur.ReportDue(cal)) {
+		t.Errorf("report task due %v (%v), want %v", due, err, cur.ReportDue(cal))
 	}
 	e.act(cycle, "report-realisasi", nipEmployee, map[string]any{"period": "midyear", "items": []map[string]any{{"seq": 0, "realisasi": "x"}}}, 409)
 	e.act(cycle, "report-realisasi", nipEmployee, map[string]any{"period": cur.ID, "items": []map[string]any{

@@ -58,8 +58,14 @@ func SeedCycle(t testing.TB, st *store.Store) int64 {
 // annual evaluation after the year's last month closes.
 func MonthlyCycleNow(t testing.TB) (year int, open period.Period, deadlines map[string]time.Time) {
 	t.Helper()
+	return MonthlyCycleNowUnder(t, period.DefaultCalendar)
+}
+
+// MonthlyCycleNowUnder is MonthlyCycleNow for a cycle with period calendar cal.
+func MonthlyCycleNowUnder(t testing.TB, cal period.Calendar) (year int, open period.Period, deadlines map[string]time.Time) {
+	t.Helper()
 	now := time.Now().In(wib.Location)
-	open, ok := period.OpenAt(period.Monthly, now) // early January: last December
+	open, ok := period.OpenAt(period.Monthly, cal, now) // early January: last December
 	if !ok {
 		t.Fatal("no month open now")
 	}

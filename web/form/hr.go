@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/kinerja/platform/internal/hrinput"
+	"github.com/kinerja/platform/internal/period"
 	"github.com/kinerja/platform/internal/wib"
 	"github.com/kinerja/platform/store"
 )
@@ -46,15 +47,28 @@ func whole(s string) int {
 	return n
 }
 
+// wholeOrDefault reads a whole number that may be left empty: nil then (the application
+// layer's default); text it cannot read is -1, refused naming the field.
+func wholeOrDefault(s string) *int {
+	if strings.TrimSpace(s) == "" {
+		return nil
+	}
+	n := whole(s)
+	return &n
+}
+
 // DeadlineField names a deadline's input, the same path the application layer's refusal uses.
 func DeadlineField(name string) string { return "deadlines." + name }
 
 // ParseCycle reads the new cycle form: year, name, one datetime-local per deadline and the
-// three durations in days.
+// three durations in days, and the period calendar in days (period.Field*).
 func ParseCycle(v url.Values) hrinput.NewCycle {
 	in := hrinput.NewCycle{Year: whole(v.Get("year")), Name: v.Get("name"), Deadlines: map[string]time.Time{},
 		AppealWindowDays: whole(v.Get("appeal_window_days")), DecisionSLADays: whole(v.Get("decision_sla_days")),
 		ReminderDays: whole(v.Get("reminder_days")), EvaluationPeriod: strings.TrimSpace(v.Get("evaluation_period"))}
+	in.PeriodOpensDays = wholeOrDefault(v.Get(period.FieldOpensDays))
+	in.PeriodReportDays = wholeOrDefault(v.Get(period.FieldReportDays))
+	in.PeriodRatingDays = wholeOrDefault(v.Get(period.FieldRatingDays))
 	if in.Year == -1 {
 		in.Year = 0
 	}
