@@ -252,14 +252,18 @@ func (w *stepWriter) mutasi(ctx context.Context, m *Mutasi) error {
 			ON CONFLICT (skp_id) DO NOTHING`, st.CycleID, st.NIP, m.ClosesPlanVersion, m.EffectiveAt, m.Position, m.Unit); err != nil {
 			return err
 		}
+		if _, err := tx.Exec(ctx, `UPDATE mutasi SET applied_at = $4 WHERE cycle_id = $1 AND nip = $2 AND effective_at = $3
+			AND applied_at IS NULL`, st.CycleID, st.NIP, m.EffectiveAt, st.At); err != nil {
+			return err
+		}
 		_, err := tx.Exec(ctx, `UPDATE employee_cycles SET penilai_nip = $3, atasan_nip = $4, former_penilai_nip = NULLIF($5, '')
 			WHERE cycle_id = $1 AND nip = $2`, st.CycleID, st.NIP, m.ToPenilai, m.ToAtasan, m.FromPenilai)
 		return err
 	default:
 		_, err := tx.Exec(ctx, `INSERT INTO mutasi (cycle_id, nip, effective_at, position, unit, from_penilai_nip, to_penilai_nip,
-				from_atasan_nip, to_atasan_nip, recorded_by, recorded_at)
-			VALUES ($1, $2, $3, $4, NULLIF($5, ''), $6, $7, $8, $9, $10, $11)`,
-			st.CycleID, st.NIP, m.EffectiveAt, m.Position, m.Unit, m.FromPenilai, m.ToPenilai, m.FromAtasan, m.ToAtasan, w.actorNIP(), st.At)
+				from_atasan_nip, to_atasan_nip, recorded_by, recorded_at, position_id)
+			VALUES ($1, $2, $3, $4, NULLIF($5, ''), $6, $7, $8, $9, $10, $11, NULLIF($12, ''))`,
+			st.CycleID, st.NIP, m.EffectiveAt, m.Position, m.Unit, m.FromPenilai, m.ToPenilai, m.FromAtasan, m.ToAtasan, w.actorNIP(), st.At, m.PositionID)
 		return err
 	}
 }

@@ -141,6 +141,7 @@ type Reassigned struct {
 // once no period of the old SKP waits for the former penilai.
 type Mutasi struct {
 	EffectiveAt       time.Time `json:"effective_at,omitempty"`
+	PositionID        string    `json:"position_id,omitempty"`
 	Position          string    `json:"position,omitempty"`
 	Unit              string    `json:"unit,omitempty"`
 	FromPenilai       string    `json:"from_penilai"` // when applied: empty if no old period waits for them

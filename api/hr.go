@@ -43,6 +43,15 @@ func hrOnly(c *gin.Context) error {
 	return nil
 }
 
+// Positions lists the org data's positions for HR: the positions a mutasi (record-mutasi's
+// position_id) chooses from.
+func (s *Server) Positions(c *gin.Context) ([]store.Position, error) {
+	if err := hrOnly(c); err != nil {
+		return nil, err
+	}
+	return s.Store.Positions(c.Request.Context())
+}
+
 // OrgWide is the gate of organisation-wide work, for a page that shows its form first.
 func (s *Server) OrgWide(c *gin.Context) error { return s.orgWide(c) }
 

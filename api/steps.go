@@ -1,12 +1,15 @@
 package api
 
 import (
+	"context"
 	"errors"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/kinerja/platform/internal/access"
 	"github.com/kinerja/platform/internal/skp"
+	"github.com/kinerja/platform/store"
 	"github.com/kinerja/platform/workflows"
 )
 
@@ -50,6 +53,9 @@ func (s *Server) step(c *gin.Context, update string, decode func(in any, req *wo
 	ri, ok := in.(*workflows.ReassignInput)
 	if mi, isMutasi := in.(*workflows.MutasiInput); isMutasi {
 		ri, ok = &mi.ReassignInput, true
+		if err := s.resolvePosition(c.Request.Context(), mi); err != nil {
+			return "", none, err
+		}
 	}
 	if ok {
 		if err := s.resolveSupervisors(c.Request.Context(), v.en.NIP, ri); err != nil {
@@ -89,5 +95,26 @@ func planError(in any) error {
 		ae.Field = fe.Field
 		return ae
 	}
+	return nil
+}
+
+// resolvePosition names a mutasi's new position from the org data's positions: the workflow keeps
+// both the id and the name as it reads today, never a name the caller typed. An empty id is
+// left to the workflow's own refusal.
+func (s *Server) resolvePosition(ctx context.Context, in *workflows.MutasiInput) error {
+	in.PositionID, in.Position = strings.TrimSpace(in.PositionID), ""
+	if in.PositionID == "" {
+		return nil
+	}
+	p, err := s.Store.PositionByID(ctx, in.PositionID)
+	if errors.Is(err, store.ErrNotFound) {
+		ae := errInvalid("position_id: jabatan " + in.PositionID + " tidak ada dalam data jabatan organisasi; pilih jabatan dari daftar")
+		ae.Field = "position_id"
+		return ae
+	}
+	if err != nil {
+		return err
+	}
+	in.Position = p.Name
 	return nil
 }

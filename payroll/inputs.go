@@ -15,6 +15,7 @@ import (
 
 	"github.com/kinerja/platform/internal/appraisal"
 	"github.com/kinerja/platform/internal/pay"
+	"github.com/kinerja/platform/internal/wib"
 )
 
 // LookBack is how many months before a run's month it recomputes when they were paid: a
@@ -72,6 +73,16 @@ type pageInputs struct {
 	plt        map[string][]pltRow
 	calendar   map[string]bool                       // "2006-01-02" → working, where it differs from Monday-Friday
 	annual     map[string]map[int]appraisal.Predikat // nip → year → final annual predikat
+	mutasi     map[string][]mutasiRow                // nip → mutasi in effect, by date
+}
+
+// mutasiRow is a mutasi that took effect (migration 0031): from the month of its date to the end
+// of its cycle's year the employee is paid the basic TPP of the position it names.
+type mutasiRow struct {
+	From     pay.Month
+	Year     int
+	Basic    int64
+	BasicErr error
 }
 
 type periodResult struct {
@@ -144,7 +155,7 @@ func PlanPages(ctx context.Context, q querier, scope *string, size int) ([]strin
 func loadPage(ctx context.Context, q querier, scope *string, after, upto string, from, to pay.Month) (*pageInputs, error) {
 	in := &pageInputs{predikat: map[string][]periodResult{}, attendance: map[string]map[string]attRow{},
 		unexcused: map[string]map[pay.Month]int{}, leaves: map[string][]leaveRow{}, plt: map[string][]pltRow{}, calendar: map[string]bool{},
-		annual: map[string]map[int]appraisal.Predikat{}}
+		annual: map[string]map[int]appraisal.Predikat{}, mutasi: map[string][]mutasiRow{}}
 	rows, err := q.Query(ctx, scopeEmployees, scope, after, upto)
 	if err != nil {
 		return nil, err
@@ -239,6 +250,35 @@ func loadPage(ctx context.Context, q querier, scope *string, after, upto string,
 			return nil, err
 		}
 		in.leaves[nip] = append(in.leaves[nip], r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+
+	// A mutasi naming a position of the org data pays that position from the month of its date
+	// (WIB) within its cycle's year, ahead of the org data catching up; later ones win.
+	rows, err = q.Query(ctx, `SELECT m.nip, m.effective_at, c.year,
+			coalesce(t.beban_kerja, p.tpp_basic), coalesce(t.prestasi_kerja, 0), coalesce(t.kondisi_kerja, 0), coalesce(t.kelangkaan_profesi, 0)
+		FROM mutasi m JOIN cycles c ON c.id = m.cycle_id JOIN positions p ON p.id = m.position_id
+		LEFT JOIN position_tpp t ON t.position_id = p.id
+		WHERE m.nip = ANY($1) AND m.applied_at IS NOT NULL AND c.year BETWEEN $2 AND $3
+		ORDER BY m.nip, m.effective_at, m.id`, nips, from.Year, to.Year)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var nip string
+		var at time.Time
+		var r mutasiRow
+		var c pay.Components
+		if err := rows.Scan(&nip, &at, &r.Year, &c.BebanKerja, &c.PrestasiKerja, &c.KondisiKerja, &c.KelangkaanProfesi); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		at = at.In(wib.Location)
+		r.From = pay.MonthOf(at.Year(), at.Month())
+		r.Basic, r.BasicErr = c.Basic()
+		in.mutasi[nip] = append(in.mutasi[nip], r)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
@@ -362,10 +402,16 @@ func (in *pageInputs) ladderCut(nip string, m pay.Month) (bool, error) {
 
 // input builds employee e's pay.Input for month m.
 func (in *pageInputs) input(e employee, m pay.Month) (pay.Input, error) {
-	if e.BasicErr != nil {
-		return pay.Input{}, e.BasicErr
+	basic, basicErr := e.Basic, e.BasicErr
+	for _, r := range in.mutasi[e.NIP] {
+		if r.Year == m.Year && !m.Before(r.From) {
+			basic, basicErr = r.Basic, r.BasicErr
+		}
 	}
-	x := pay.Input{Month: m, Status: pay.Status(e.Status), BasicTPP: e.Basic, Salary: e.Salary, SalaryPPh21: e.SalaryPPh21, PTKP: e.PTKP}
+	if basicErr != nil {
+		return pay.Input{}, basicErr
+	}
+	x := pay.Input{Month: m, Status: pay.Status(e.Status), BasicTPP: basic, Salary: e.Salary, SalaryPPh21: e.SalaryPPh21, PTKP: e.PTKP}
 	if r, ok := in.predikatOf(e.NIP, m); ok {
 		x.Predikat = r.Predikat
 	}

@@ -302,3 +302,26 @@ func (s *Store) Employees(ctx context.Context, nips []string) ([]Employee, error
 	}
 	return pgx.CollectRows(rows, pgx.RowToStructByPos[Employee])
 }
+
+// Positions lists the organisation's positions (as the org import keeps them), by name: what a
+// mutasi chooses from.
+func (s *Store) Positions(ctx context.Context) ([]Position, error) {
+	rows, err := s.Pool.Query(ctx, `SELECT id, name, jenis_jabatan, kelas_jabatan, tpp_basic FROM positions ORDER BY name, id`)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[Position])
+}
+
+// PositionByID is one position, or ErrNotFound.
+func (s *Store) PositionByID(ctx context.Context, id string) (Position, error) {
+	rows, err := s.Pool.Query(ctx, `SELECT id, name, jenis_jabatan, kelas_jabatan, tpp_basic FROM positions WHERE id = $1`, id)
+	if err != nil {
+		return Position{}, err
+	}
+	p, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByPos[Position])
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Position{}, fmt.Errorf("jabatan %s: %w", id, ErrNotFound)
+	}
+	return p, err
+}

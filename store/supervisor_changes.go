@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -20,6 +21,9 @@ type SupervisorChange struct {
 	OrgPenilaiName string `json:"org_penilai_name"`
 	OrgAtasanNIP   string `json:"org_atasan_nip"`
 	OrgAtasanName  string `json:"org_atasan_name"`
+	// MutasiPending is the date of a mutasi recorded and not yet in effect: until then the year
+	// refuses a reassignment (the mutasi moves its supervisors at that date).
+	MutasiPending *time.Time `json:"mutasi_pending,omitempty"`
 }
 
 // runningDiffer selects the running years (not final, not closed) whose supervisors differ from
@@ -52,7 +56,8 @@ func (s *Store) SupervisorChanges(ctx context.Context, q SupervisorChangesQuery)
 		return nil, 0, err
 	}
 	rows, err := s.Pool.Query(ctx, scoped+`SELECT ec.nip, e.name, e.unit_id, ec.phase, ec.penilai_nip, coalesce(ec.atasan_nip, ''),
-			coalesce(sup.nip, ''), coalesce(sup.name, ''), coalesce(sup2.nip, ''), coalesce(sup2.name, '') `+where+`
+			coalesce(sup.nip, ''), coalesce(sup.name, ''), coalesce(sup2.nip, ''), coalesce(sup2.name, ''),
+			(SELECT max(m.effective_at) FROM mutasi m WHERE m.cycle_id = ec.cycle_id AND m.nip = ec.nip AND m.applied_at IS NULL) `+where+`
 			AND ec.nip > $3 ORDER BY ec.nip LIMIT $4`, q.CycleID, q.Scope, q.After, q.Limit)
 	if err != nil {
 		return nil, 0, err

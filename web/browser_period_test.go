@@ -125,10 +125,13 @@ func (e *browserEnv) monthlyYearPlannedUnder(cal period.Calendar, hr *http.Clien
 	return cur
 }
 
-// TestMutasiInTheBrowser: HR records a mutasi on the employee's year page; a missing position is
-// refused next to its field with the date kept, and nothing is recorded; then it is recorded.
+// TestMutasiInTheBrowser: HR records a mutasi on the employee's year page, choosing the new
+// position from the org data's positions; a missing position is refused next to its field with
+// the date kept, and nothing is recorded; then it is recorded. A year with the single mid-year
+// check-in (startWorld's) shows why no mutasi can be recorded there, and the API refuses it (409).
 func TestMutasiInTheBrowser(t *testing.T) {
 	e := startWorld(t)
+	midYear := e.cycle
 	hr, hrCSRF := e.session(nipHR)
 	emp, empCSRF := e.session(nipEmployee)
 	pen, penCSRF := e.session(nipPenilai)
@@ -137,23 +140,50 @@ func TestMutasiInTheBrowser(t *testing.T) {
 	e.login(nipHR)
 	date := cur.Start.AddDate(0, 0, 14).Format("2006-01-02")
 	e.run("open the mutasi form", chromedp.Navigate(e.base+fmt.Sprintf("/siklus/%d/pegawai/%s", e.cycle, nipEmployee)),
-		chromedp.Click("#ke-mutasi", chromedp.ByID), chromedp.WaitVisible("#catat-mutasi", chromedp.ByID),
-		chromedp.SetValue("#effective_date", date, chromedp.ByID),
-		chromedp.Click("#catat-mutasi", chromedp.ByID), chromedp.WaitVisible("#position-galat", chromedp.ByID))
+		chromedp.Click("#ke-mutasi", chromedp.ByID), chromedp.WaitVisible("#catat-mutasi", chromedp.ByID))
+	var opts string
+	e.run("read the positions", chromedp.Evaluate(`Array.from(document.querySelectorAll("#position_id option")).map(o => o.textContent).join("|")`, &opts))
+	if !strings.Contains(opts, "Kepala Bidang (kabid)") || !strings.Contains(opts, "Pranata Komputer (pranata)") {
+		t.Errorf("the positions offered: %q", opts)
+	}
+	e.run("record without a position", chromedp.SetValue("#effective_date", date, chromedp.ByID),
+		chromedp.Click("#catat-mutasi", chromedp.ByID), chromedp.WaitVisible("#position_id-galat", chromedp.ByID))
 	var kept string
 	e.run("date kept", chromedp.Value("#effective_date", &kept, chromedp.ByID))
 	var n int
 	e.row(`SELECT count(*) FROM mutasi`, &n)
-	if kept != date || n != 0 || !strings.Contains(e.text("#position-galat"), "jabatan baru wajib diisi") {
-		t.Errorf("refused mutasi: date kept %q (want %s), %d recorded, error %q", kept, date, n, e.text("#position-galat"))
+	if kept != date || n != 0 || !strings.Contains(e.text("#position_id-galat"), "jabatan baru wajib dipilih") {
+		t.Errorf("refused mutasi: date kept %q (want %s), %d recorded, error %q", kept, date, n, e.text("#position_id-galat"))
 	}
 	e.shot("mutasi-ditolak")
-	e.run("record", chromedp.SendKeys("#position", "Analis Kebijakan Ahli Muda", chromedp.ByID),
+	e.run("record", chromedp.SetValue("#position_id", "kabid", chromedp.ByID),
 		chromedp.Click("#catat-mutasi", chromedp.ByID), chromedp.WaitVisible("#mutasi-jabatan", chromedp.ByID))
-	var position string
-	e.row(`SELECT position FROM mutasi`, &position)
-	if position != "Analis Kebijakan Ahli Muda" || !strings.Contains(e.text("#mutasi-jabatan"), position) {
-		t.Errorf("recorded mutasi: %q, page shows %q", position, e.text("#mutasi-jabatan"))
+	var position, positionID string
+	e.row(`SELECT position, position_id FROM mutasi`, &position, &positionID)
+	if position != "Kepala Bidang" || positionID != "kabid" || !strings.Contains(e.text("#mutasi-jabatan"), position) {
+		t.Errorf("recorded mutasi: %q (%s), page shows %q", position, positionID, e.text("#mutasi-jabatan"))
 	}
 	e.shot("mutasi-dicatat")
+
+	// The mid-year year: the page says why, and the step is refused with the same rule.
+	e.run("open the mid-year year's mutasi page", chromedp.Navigate(e.base+fmt.Sprintf("/siklus/%d/pegawai/%s", midYear, nipEmployee)),
+		chromedp.Click("#ke-mutasi", chromedp.ByID), chromedp.WaitVisible("#mutasi-tidak-dapat", chromedp.ByID))
+	if got := e.text("#mutasi-tidak-dapat"); !strings.Contains(got, "per periode (bulanan atau triwulanan)") {
+		t.Errorf("the mid-year year's mutasi page: %q", got)
+	}
+	var forms int
+	e.run("no form", chromedp.Evaluate(`document.querySelectorAll("#catat-mutasi").length`, &forms))
+	if forms != 0 {
+		t.Error("the mid-year year offers the mutasi form")
+	}
+	e.shot("mutasi-tengah-tahun")
+	res := e.json(hr, hrCSRF, "POST", fmt.Sprintf("/api/cycles/%d/employees/%s/record-mutasi", midYear, nipEmployee),
+		map[string]any{"effective_date": date, "position_id": "kabid", "penilai_nip": nipPenilai, "atasan_nip": testenv.NIPHead}, 409)
+	if msg, _ := res["error"].(map[string]any)["message"].(string); !strings.Contains(msg, "dinilai per periode") {
+		t.Errorf("the API's refusal of a mid-year mutasi: %v", res)
+	}
+	e.row(`SELECT count(*) FROM mutasi`, &n)
+	if n != 1 {
+		t.Errorf("%d mutasi recorded, want only the monthly year's", n)
+	}
 }

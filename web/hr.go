@@ -21,6 +21,7 @@ type HRApp interface {
 	HROrAdmin(c *gin.Context) error // the gate of HR (any scope) or admin work
 	Cycles(c *gin.Context) ([]store.Cycle, error)
 	Cycle(c *gin.Context) (store.Cycle, error)
+	Positions(c *gin.Context) ([]store.Position, error) // what a mutasi chooses from
 	CreateCycle(c *gin.Context, in hrinput.NewCycle) (store.Cycle, error)
 	MoveDeadline(c *gin.Context, name string, at time.Time) (hrinput.DeadlineMoved, error)
 	Progress(c *gin.Context) (hrinput.Progress, error)

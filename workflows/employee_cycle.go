@@ -95,6 +95,8 @@ func EmployeeCycle(ctx workflow.Context, in EmployeeCycleInput) (Status, error) 
 		if k, err := period.ParseKind(in.EvaluationPeriod); err == nil && k.Periodic() {
 			c.kind, c.periodic = k, true
 			c.mutasiOK = workflow.GetVersion(ctx, mutasiChangeID, workflow.DefaultVersion, versionMutasi) == versionMutasi
+			c.mutasiChecked = c.mutasiOK &&
+				workflow.GetVersion(ctx, mutasiCheckedChangeID, workflow.DefaultVersion, versionMutasiChecked) == versionMutasiChecked
 			c.cal = period.DefaultCalendar
 			if in.PeriodCalendar != nil &&
 				workflow.GetVersion(ctx, calendarChangeID, workflow.DefaultVersion, versionCalendar) == versionCalendar {
@@ -183,6 +185,9 @@ type cycle struct {
 	// A mutasi HR recorded (versionMutasi): the old SKP, its penilai, and the new position.
 	mutasiOK bool
 	mutasi   *MutasiState
+	// mutasiChecked (versionMutasiChecked): the mutasi names a position of the org data, and a
+	// reassignment waits until a recorded mutasi took effect.
+	mutasiChecked bool
 }
 
 // pendingStep is a step waiting for the writer; done once it is in PostgreSQL.
@@ -206,7 +211,7 @@ func (c *cycle) status() Status {
 		s.PeriodResults = append([]PeriodResult(nil), c.periodResults...)
 	}
 	if m := c.mutasi; m != nil {
-		s.Mutasi = &MutasiStatus{Date: m.Date, Position: m.Position, Unit: m.Unit, FromPenilai: m.From, ToPenilai: m.To,
+		s.Mutasi = &MutasiStatus{Date: m.Date, PositionID: m.PositionID, Position: m.Position, Unit: m.Unit, FromPenilai: m.From, ToPenilai: m.To,
 			ClosedPlanVersion: m.OldPlanVersion, Applied: m.Applied, PlanDue: m.PlanDue}
 	}
 	for _, n := range DeadlineNames {

@@ -304,11 +304,13 @@ type ReassignInput struct {
 	Atasan     Person `json:"atasan" input:"server"`
 }
 
-// MutasiInput is HR's mutasi: from EffectiveDate (YYYY-MM-DD, WIB) the employee holds Position in
-// Unit under the named penilai and atasan (NIPs empty: as today's org data says, as ReassignInput).
+// MutasiInput is HR's mutasi: from EffectiveDate (YYYY-MM-DD, WIB) the employee holds the position
+// PositionID (of the org data's positions; the API fills Position with its name) in Unit under the
+// named penilai and atasan (NIPs empty: as today's org data says, as ReassignInput).
 type MutasiInput struct {
 	ReassignInput
 	EffectiveDate string `json:"effective_date"`
+	PositionID    string `json:"position_id"`
 	Position      string `json:"position"`
 	Unit          string `json:"unit"`
 }
@@ -316,6 +318,7 @@ type MutasiInput struct {
 // MutasiStatus is a recorded mutasi as the status shows it.
 type MutasiStatus struct {
 	Date              time.Time `json:"date"`
+	PositionID        string    `json:"position_id,omitempty"` // empty for a mutasi recorded as free text before
 	Position          string    `json:"position"`
 	Unit              string    `json:"unit,omitempty"`
 	FromPenilai       Person    `json:"from_penilai"`

@@ -21,6 +21,14 @@ const (
 	versionMutasi  workflow.Version = 1
 )
 
+// mutasiCheckedChangeID: from this version a run's validators also require the mutasi's
+// position_id and refuse a reassignment while a recorded mutasi waits for its date. Validators
+// run again when a history is replayed, so runs started before keep the checks they had.
+const (
+	mutasiCheckedChangeID                  = "mutasi-position-pending"
+	versionMutasiChecked  workflow.Version = 1
+)
+
 // deadlineMutasiPlan is when the new SKP is due after a mutasi; never a cycle date HR moves.
 const deadlineMutasiPlan DeadlineName = "mutasi_plan_due"
 
@@ -32,13 +40,14 @@ const maxMutasiText = 200
 
 // MutasiState is a recorded mutasi as the year keeps it across continue-as-new.
 type MutasiState struct {
-	Date     time.Time `json:"date"` // effective: 00:00 WIB of the day the new position starts
-	Position string    `json:"position"`
-	Unit     string    `json:"unit,omitempty"`
-	From     Person    `json:"from_penilai"`
-	FromAtas Person    `json:"from_atasan"`
-	To       Person    `json:"to_penilai"`
-	ToAtas   Person    `json:"to_atasan"`
+	Date       time.Time `json:"date"` // effective: 00:00 WIB of the day the new position starts
+	PositionID string    `json:"position_id,omitempty"`
+	Position   string    `json:"position"`
+	Unit       string    `json:"unit,omitempty"`
+	From       Person    `json:"from_penilai"`
+	FromAtas   Person    `json:"from_atasan"`
+	To         Person    `json:"to_penilai"`
+	ToAtas     Person    `json:"to_atasan"`
 	// OldPlan is the SKP that closes at Date: periods that start before Date are reported and
 	// rated against it, by From.
 	OldPlan        skp.Plan  `json:"old_plan"`
@@ -149,20 +158,37 @@ func (c *cycle) validateMutasi(in MutasiInput) error {
 	if !d.Before(last.Start) {
 		return reject(ErrInvalid, "effective_date: harus sebelum %s agar masih ada periode untuk SKP baru", wib.Format(last.Start))
 	}
-	if strings.TrimSpace(in.Position) == "" {
-		return reject(ErrInvalid, "position: jabatan baru wajib diisi")
+	if c.mutasiChecked && strings.TrimSpace(in.PositionID) == "" {
+		return reject(ErrInvalid, "position_id: jabatan baru wajib dipilih dari data jabatan organisasi")
 	}
-	if utf8.RuneCountInString(in.Position) > maxMutasiText || utf8.RuneCountInString(in.Unit) > maxMutasiText {
-		return reject(ErrInvalid, "position/unit: paling banyak %d karakter", maxMutasiText)
+	if strings.TrimSpace(in.Position) == "" { // the API names the position it found
+		return reject(ErrInvalid, "position_id: jabatan baru wajib dipilih dari data jabatan organisasi")
+	}
+	if utf8.RuneCountInString(in.Position) > maxMutasiText || utf8.RuneCountInString(in.PositionID) > maxMutasiText {
+		return reject(ErrInvalid, "position_id: nama jabatan paling banyak %d karakter", maxMutasiText)
+	}
+	if utf8.RuneCountInString(in.Unit) > maxMutasiText {
+		return reject(ErrInvalid, "unit: paling banyak %d karakter", maxMutasiText)
 	}
 	return c.checkSupervisors(in.ReassignInput)
+}
+
+// pendingMutasi refuses a change of supervisors while a recorded mutasi has not reached its date:
+// the mutasi moves the year at that date to the supervisors it names, and the periods before it
+// stay with the penilai it recorded; a reassignment in between would be overwritten or split them.
+func (c *cycle) pendingMutasi() error {
+	if m := c.mutasi; c.mutasiChecked && m != nil && !m.Applied {
+		return reject(ErrWrongPhase, "mutasi tercatat berlaku %s ke jabatan %s: pejabat penilai berpindah ke %s pada tanggal itu; perbarui pejabat penilai setelah tanggal berlaku",
+			wib.Format(m.Date), m.Position, m.To.Name)
+	}
+	return nil
 }
 
 // recordMutasi keeps HR's mutasi and waits, beside the periods, for its date.
 func (c *cycle) recordMutasi(ctx workflow.Context, in MutasiInput) (Status, error) {
 	before := c.begin(in.Request)
 	d, _ := ParseMutasiDate(in.EffectiveDate) // validated
-	c.mutasi = &MutasiState{Date: d, Position: strings.TrimSpace(in.Position), Unit: strings.TrimSpace(in.Unit),
+	c.mutasi = &MutasiState{Date: d, PositionID: strings.TrimSpace(in.PositionID), Position: strings.TrimSpace(in.Position), Unit: strings.TrimSpace(in.Unit),
 		From: c.in.Penilai, FromAtas: c.in.Atasan, To: in.Penilai, ToAtas: in.Atasan,
 		OldPlan: c.plan, OldPlanVersion: c.planVersion, PlanDue: d.Add(MutasiPlanTime)}
 	c.deadlines[deadlineMutasiPlan] = c.mutasi.PlanDue
@@ -173,7 +199,7 @@ func (c *cycle) recordMutasi(ctx workflow.Context, in MutasiInput) (Status, erro
 
 func (c *cycle) mutasiRecord() *activities.Mutasi {
 	m := c.mutasi
-	return &activities.Mutasi{EffectiveAt: m.Date, Position: m.Position, Unit: m.Unit, FromPenilai: m.From.NIP,
+	return &activities.Mutasi{EffectiveAt: m.Date, PositionID: m.PositionID, Position: m.Position, Unit: m.Unit, FromPenilai: m.From.NIP,
 		ToPenilai: m.To.NIP, FromAtasan: m.FromAtas.NIP, ToAtasan: m.ToAtas.NIP, ClosesPlanVersion: m.OldPlanVersion}
 }
 

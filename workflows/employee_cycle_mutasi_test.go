@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -21,7 +22,7 @@ func TestMutasiMidYear(t *testing.T) {
 	date := time.Date(2026, 3, 15, 0, 0, 0, 0, time.FixedZone("WIB", 7*3600))
 	mutasi := func(day string) *MutasiInput {
 		return &MutasiInput{ReassignInput: ReassignInput{Penilai: newPerson, Atasan: newAtasan},
-			EffectiveDate: day, Position: "Analis Kebijakan", Unit: "Bagian Organisasi"}
+			EffectiveDate: day, PositionID: "analis-kebijakan", Position: "Analis Kebijakan", Unit: "Bagian Organisasi"}
 	}
 	rate := func(p period.Period, n int) *RateInput {
 		rs := make([]appraisal.Rating, n)
@@ -66,6 +67,9 @@ func TestMutasiMidYear(t *testing.T) {
 			ReassignInput: ReassignInput{Penilai: newPerson, Atasan: newAtasan}, EffectiveDate: "2026-03-15"}},
 		scripted{at: feb.Opens(period.DefaultCalendar).Add(6 * time.Hour), name: UpdateMutasi, actor: hr, id: "mutasi", in: mutasi("2026-03-15")},
 		scripted{at: feb.Opens(period.DefaultCalendar).Add(7 * time.Hour), name: UpdateMutasi, actor: hr, id: "mutasi-again", in: mutasi("2026-04-15")},
+		// Until its date the mutasi alone moves the supervisors: a reassignment is refused.
+		scripted{at: feb.Opens(period.DefaultCalendar).Add(8 * time.Hour), name: UpdateReassign, actor: hr, id: "reassign-pending", in: &ReassignInput{
+			Penilai: Person{NIP: "198601012011011007", Name: "Rudi"}, Atasan: newAtasan}},
 		// Before the date nobody drafts the new SKP; after it the employee does and the new penilai approves.
 		scripted{at: date.Add(-day), name: UpdateSubmitPlan, actor: employee, id: "submit-early", in: &SubmitPlanInput{Plan: testPlan()}},
 		scripted{at: date.Add(day), name: UpdateSubmitPlan, actor: employee, id: "submit-new", in: &SubmitPlanInput{Plan: testPlan()}},
@@ -85,9 +89,12 @@ func TestMutasiMidYear(t *testing.T) {
 		},
 	}
 	y := runYear(t, in, t0, script, checks)
+	if err := y.rejected["reassign-pending"]; err == nil || !strings.Contains(err.Error(), "mutasi tercatat berlaku 15 Maret 2026") {
+		t.Errorf("reassignment before the mutasi's date: %v", err)
+	}
 
 	wantRefused := map[string]string{
-		"mutasi-by-penilai": ErrForbidden, "mutasi-past": ErrInvalid, "mutasi-noposition": ErrInvalid,
+		"mutasi-by-penilai": ErrForbidden, "mutasi-past": ErrInvalid, "mutasi-noposition": ErrInvalid, "reassign-pending": ErrWrongPhase,
 		"mutasi-again": ErrWrongPhase, "mutasi-second": ErrWrongPhase, "submit-early": ErrWrongPhase, "approve-by-old": ErrForbidden,
 		"rate-new-" + mar.ID: ErrForbidden, "rep-3rows-" + apr.ID: ErrInvalid, "rate-old-" + apr.ID: ErrForbidden,
 	}

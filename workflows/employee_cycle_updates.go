@@ -470,6 +470,9 @@ func (c *cycle) validateReassign(in ReassignInput) error {
 	if c.resultFinal {
 		return reject(ErrWrongPhase, "hasil sudah final: pejabat penilai dan atasannya tidak lagi berperan")
 	}
+	if err := c.pendingMutasi(); err != nil {
+		return err
+	}
 	pen, ata := in.Penilai.NIP, in.Atasan.NIP
 	if err := c.checkSupervisors(in); err != nil {
 		return err

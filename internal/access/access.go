@@ -99,6 +99,17 @@ type Target struct {
 	FormerPenilaiNIP string
 }
 
+// penilai are the officials who hold the penilai role of the year: the penilai, then the former
+// penilai while periods of the old SKP wait. A Plt/Plh of either acts as them (the workflow lets
+// the former penilai, and so their Plt/Plh, rate only those periods). A caller standing in for
+// both acts as the present penilai.
+func (t Target) penilai() []string {
+	if t.FormerPenilaiNIP == "" || t.FormerPenilaiNIP == t.PenilaiNIP {
+		return []string{t.PenilaiNIP}
+	}
+	return []string{t.PenilaiNIP, t.FormerPenilaiNIP}
+}
+
 // RegionWideHR is HR for the whole organisation.
 func (c Caller) RegionWideHR() bool { return c.HR && c.HRScope == "" }
 
@@ -150,8 +161,10 @@ func Relations(c Caller, t Target) []Relation {
 	if c.NIP == t.AtasanNIP {
 		rs = append(rs, Relation{Role: Atasan})
 	}
-	if d, ok := c.actingFor(t.PenilaiNIP); ok {
-		rs = append(rs, Relation{Role: Penilai, Principal: d.Principal, Delegation: d.ID})
+	for _, pen := range t.penilai() {
+		if d, ok := c.actingFor(pen); ok {
+			rs = append(rs, Relation{Role: Penilai, Principal: d.Principal, Delegation: d.ID})
+		}
 	}
 	if d, ok := c.actingFor(t.AtasanNIP); ok {
 		rs = append(rs, Relation{Role: Atasan, Principal: d.Principal, Delegation: d.ID})
@@ -208,8 +221,10 @@ func Act(c Caller, t Target, role Role) (Acting, Decision) {
 		if c.NIP == t.NIP {
 			break // nobody rates themselves, whatever they stand in for
 		}
-		if d, ok := c.actingFor(t.PenilaiNIP); ok {
-			return Acting{NIP: d.Principal, OnBehalfOf: c.NIP, HR: me.HR, Delegation: d.ID}, Allow
+		for _, pen := range t.penilai() {
+			if d, ok := c.actingFor(pen); ok {
+				return Acting{NIP: d.Principal, OnBehalfOf: c.NIP, HR: me.HR, Delegation: d.ID}, Allow
+			}
 		}
 	case Atasan:
 		if c.NIP == t.AtasanNIP {

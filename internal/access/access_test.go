@@ -115,13 +115,20 @@ func TestAct(t *testing.T) {
 		{"HR scoped below the employee's unit", hr("seksi-1"), target, map[Role]want{
 			Pegawai: hidden, Penilai: hidden, Atasan: hidden, HR: hidden}},
 		// After a mutasi: the former penilai keeps the role while a period of the old SKP waits
-		// (the workflow lets them rate only those); not through a Plt, and not once released.
+		// (the workflow lets them rate only those), and so does their Plt/Plh; not once released.
 		{"former penilai after a mutasi", person(nipPenilai), afterMutasi, map[Role]want{
 			Pegawai: forbidden, Penilai: allow(self(nipPenilai)), Atasan: forbidden, HR: forbidden}},
 		{"new penilai after a mutasi", person(nipStranger), afterMutasi, map[Role]want{
 			Pegawai: forbidden, Penilai: allow(self(nipStranger)), Atasan: forbidden, HR: forbidden}},
 		{"Plt of the former penilai", pltOfPenilai, afterMutasi, map[Role]want{
+			Pegawai: forbidden, Penilai: allow(onBehalf(nipPenilai)), Atasan: forbidden, HR: forbidden}},
+		{"Plt of the former penilai once released", pltOfPenilai, released, map[Role]want{
 			Pegawai: hidden, Penilai: hidden, Atasan: hidden, HR: hidden}},
+		{"Plt of both the former and the new penilai", withDelegation(person(nipPlt), delegation(nipPenilai, nipPlt, -day, 30*day),
+			delegation(nipStranger, nipPlt, -day, 30*day)), afterMutasi, map[Role]want{
+			Pegawai: forbidden, Penilai: allow(onBehalf(nipStranger)), Atasan: forbidden, HR: forbidden}},
+		{"the pegawai as Plt of the former penilai", withDelegation(person(nipPegawai), delegation(nipPenilai, nipPegawai, -day, day)), afterMutasi, map[Role]want{
+			Pegawai: allow(self(nipPegawai)), Penilai: forbidden, Atasan: forbidden, HR: forbidden}},
 		{"former penilai released", person(nipPenilai), released, map[Role]want{
 			Pegawai: hidden, Penilai: hidden, Atasan: hidden, HR: hidden}},
 	} {
