@@ -80,7 +80,9 @@ func (s *Server) CreateSurveyLink(c *gin.Context, read func(unit *string) error)
 	return out, s.Store.CreateSurveyLink(c.Request.Context(), out.Token, unit, who.NIP, out.CreatedAt)
 }
 
-func (s *Server) surveyURL(token string) string { return strings.TrimRight(s.PublicURL, "/") + "/survei/" + token }
+func (s *Server) surveyURL(token string) string {
+	return strings.TrimRight(s.PublicURL, "/") + "/survei/" + token
+}
 
 func (s *Server) createSurveyLink(c *gin.Context) {
 	l, err := s.CreateSurveyLink(c, func(unit *string) error {
