@@ -63,7 +63,7 @@ func TestMutasiPaysTheNewPositionFromItsMonth(t *testing.T) {
 	var reversals int
 	for _, l := range e.lines(x) {
 		if l.Period == "2026-03" && l.Kind == "tpp" && l.Entry == "line" && l.Amount == 15_000_000 &&
-			!strings.Contains(l.Cause, "TPP dasar Rp10000000 menjadi Rp15000000") {
+			!strings.Contains(l.Cause, "TPP dasar Rp 10.000.000 menjadi Rp 15.000.000") {
 			t.Errorf("March's rapel names %q", l.Cause)
 		}
 		if l.Period == "2026-03" && l.Entry == "reversal" {

@@ -6,9 +6,10 @@
 //
 //   - Pegawai: the employee; sees their own years and takes their own steps.
 //   - Pejabat penilai and atasan penilai: taken from the enrolment's snapshot (the one the
-//     workflow holds), not from today's org data: after a mutasi HR moves the year to the new
-//     supervisors (reassign-supervisors). A supervisor sees only the years they are the penilai
-//     or atasan of, and takes only the steps of that role.
+//     workflow holds), not from today's org data: a mutasi (record-mutasi) moves the year to the
+//     new supervisors at its date, a reorganisation through reassign-supervisors. A supervisor
+//     sees only the years they are the penilai or atasan of (or, after a mutasi, the former
+//     penilai the old SKP's periods), and takes only the steps of that role.
 //   - Plt / Plh: a delegation (principal → delegate) lets the delegate act as the principal's
 //     penilai or atasan self, from starts_at until ends_at (exclusive) unless revoked earlier.
 //     The act is the principal's, recorded on behalf of the delegate. An expired, future or
