@@ -25,6 +25,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/kinerja/platform/enrolment"
+	"github.com/kinerja/platform/internal/wib"
 	"github.com/kinerja/platform/store"
 	"github.com/kinerja/platform/workflows"
 )
@@ -287,11 +288,18 @@ func (a *Activities) reassign(ctx context.Context, b store.Batch, nips []string)
 	if err != nil {
 		return nil, err
 	}
+	kept, err := a.Store.MutasiKept(ctx, b.CycleID, nips)
+	if err != nil {
+		return nil, err
+	}
 	return a.each(ctx, b, nips, func(en store.EnrolmentAt) store.ItemResult {
 		c := chains[en.NIP]
 		switch {
 		case en.ResultFinal:
 			return store.ItemResult{Status: store.ItemSkipped, Message: msgResultFinal}
+		case !kept[en.NIP].IsZero():
+			return store.ItemResult{Status: store.ItemSkipped, Message: "mutasi berlaku " + wib.Format(kept[en.NIP]) +
+				" menetapkan pejabat penilainya; data organisasi masih menyebut atasan sebelum mutasi"}
 		case c.PenilaiNIP == "":
 			return store.ItemResult{Status: store.ItemFailed, Message: "penilai_nip: data organisasi belum menyebut atasan pegawai ini; isi penilai_nip"}
 		case c.AtasanNIP == "":

@@ -26,13 +26,35 @@ type SupervisorChange struct {
 	MutasiPending *time.Time `json:"mutasi_pending,omitempty"`
 }
 
+// mutasiKept holds for a year (ec, its employee e) whose penilai came from a mutasi in effect
+// while the org data still names the superior that mutasi moved away from: the org data lags
+// behind the mutasi, no reorganisation happened since, and reassigning would undo the mutasi.
+const mutasiKept = `EXISTS (SELECT 1 FROM mutasi m WHERE m.cycle_id = ec.cycle_id AND m.nip = ec.nip
+	AND m.applied_at IS NOT NULL AND m.to_penilai_nip = ec.penilai_nip AND m.from_penilai_nip = e.superior_nip)`
+
 // runningDiffer selects the running years (not final, not closed) whose supervisors differ from
 // the org data, with e the employee, sup their superior and sup2 the superior's superior.
 const runningDiffer = `FROM employee_cycles ec JOIN employees e ON e.nip = ec.nip
 	LEFT JOIN employees sup ON sup.nip = e.superior_nip
 	LEFT JOIN employees sup2 ON sup2.nip = sup.superior_nip
 	WHERE NOT ec.result_final AND ec.closed_reason IS NULL
-		AND (ec.penilai_nip IS DISTINCT FROM sup.nip OR ec.atasan_nip IS DISTINCT FROM sup2.nip)`
+		AND (ec.penilai_nip IS DISTINCT FROM sup.nip OR ec.atasan_nip IS DISTINCT FROM sup2.nip)
+		AND NOT ` + mutasiKept
+
+// MutasiKept answers, of the cycle's years of nips, those whose supervisors a mutasi in effect
+// set and the org data has not caught up with (mutasiKept), with the mutasi's date.
+func (s *Store) MutasiKept(ctx context.Context, cycleID int64, nips []string) (map[string]time.Time, error) {
+	rows, err := s.Pool.Query(ctx, `SELECT ec.nip, (SELECT max(m.effective_at) FROM mutasi m WHERE m.cycle_id = ec.cycle_id AND m.nip = ec.nip)
+		FROM employee_cycles ec JOIN employees e ON e.nip = ec.nip WHERE ec.cycle_id = $1 AND ec.nip = ANY($2) AND `+mutasiKept, cycleID, nips)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]time.Time{}
+	var nip string
+	var at time.Time
+	_, err = pgx.ForEachRow(rows, []any{&nip, &at}, func() error { out[nip] = at; return nil })
+	return out, err
+}
 
 // SupervisorChangesQuery pages through one cycle's differing years in an HR scope.
 type SupervisorChangesQuery struct {

@@ -165,6 +165,19 @@ func TestMutasiClosesTheSKP(t *testing.T) {
 		t.Errorf("mutasi rows: %d", n)
 	}
 
+	// The org data still names the former penilai as the superior: the difference is the mutasi's,
+	// so the year is not listed as differing and the reassign batch leaves it alone.
+	if changes := e.call("GET", fmt.Sprintf("/api/cycles/%d/supervisor-changes", cycle), nipHR, nil, 200); len(changes["years"].([]any)) != 0 {
+		t.Errorf("a year whose penilai the mutasi set is listed as differing: %v", changes)
+	}
+	if bulk, items := e.batch("POST", fmt.Sprintf("/api/cycles/%d/reassign", cycle), nipHR, nil); items[nipEmployee]["status"] != "skipped" ||
+		!strings.Contains(fmt.Sprint(items[nipEmployee]["message"]), "mutasi berlaku") {
+		t.Errorf("the reassign batch after the mutasi: %v %v", bulk, items)
+	}
+	if n := e.count(`SELECT count(*) FROM employee_cycles WHERE cycle_id = $1 AND penilai_nip = $2`, cycle, nipWati); n != 1 {
+		t.Errorf("the reassign batch undid the mutasi")
+	}
+
 	// The new SKP: drafted by the employee, approved by the new penilai only.
 	e.act(cycle, "submit-plan", nipEmployee, map[string]any{"plan": plan("Tersusunnya kajian kelembagaan")}, 200)
 	e.act(cycle, "approve-plan", nipPenilai, nil, 403)
