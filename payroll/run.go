@@ -551,7 +551,7 @@ func Cause(old LineDetail, now pay.Input, oldPolicy, newPolicy string) string {
 		why = append(why, fmt.Sprintf("predikat %s menjadi %s", predikatName(o.Predikat), predikatName(now.Predikat)))
 	}
 	if o.BasicTPP != now.BasicTPP {
-		why = append(why, fmt.Sprintf("TPP dasar Rp%d menjadi Rp%d", o.BasicTPP, now.BasicTPP))
+		why = append(why, "TPP dasar "+pay.Rupiah(o.BasicTPP)+" menjadi "+pay.Rupiah(now.BasicTPP))
 	}
 	if o.Status != now.Status {
 		why = append(why, fmt.Sprintf("status %s menjadi %s", o.Status, now.Status))
