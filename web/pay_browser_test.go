@@ -250,6 +250,14 @@ func TestPayInTheBrowser(t *testing.T) {
 		!strings.Contains(list, pay.Rupiah(sum)) {
 		t.Errorf("list of runs: %q, want both runs and the total %s", list, pay.Rupiah(sum))
 	}
+	// Its gross and deductions are its lines' sums (stored with the run, not summed by the list).
+	var gross, deductions int64
+	e.row(fmt.Sprintf(`SELECT coalesce(sum(amount) FILTER (WHERE kind IN ('tpp', 'annual_reward', 'annual_cut', 'pph21_allowance')), 0),
+		-coalesce(sum(amount) FILTER (WHERE kind IN ('pph21', 'iwp')), 0) FROM pay_lines WHERE run_id = %d`, run), &gross, &deductions)
+	row := fmt.Sprintf(`tr[data-penggajian="%d"] `, run)
+	if g, d := e.text(row+".bruto"), e.text(row+".potongan"); gross == 0 || g != pay.Rupiah(gross) || d != pay.Rupiah(-deductions) {
+		t.Errorf("approved run listed with gross %q and deductions %q, its lines %s and %s", g, d, pay.Rupiah(gross), pay.Rupiah(-deductions))
+	}
 	e.shot("penggajian-daftar")
 	e.logout()
 
