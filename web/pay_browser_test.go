@@ -86,7 +86,7 @@ func TestPayInTheBrowser(t *testing.T) {
 	e.run("policies", chromedp.Navigate(e.base+"/penggajian/kebijakan"), chromedp.WaitVisible("#versi-manado-2026", chromedp.ByID))
 	page := e.text("#versi-manado-2026")
 	wantPolicy := []string{"paling banyak " + pay.Rupiah(policy.IWP.Cap), "paling banyak " + pay.Rupiah(policy.BPJS.Cap),
-		pay.Percent(policy.IWP.RateBP) + " dari " + policy.IWP.Base.Label(), policy.Plt.Mode.Label(), policy.AccrualLabel()}
+		pay.Percent(policy.IWP.RateBP) + " dari " + policy.IWP.Base.Label(), policy.Plt.Label(), policy.AccrualLabel()}
 	rawCodes := []string{string(policy.Plt.Mode), string(policy.IWP.Base)}
 	for _, c := range policy.Cuts {
 		wantPolicy = append(wantPolicy, c.Label()+": "+pay.Percent(c.BP)+" dari "+c.Base.Label())

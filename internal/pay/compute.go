@@ -268,16 +268,15 @@ func (c *computer) basis() (int64, error) {
 			return 0, err
 		}
 		plus := own + share // both ≤ MaxAmount
-		label := ""
 		switch c.p.Plt.Mode {
 		case PltActingFull:
-			base, label = acting, "Plt: 100% TPP jabatan yang dirangkap"
+			base = acting
 		case PltOwnPlusShare:
-			base, label = plus, fmt.Sprintf("Plt: TPP sendiri + %s TPP jabatan yang dirangkap", Percent(c.p.Plt.ShareBP))
+			base = plus
 		case PltHigherOf:
-			base, label = max(acting, plus), fmt.Sprintf("Plt: yang lebih besar dari 100%% TPP jabatan yang dirangkap atau TPP sendiri + %s", Percent(c.p.Plt.ShareBP))
+			base = max(acting, plus)
 		}
-		c.line(Line{Group: GroupBasis, Code: "plt", Label: label, Base: acting, Amount: base - own})
+		c.line(Line{Group: GroupBasis, Code: "plt", Label: "Plt: " + c.p.Plt.Label(), Base: acting, Amount: base - own})
 	}
 	if bp, ok := c.p.StatusBP[c.in.Status]; ok && bp != FullBP {
 		scaled, err := ofBP(base, bp)

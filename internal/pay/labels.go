@@ -23,11 +23,6 @@ var (
 	}
 	baseLabels             = map[Base]string{BaseDisiplin: "pot disiplin", BaseTotal: "TPP"}
 	contributionBaseLabels = map[ContributionBase]string{OnSalaryPlusTPP: "gaji dan TPP", OnTPP: "TPP"}
-	pltLabels              = map[PltMode]string{
-		PltActingFull:   "100% TPP jabatan yang dirangkap",
-		PltOwnPlusShare: "TPP sendiri ditambah sebagian TPP jabatan yang dirangkap",
-		PltHigherOf:     "yang lebih besar dari 100% TPP jabatan yang dirangkap atau TPP sendiri ditambah sebagian",
-	}
 )
 
 // label is the table's text for code, or the code itself quoted when the table lacks it (a
@@ -44,7 +39,19 @@ func (e Event) Label() string            { return label(eventLabels, e) }
 func (k LeaveKind) Label() string        { return label(leaveLabels, k) }
 func (b Base) Label() string             { return label(baseLabels, b) }
 func (b ContributionBase) Label() string { return label(contributionBaseLabels, b) }
-func (m PltMode) Label() string          { return label(pltLabels, m) }
+
+// Label says how a Plt is paid ("TPP sendiri + 20% TPP jabatan yang dirangkap").
+func (r PltRule) Label() string {
+	switch r.Mode {
+	case PltActingFull:
+		return "100% TPP jabatan yang dirangkap"
+	case PltOwnPlusShare:
+		return "TPP sendiri + " + Percent(r.ShareBP) + " TPP jabatan yang dirangkap"
+	case PltHigherOf:
+		return "yang lebih besar dari 100% TPP jabatan yang dirangkap atau TPP sendiri + " + Percent(r.ShareBP)
+	}
+	return fmt.Sprintf("%q", string(r.Mode))
+}
 
 // Label names what a cut rule charges: the event, with its minutes for a timed one
 // ("terlambat 31–60 menit", "pulang sebelum waktunya 91 menit atau lebih").

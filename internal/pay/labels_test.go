@@ -27,7 +27,7 @@ func TestEveryPolicyCodeHasALabel(t *testing.T) {
 		got = append(got, b.Label())
 	}
 	for _, m := range []PltMode{PltActingFull, PltOwnPlusShare, PltHigherOf} {
-		got = append(got, m.Label())
+		got = append(got, PltRule{Mode: m, ShareBP: 2_000}.Label())
 	}
 	for _, s := range got {
 		if s == "" || strings.Contains(s, `"`) || strings.Contains(s, "_") {
