@@ -1,18 +1,23 @@
 package api
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"mime/multipart"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/gin-gonic/gin"
@@ -138,7 +143,7 @@ func (s *Server) evidence(c *gin.Context, id string) (store.EvidenceFile, string
 	if err != nil {
 		return store.EvidenceFile{}, "", err
 	}
-	if _, err := hex.DecodeString(id); err != nil || len(id) != 32 || s.EvidenceDir == "" {
+	if !evidenceID.MatchString(id) || s.EvidenceDir == "" {
 		return store.EvidenceFile{}, "", errNotFound("berkas bukti dukung tidak ditemukan")
 	}
 	f, err := s.Store.Evidence(c.Request.Context(), v.en.CycleID, v.en.NIP, id)
@@ -147,6 +152,68 @@ func (s *Server) evidence(c *gin.Context, id string) (store.EvidenceFile, string
 	}
 	return f, filepath.Join(s.EvidenceDir, f.ID), nil
 }
+
+// EvidenceGrace is how long an uploaded file may stay linked to no report before SweepEvidence
+// removes it: long enough for a refused form to be corrected and sent again with the same link
+// (the page keeps it), or a report written by its step, to link it first.
+const EvidenceGrace = 24 * time.Hour
+
+// SweepEvidence removes the uploaded files no report of their year links once they are older
+// than grace: their row and their bytes. Files on disk with no row at all (a crash between
+// writing the bytes and recording them) go too once as old. It answers how many files went.
+func (s *Server) SweepEvidence(ctx context.Context, grace time.Duration) (int, error) {
+	if s.EvidenceDir == "" {
+		return 0, nil
+	}
+	before := s.now().Add(-grace)
+	ids, err := s.Store.DeleteUnlinkedEvidence(ctx, before)
+	if err != nil {
+		return 0, err
+	}
+	removed := 0
+	var errs []error
+	for _, id := range ids {
+		// A failure leaves bytes without a row: the scan below takes them on a later sweep.
+		if err := os.Remove(filepath.Join(s.EvidenceDir, id)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			errs = append(errs, err)
+			continue
+		}
+		removed++
+	}
+	entries, err := os.ReadDir(s.EvidenceDir)
+	if err != nil {
+		return removed, errors.Join(append(errs, err)...)
+	}
+	var old []string
+	for _, en := range entries {
+		info, err := en.Info()
+		if err != nil || !info.Mode().IsRegular() || !evidenceID.MatchString(en.Name()) || !info.ModTime().Before(before) {
+			continue
+		}
+		old = append(old, en.Name())
+	}
+	if len(old) == 0 {
+		return removed, errors.Join(errs...)
+	}
+	known, err := s.Store.KnownEvidence(ctx, old)
+	if err != nil {
+		return removed, errors.Join(append(errs, err)...)
+	}
+	for _, id := range old {
+		if known[id] {
+			continue
+		}
+		if err := os.Remove(filepath.Join(s.EvidenceDir, id)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			errs = append(errs, err)
+			continue
+		}
+		removed++
+	}
+	return removed, errors.Join(errs...)
+}
+
+// evidenceID is the name of a stored file: the id SaveEvidence drew.
+var evidenceID = regexp.MustCompile(`^[0-9a-f]{32}$`)
 
 // evidenceType is the type of an upload's bytes when it is one accepted, within the size bound.
 func evidenceType(data []byte) (string, error) {

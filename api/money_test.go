@@ -19,7 +19,7 @@ func TestMoneyIsBounded(t *testing.T) {
 	for _, basic := range []any{20_000_000_000_000, 1_000_000_001, -1} {
 		res := e.must(azReq{method: "POST", path: "/api/org/import", role: rHRRegion, body: position(basic)}, 422)
 		if body := string(res.body); !strings.Contains(body, `"field":"tpp_basic"`) ||
-			!(strings.Contains(body, "paling banyak Rp1.000.000.000 per bulan") || strings.Contains(body, "tidak boleh negatif")) {
+			!(strings.Contains(body, "paling banyak Rp 1.000.000.000 per bulan") || strings.Contains(body, "tidak boleh negatif")) {
 			t.Errorf("tpp_basic %v: %s", basic, body)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -146,6 +147,15 @@ func TestPayrollThroughTheAPI(t *testing.T) {
 	for _, c := range []string{"basic", "kinerja", "disiplin", "accrual", "pph21", "iwp", "bpjs"} {
 		if !codes[c] {
 			t.Errorf("statement has no %s line: %s", c, stRes.body)
+		}
+	}
+	// Every amount in a label reads as pay.Rupiah does (the IWP and BPJS caps included).
+	for _, l := range st.Slip.Lines {
+		if regexp.MustCompile(`Rp\d`).MatchString(l.Label) {
+			t.Errorf("statement line %s %q writes an amount without pay.Rupiah", l.Code, l.Label)
+		}
+		if want := "paling banyak " + pay.Rupiah(pay.Balangan2025().IWP.Cap); l.Code == "iwp" && !strings.Contains(l.Label, want) {
+			t.Errorf("IWP line %q, want %q", l.Label, want)
 		}
 	}
 	if st.Net != st.Slip.Net || st.Transfer != st.Net {

@@ -135,24 +135,44 @@ func WriteSlipPDF(w io.Writer, st Statement) error {
 	for _, s := range []string{"NIP: " + st.NIP, "Nama: " + st.Name, "Unit: " + st.Unit, "Kebijakan TPP: " + st.PolicyID} {
 		p.CellFormat(0, 6, tr(s), "", 1, "L", false, 0, "")
 	}
-	row := func(label, amount string, bold bool) {
+	for _, r := range SlipRows(st) {
+		if r.Section {
+			p.Ln(3)
+			p.SetFont("Helvetica", "B", 11)
+			p.CellFormat(0, 7, tr(r.Label), "B", 1, "L", false, 0, "")
+			continue
+		}
 		style := ""
-		if bold {
+		if r.Bold {
 			style = "B"
 		}
 		p.SetFont("Helvetica", style, 9)
 		x, y := p.GetXY()
-		p.MultiCell(140, 5, tr(label), "", "L", false)
+		p.MultiCell(140, 5, tr(r.Label), "", "L", false)
 		y2 := p.GetY()
 		p.SetXY(x+140, y)
-		p.CellFormat(45, 5, tr(amount), "", 0, "R", false, 0, "")
+		p.CellFormat(45, 5, tr(r.Amount), "", 0, "R", false, 0, "")
 		p.SetXY(x, y2)
 	}
-	section := func(title string) {
-		p.Ln(3)
-		p.SetFont("Helvetica", "B", 11)
-		p.CellFormat(0, 7, tr(title), "B", 1, "L", false, 0, "")
+	return p.Output(w)
+}
+
+// SlipRow is one row of the PDF slip: a section title, or a label with its amount (pay.Rupiah).
+type SlipRow struct {
+	Section bool
+	Label   string
+	Amount  string
+	Bold    bool
+}
+
+// SlipRows are the slip's rows, in order: the breakdown of the month, the ledger's lines for it,
+// rapel paid with it, carries, and the transfer.
+func SlipRows(st Statement) []SlipRow {
+	var rows []SlipRow
+	row := func(label string, amount int64, bold bool) {
+		rows = append(rows, SlipRow{Label: label, Amount: pay.Rupiah(amount), Bold: bold})
 	}
+	section := func(title string) { rows = append(rows, SlipRow{Section: true, Label: title}) }
 	if st.Slip == nil {
 		section("Belum ada pembayaran untuk bulan ini")
 	} else {
@@ -166,31 +186,31 @@ func WriteSlipPDF(w io.Writer, st Statement) error {
 			if l.Group == pay.GroupDeduction {
 				amount = -amount
 			}
-			row(label, pay.Rupiah(amount), false)
+			row(label, amount, false)
 		}
-		row("Penghasilan bruto", pay.Rupiah(st.Slip.Gross), true)
-		row("Potongan", pay.Rupiah(-st.Slip.Deductions), true)
-		row("Diterima untuk bulan ini", pay.Rupiah(st.Slip.Net), true)
+		row("Penghasilan bruto", st.Slip.Gross, true)
+		row("Potongan", -st.Slip.Deductions, true)
+		row("Diterima untuk bulan ini", st.Slip.Net, true)
 	}
 	section("Riwayat pembayaran bulan ini (koreksi dibalik, tidak diubah)")
 	for _, l := range st.Lines {
-		row(slipLineLabel(l, fmt.Sprintf("%s, dibayar penggajian %s", l.Label, l.RunMonth)), pay.Rupiah(l.Amount), false)
+		row(slipLineLabel(l, fmt.Sprintf("%s, dibayar penggajian %s", l.Label, l.RunMonth)), l.Amount, false)
 	}
 	if len(st.PaidInMonth) > 0 {
 		section("Rapel dan koreksi bulan lain yang dibayar bersama bulan ini")
 		for _, l := range st.PaidInMonth {
-			row(slipLineLabel(l, fmt.Sprintf("%s bulan %s", l.Label, l.Period)), pay.Rupiah(l.Amount), false)
+			row(slipLineLabel(l, fmt.Sprintf("%s bulan %s", l.Label, l.Period)), l.Amount, false)
 		}
 	}
 	if len(st.Carries) > 0 {
 		section("Kekurangan yang dibawa (tidak pernah ditransfer negatif)")
 		for _, l := range st.Carries {
-			row(l.Label+"; "+l.Cause, pay.Rupiah(l.Amount), false)
+			row(l.Label+"; "+l.Cause, l.Amount, false)
 		}
 	}
 	section("Jumlah ditransfer bersama penggajian bulan ini")
-	row("Jumlah", pay.Rupiah(st.Transfer), true)
-	return p.Output(w)
+	row("Jumlah", st.Transfer, true)
+	return rows
 }
 
 var groupLabel = map[pay.Group]string{pay.GroupEmployer: "dibayar pemberi kerja", pay.GroupInfo: "keterangan", pay.GroupBasis: "dasar"}

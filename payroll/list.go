@@ -10,6 +10,8 @@ import (
 )
 
 // RunSummary is a run as the list of runs shows it: its month, scope, state and what it pays.
+// The totals are those stored in the run (storeTotals) once its lines were complete; while it
+// computes (Totals false) only the errors so far are known.
 type RunSummary struct {
 	ID          int64     `json:"id"`
 	Month       pay.Month `json:"month"`
@@ -17,20 +19,33 @@ type RunSummary struct {
 	ScopeName   string    `json:"scope_name"` // "" for the whole region
 	State       string    `json:"state"`
 	Employees   int       `json:"employees_total"`
-	Lines       int       `json:"lines"`
-	// Transfer is what the run's lines add up to (bpjs left out, reversals included).
+	// Totals says the amounts and counts below are the run's complete totals.
+	Totals   bool `json:"totals"`
+	Computed int  `json:"employees_done"`
+	Lines    int  `json:"lines"`
+	// Gross is what the lines pay (TPP, annual reward or cut, PPh 21 allowance); Deductions what
+	// they take off (PPh 21, IWP) as a positive amount; Carried the shortfalls carried in or out;
+	// Employer the employer's BPJS share, not part of the transfer.
+	Gross      int64 `json:"gross"`
+	Deductions int64 `json:"deductions"`
+	Carried    int64 `json:"carried"`
+	Employer   int64 `json:"employer"`
+	// Transfer is what the run's lines add up to (bpjs left out, reversals included): the net.
 	Transfer  int64     `json:"transfer"`
 	Errors    int       `json:"errors"`
+	Excluded  int       `json:"excluded"`
 	CreatedAt time.Time `json:"created_at"`
 }
 
-// ListRuns reads the latest 100 runs, newest first, with its totals; the caller keeps those its scope covers.
+// ListRuns reads the latest 100 runs, newest first, with their stored totals; the caller keeps
+// those its scope covers. No run's lines are summed here.
 func ListRuns(ctx context.Context, q querier) ([]RunSummary, error) {
 	rows, err := q.Query(ctx, `SELECT r.id, r.month, r.scope_unit_id, coalesce(u.name, ''), r.state, r.employees_total,
-			(SELECT count(*) FROM pay_lines l WHERE l.run_id = r.id),
-			(SELECT coalesce(sum(l.amount), 0) FROM pay_lines l WHERE l.run_id = r.id AND l.kind <> 'bpjs'),
-			(SELECT coalesce(sum(jsonb_array_length(p.errors)), 0) FROM payroll_run_pages p WHERE p.run_id = r.id),
-			r.created_at
+			r.totals_at IS NOT NULL, r.employees_done, r.lines_count, r.gross, r.deductions, r.carried, r.employer, r.net,
+			CASE WHEN r.totals_at IS NULL
+				THEN (SELECT coalesce(sum(jsonb_array_length(p.errors)), 0) FROM payroll_run_pages p WHERE p.run_id = r.id)
+				ELSE r.errors_count END,
+			r.excluded_count, r.created_at
 		FROM payroll_runs r LEFT JOIN org_units u ON u.id = r.scope_unit_id ORDER BY r.id DESC LIMIT 100`)
 	if err != nil {
 		return nil, err
@@ -38,7 +53,8 @@ func ListRuns(ctx context.Context, q querier) ([]RunSummary, error) {
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (RunSummary, error) {
 		var s RunSummary
 		var month time.Time
-		err := r.Scan(&s.ID, &month, &s.ScopeUnitID, &s.ScopeName, &s.State, &s.Employees, &s.Lines, &s.Transfer, &s.Errors, &s.CreatedAt)
+		err := r.Scan(&s.ID, &month, &s.ScopeUnitID, &s.ScopeName, &s.State, &s.Employees, &s.Totals, &s.Computed, &s.Lines,
+			&s.Gross, &s.Deductions, &s.Carried, &s.Employer, &s.Transfer, &s.Errors, &s.Excluded, &s.CreatedAt)
 		s.Month = MonthOf(month)
 		return s, err
 	})

@@ -63,9 +63,7 @@ const runsLock = 7_262_020
 // open together when their scopes are disjoint subtrees of units (any month): a scope equal to,
 // inside or around an open run's, or the whole region while any run is open, is refused with a
 // *RunOpenError, so two runs never pay the same employee's difference.
-func CreateRun(ctx context.Context, db interface {
-	Begin(context.Context) (pgx.Tx, error)
-}, m pay.Month, scope *string, by string, at time.Time) (Run, error) {
+func CreateRun(ctx context.Context, db Begins, m pay.Month, scope *string, by string, at time.Time) (Run, error) {
 	tx, err := db.Begin(ctx)
 	if err != nil {
 		return Run{}, err
@@ -205,9 +203,7 @@ func (e *ExclusionError) Error() string { return e.Field + ": " + e.Message }
 // Exclude leaves nip out of run runID (awaiting approval) with HR's reason, audited, so the run
 // can be approved without them. Only an employee the run could not compute can be excluded; the
 // month is paid late by the next run that computes it. Excluding again is harmless.
-func Exclude(ctx context.Context, db interface {
-	Begin(context.Context) (pgx.Tx, error)
-}, runID int64, nip, reason, by string, at time.Time) error {
+func Exclude(ctx context.Context, db Begins, runID int64, nip, reason, by string, at time.Time) error {
 	reason = strings.TrimSpace(reason)
 	if len([]rune(reason)) < 5 {
 		return &ExclusionError{"reason", "alasan pengecualian wajib diisi (paling sedikit 5 huruf)"}
@@ -240,6 +236,9 @@ func Exclude(ctx context.Context, db interface {
 		if err != nil || tag.RowsAffected() == 0 {
 			return err
 		}
+		if err := storeTotals(ctx, tx, runID, at); err != nil {
+			return err
+		}
 		return audit.Append(ctx, tx, audit.Entry{Actor: by, Action: "payroll.excluded", Subject: nip,
 			After: map[string]any{"run_id": runID, "reason": reason, "errors": errs}})
 	})
@@ -250,27 +249,50 @@ type Exec interface {
 	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
 }
 
-// FinishComputing moves a computing run to awaiting approval; again is harmless.
-func FinishComputing(ctx context.Context, db Exec, id int64, at time.Time) error {
-	_, err := db.Exec(ctx, `UPDATE payroll_runs SET state = 'awaiting_approval', computed_at = $2 WHERE id = $1 AND state = 'computing'`, id, at)
+// Begins is what a change made in one transaction needs: a pool (or a transaction, for a savepoint).
+type Begins interface {
+	Begin(context.Context) (pgx.Tx, error)
+}
+
+// storeTotals stores the run's totals (lines summed by kind, pages' counts, exclusions) in its row,
+// where the list of runs reads them (migration 0033's payroll_run_store_totals, the one place
+// they are summed). Called whenever what they sum may have changed: the lines complete, an
+// exclusion, a decision.
+func storeTotals(ctx context.Context, db Exec, id int64, at time.Time) error {
+	_, err := db.Exec(ctx, `SELECT payroll_run_store_totals($1, $2)`, id, at)
 	return err
+}
+
+// FinishComputing moves a computing run to awaiting approval and stores its totals, its lines
+// being complete; again is harmless.
+func FinishComputing(ctx context.Context, db Begins, id int64, at time.Time) error {
+	return pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE payroll_runs SET state = 'awaiting_approval', computed_at = $2 WHERE id = $1 AND state = 'computing'`, id, at)
+		if err != nil || tag.RowsAffected() == 0 {
+			return err
+		}
+		return storeTotals(ctx, tx, id, at)
+	})
 }
 
 // Decide approves or cancels a run awaiting approval (or, cancelling, one still computing);
 // again with the same decision is harmless. Approval is refused (*UnresolvedError) while an
 // employee the run could not compute is not excluded (CheckApprovable, which callers ask first).
-func Decide(ctx context.Context, db interface {
-	Exec
-	querier
-}, id int64, approve bool, by string, at time.Time) error {
+// The totals are stored again with the decision: a run cancelled while computing gets them then.
+func Decide(ctx context.Context, db Begins, id int64, approve bool, by string, at time.Time) error {
 	state, from := StateCancelled, []string{StateComputing, StateAwaitingApproval}
-	if approve {
-		state, from = StateApproved, []string{StateAwaitingApproval}
-		if err := CheckApprovable(ctx, db, id); err != nil {
+	return pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+		if approve {
+			state, from = StateApproved, []string{StateAwaitingApproval}
+			if err := CheckApprovable(ctx, tx, id); err != nil {
+				return err
+			}
+		}
+		tag, err := tx.Exec(ctx, `UPDATE payroll_runs SET state = $2, decided_by = $3, decided_at = $4 WHERE id = $1 AND state = ANY($5)`,
+			id, state, by, at, from)
+		if err != nil || tag.RowsAffected() == 0 {
 			return err
 		}
-	}
-	_, err := db.Exec(ctx, `UPDATE payroll_runs SET state = $2, decided_by = $3, decided_at = $4 WHERE id = $1 AND state = ANY($5)`,
-		id, state, by, at, from)
-	return err
+		return storeTotals(ctx, tx, id, at)
+	})
 }

@@ -4,6 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"regexp"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -74,8 +77,25 @@ func scanLedger(rows pgx.Rows) ([]LedgerLine, error) {
 		var runMonth, period time.Time
 		err := r.Scan(&l.ID, &l.RunID, &runMonth, &period, &l.Kind, &l.Entry, &l.Amount, &l.PolicyID, &l.ReversesID, &l.Cause, &l.InForce)
 		l.RunMonth, l.Period, l.Label = MonthOf(runMonth), MonthOf(period), KindLabel[l.Kind]
+		l.Cause = legacyRupiah(l.Cause)
 		l.InForce = l.InForce && l.Entry == "line"
 		return l, err
+	})
+}
+
+// oldRupiah is an amount as lines written before pay.Rupiah was used everywhere spelled it
+// ("paling banyak Rp120000", "TPP dasar Rp10000000 menjadi …").
+var oldRupiah = regexp.MustCompile(`Rp(\d[\d.]*\d|\d)`)
+
+// legacyRupiah writes such amounts in a stored label or cause as pay.Rupiah does: the ledger is
+// append-only, so its old texts are mended where they are read, not rewritten.
+func legacyRupiah(s string) string {
+	return oldRupiah.ReplaceAllStringFunc(s, func(m string) string {
+		n, err := strconv.ParseInt(strings.ReplaceAll(m[2:], ".", ""), 10, 64)
+		if err != nil {
+			return m
+		}
+		return pay.Rupiah(n)
 	})
 }
 
@@ -108,6 +128,9 @@ func ReadStatement(ctx context.Context, q querier, nip string, m pay.Month) (Sta
 			var d LineDetail
 			if err := json.Unmarshal(raw, &d); err != nil {
 				return st, err
+			}
+			for i := range d.Slip.Lines {
+				d.Slip.Lines[i].Label = legacyRupiah(d.Slip.Lines[i].Label)
 			}
 			st.Slip, st.Input, st.PolicyID = &d.Slip, &d.Input, l.PolicyID
 		}

@@ -44,3 +44,33 @@ func (s *Store) Evidence(ctx context.Context, cycleID int64, nip, id string) (Ev
 	}
 	return f, err
 }
+
+// evidenceLinked says a report of the file's own year links it: a realisasi row (any period) or
+// an activity log entry whose evidence_url is the file's link (…/bukti/<id>).
+const evidenceLinked = `EXISTS (SELECT 1 FROM evaluation_items i WHERE i.cycle_id = f.cycle_id AND i.nip = f.nip AND i.evidence_url LIKE '%/bukti/' || f.id)
+	OR EXISTS (SELECT 1 FROM activity_logs a WHERE a.cycle_id = f.cycle_id AND a.nip = f.nip AND a.evidence_url LIKE '%/bukti/' || f.id)`
+
+// DeleteUnlinkedEvidence forgets the files uploaded before `before` that no report links (an
+// upload whose report was refused and never sent again) and answers their ids, whose bytes the
+// caller removes.
+func (s *Store) DeleteUnlinkedEvidence(ctx context.Context, before time.Time) ([]string, error) {
+	rows, err := s.Pool.Query(ctx, `DELETE FROM evidence_files f WHERE f.uploaded_at < $1 AND NOT (`+evidenceLinked+`) RETURNING f.id`, before)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[string])
+}
+
+// KnownEvidence answers which of ids are recorded files.
+func (s *Store) KnownEvidence(ctx context.Context, ids []string) (map[string]bool, error) {
+	rows, err := s.Pool.Query(ctx, `SELECT id FROM evidence_files WHERE id = ANY($1)`, ids)
+	if err != nil {
+		return nil, err
+	}
+	known, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	out := make(map[string]bool, len(known))
+	for _, id := range known {
+		out[id] = true
+	}
+	return out, err
+}

@@ -10,7 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/kinerja/platform/internal/tpp"
+	"github.com/kinerja/platform/internal/pay"
 )
 
 type Unit struct {
@@ -93,7 +93,7 @@ func (in OrgImport) Validate() []RowError {
 		if p.KelasJabatan < 1 || p.KelasJabatan > 17 {
 			add("positions", i, "kelas_jabatan", "harus 1 sampai 17")
 		}
-		if msg := tpp.CheckBasic(p.TPPBasic); msg != "" {
+		if msg := pay.CheckBasic(p.TPPBasic); msg != "" {
 			add("positions", i, "tpp_basic", msg)
 		}
 	}

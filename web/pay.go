@@ -62,7 +62,7 @@ func (p *pages) payRoutes(r *gin.Engine, in *gin.RouterGroup) {
 
 func init() {
 	funcs["bulan"] = monthText
-	funcs["persen"] = percentText
+	funcs["persen"] = pay.Percent
 	funcs["negatif"] = func(n int64) int64 { return -n }
 	for k, v := range map[string]string{
 		"penggajian-dimulai":    "Penggajian TPP telah dimulai; halaman ini memuat ulang sendiri sampai perhitungan selesai.",
@@ -80,19 +80,6 @@ func monthText(m pay.Month) string {
 		return m.String()
 	}
 	return wib.Month(m.Month) + " " + strconv.Itoa(m.Year)
-}
-
-// percentText writes basis points as a percentage with a decimal comma ("2,5%", "100%").
-func percentText(bp int64) string {
-	s := strconv.FormatInt(bp/100, 10)
-	if r := bp % 100; r != 0 {
-		frac := strconv.FormatInt(r+100, 10)[1:]
-		if frac[1] == '0' {
-			frac = frac[:1]
-		}
-		s += "," + frac
-	}
-	return s + "%"
 }
 
 // statementView is "Dari kinerja ke TPP": one month's statement, the months to choose from.

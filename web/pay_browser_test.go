@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -79,6 +80,32 @@ func TestPayInTheBrowser(t *testing.T) {
 	downloads := t.TempDir()
 	e.run("downloads", browser.SetDownloadBehavior(browser.SetDownloadBehaviorBehaviorAllow).WithDownloadPath(downloads))
 	e.login(nipHR)
+
+	// The policy page reads the rule in words: every cut, base and mode by its label, caps as rupiah.
+	policy := pay.Manado()
+	e.run("policies", chromedp.Navigate(e.base+"/penggajian/kebijakan"), chromedp.WaitVisible("#versi-manado-2026", chromedp.ByID))
+	page := e.text("#versi-manado-2026")
+	wantPolicy := []string{"paling banyak " + pay.Rupiah(policy.IWP.Cap), "paling banyak " + pay.Rupiah(policy.BPJS.Cap),
+		pay.Percent(policy.IWP.RateBP) + " dari " + policy.IWP.Base.Label(), policy.Plt.Label(), policy.AccrualLabel()}
+	rawCodes := []string{string(policy.Plt.Mode), string(policy.IWP.Base)}
+	for _, c := range policy.Cuts {
+		wantPolicy = append(wantPolicy, c.Label()+": "+pay.Percent(c.BP)+" dari "+c.Base.Label())
+		rawCodes = append(rawCodes, string(c.Event))
+	}
+	for _, w := range wantPolicy {
+		if !strings.Contains(page, w) {
+			t.Errorf("policy page lacks %q:\n%s", w, page)
+		}
+	}
+	for _, r := range rawCodes {
+		if strings.Contains(page, r) {
+			t.Errorf("policy page shows the code %q raw:\n%s", r, page)
+		}
+	}
+	if m := regexp.MustCompile(`Rp\d`).FindString(page); m != "" {
+		t.Errorf("policy page writes an amount without thousand dots: %q", m)
+	}
+	e.shot("kebijakan-tpp")
 
 	// Attendance: a file with a bad row is refused whole, naming the line and column; then the
 	// corrected file is imported.
@@ -223,6 +250,14 @@ func TestPayInTheBrowser(t *testing.T) {
 		!strings.Contains(list, pay.Rupiah(sum)) {
 		t.Errorf("list of runs: %q, want both runs and the total %s", list, pay.Rupiah(sum))
 	}
+	// Its gross and deductions are its lines' sums (stored with the run, not summed by the list).
+	var gross, deductions int64
+	e.row(fmt.Sprintf(`SELECT coalesce(sum(amount) FILTER (WHERE kind IN ('tpp', 'annual_reward', 'annual_cut', 'pph21_allowance')), 0),
+		-coalesce(sum(amount) FILTER (WHERE kind IN ('pph21', 'iwp')), 0) FROM pay_lines WHERE run_id = %d`, run), &gross, &deductions)
+	row := fmt.Sprintf(`tr[data-penggajian="%d"] `, run)
+	if g, d := e.text(row+".bruto"), e.text(row+".potongan"); gross == 0 || g != pay.Rupiah(gross) || d != pay.Rupiah(-deductions) {
+		t.Errorf("approved run listed with gross %q and deductions %q, its lines %s and %s", g, d, pay.Rupiah(gross), pay.Rupiah(-deductions))
+	}
 	e.shot("penggajian-daftar")
 	e.logout()
 
@@ -286,6 +321,13 @@ func TestPayInTheBrowser(t *testing.T) {
 	}
 	if strings.Join(ledger, ";") != strings.Join(wantLedger, ";") {
 		t.Errorf("ledger on the page %q, pay_lines %q", ledger, wantLedger)
+	}
+	// Every amount on the page reads as pay.Rupiah writes it, the IWP cap in its line included.
+	if m := regexp.MustCompile(`Rp\d`).FindString(e.text("main")); m != "" {
+		t.Errorf("statement writes an amount without thousand dots: %q", m)
+	}
+	if got := e.text(`tr[data-kode="iwp"]`); !strings.Contains(got, "paling banyak "+pay.Rupiah(pay.Manado().IWP.Cap)) {
+		t.Errorf("IWP row %q, want its cap %s", got, pay.Rupiah(pay.Manado().IWP.Cap))
 	}
 	e.shot("tpp-saya")
 	e.run("slip", chromedp.Click("#unduh-slip", chromedp.ByID))

@@ -108,17 +108,6 @@ type Slip struct {
 	Employer   int64  `json:"employer"`
 }
 
-var dayLabel = map[DayKind]string{
-	DayPresent: "hadir", DayAbsentExcused: "tidak masuk dengan keterangan", DayAbsentUnexcused: "tidak masuk tanpa keterangan",
-	DayLeave: "cuti", DayNoRecord: "tidak ada catatan kehadiran",
-}
-
-var eventLabel = map[Event]string{
-	EventAbsentUnexcused: "tidak masuk tanpa keterangan", EventAbsentExcused: "tidak masuk dengan keterangan",
-	EventLate: "terlambat", EventEarlyLeave: "pulang sebelum waktunya", EventNoRecord: "tidak ada catatan kehadiran",
-	EventMissedAssembly: "tidak mengikuti apel",
-}
-
 func (in Input) validate() error {
 	if !in.Month.Valid() {
 		return fieldErr("month", "bulan wajib diisi (YYYY-MM)")
@@ -215,7 +204,7 @@ func (c *computer) run() error {
 		if tpp, err = ofBP(base, r.PayBP); err != nil {
 			return err
 		}
-		c.line(Line{Group: GroupEarning, Code: "leave", Label: fmt.Sprintf("%s %d bulan: dibayar %s", leaveLabel(r.Kind), c.in.Leave.Months, pct(r.PayBP)),
+		c.line(Line{Group: GroupEarning, Code: "leave", Label: fmt.Sprintf("%s %d bulan: dibayar %s", r.Kind.Label(), c.in.Leave.Months, Percent(r.PayBP)),
 			Reason: string(r.Kind), RateBP: r.PayBP, Base: base, Amount: tpp})
 	} else if tpp, err = c.kinerjaDisiplin(base); err != nil {
 		return err
@@ -250,7 +239,7 @@ func (c *computer) annual(tpp int64) (int64, error) {
 			return 0, err
 		}
 		c.line(Line{Group: GroupEarning, Code: "annual_cut", Reason: string(c.in.AnnualPredikat),
-			Label:  fmt.Sprintf("predikat tahunan %d %s: TPP dipotong %s selama %d bulan", year, c.in.AnnualPredikat.Label(), pct(r.CutBP), r.CutMonths),
+			Label:  fmt.Sprintf("predikat tahunan %d %s: TPP dipotong %s selama %d bulan", year, c.in.AnnualPredikat.Label(), Percent(r.CutBP), r.CutMonths),
 			RateBP: r.CutBP, Base: tpp, Amount: -cut})
 		tpp -= cut
 	}
@@ -260,7 +249,7 @@ func (c *computer) annual(tpp int64) (int64, error) {
 			return 0, err
 		}
 		c.line(Line{Group: GroupEarning, Code: "annual_reward", Reason: string(c.in.AnnualPredikat),
-			Label:  fmt.Sprintf("penghargaan predikat tahunan %d %s: %s TPP dasar", year, c.in.AnnualPredikat.Label(), pct(r.RewardBP)),
+			Label:  fmt.Sprintf("penghargaan predikat tahunan %d %s: %s TPP dasar", year, c.in.AnnualPredikat.Label(), Percent(r.RewardBP)),
 			RateBP: r.RewardBP, Base: c.in.BasicTPP, Amount: reward})
 		tpp += reward
 	}
@@ -279,23 +268,22 @@ func (c *computer) basis() (int64, error) {
 			return 0, err
 		}
 		plus := own + share // both ≤ MaxAmount
-		label := ""
 		switch c.p.Plt.Mode {
 		case PltActingFull:
-			base, label = acting, "Plt: 100% TPP jabatan yang dirangkap"
+			base = acting
 		case PltOwnPlusShare:
-			base, label = plus, fmt.Sprintf("Plt: TPP sendiri + %s TPP jabatan yang dirangkap", pct(c.p.Plt.ShareBP))
+			base = plus
 		case PltHigherOf:
-			base, label = max(acting, plus), fmt.Sprintf("Plt: yang lebih besar dari 100%% TPP jabatan yang dirangkap atau TPP sendiri + %s", pct(c.p.Plt.ShareBP))
+			base = max(acting, plus)
 		}
-		c.line(Line{Group: GroupBasis, Code: "plt", Label: label, Base: acting, Amount: base - own})
+		c.line(Line{Group: GroupBasis, Code: "plt", Label: "Plt: " + c.p.Plt.Label(), Base: acting, Amount: base - own})
 	}
 	if bp, ok := c.p.StatusBP[c.in.Status]; ok && bp != FullBP {
 		scaled, err := ofBP(base, bp)
 		if err != nil {
 			return 0, err
 		}
-		c.line(Line{Group: GroupBasis, Code: "status", Label: fmt.Sprintf("%s dibayar %s", c.in.Status, pct(bp)), RateBP: bp, Base: base, Amount: scaled - base})
+		c.line(Line{Group: GroupBasis, Code: "status", Label: fmt.Sprintf("%s dibayar %s", c.in.Status, Percent(bp)), RateBP: bp, Base: base, Amount: scaled - base})
 		base = scaled
 	}
 	return base, nil
@@ -311,13 +299,13 @@ func (c *computer) kinerjaDisiplin(base int64) (int64, error) {
 		return 0, err
 	}
 	c.line(Line{Group: GroupEarning, Code: "kinerja", Reason: string(c.in.Predikat),
-		Label:  fmt.Sprintf("kinerja %s × predikat %s %s", pct(c.p.KinerjaBP), label, pct(predBP)),
+		Label:  fmt.Sprintf("kinerja %s × predikat %s %s", Percent(c.p.KinerjaBP), label, Percent(predBP)),
 		RateBP: predBP, Base: base, Amount: kinerja})
 	pot, err := ofBP(base, c.p.DisiplinBP)
 	if err != nil {
 		return 0, err
 	}
-	c.line(Line{Group: GroupEarning, Code: "disiplin", Label: fmt.Sprintf("disiplin %s", pct(c.p.DisiplinBP)), RateBP: c.p.DisiplinBP, Base: base, Amount: pot})
+	c.line(Line{Group: GroupEarning, Code: "disiplin", Label: fmt.Sprintf("disiplin %s", Percent(c.p.DisiplinBP)), RateBP: c.p.DisiplinBP, Base: base, Amount: pot})
 
 	days := slices.Clone(c.in.Attendance.Days)
 	slices.SortFunc(days, func(a, b Day) int { return a.Day - b.Day })
@@ -335,7 +323,7 @@ func (c *computer) kinerjaDisiplin(base int64) (int64, error) {
 			}
 			amt = min(amt, disiplin)
 			c.line(Line{Group: GroupEarning, Code: "accrual", Day: d.Day, Reason: string(d.Kind),
-				Label: fmt.Sprintf("tanggal %d: %s, tidak menambah pot disiplin (1/%d)", d.Day, dayLabel[d.Kind], len(days)),
+				Label: fmt.Sprintf("tanggal %d: %s, tidak menambah pot disiplin (1/%d)", d.Day, d.Kind.Label(), len(days)),
 				Base:  pot, Amount: -amt})
 			disiplin -= amt
 			total -= amt
@@ -374,21 +362,21 @@ func (c *computer) kinerjaDisiplin(base int64) (int64, error) {
 		if !ok || r.BP == 0 {
 			continue
 		}
-		of, room, baseLabel := accrued, min(disiplin, total), "pot disiplin"
+		of, room := accrued, min(disiplin, total)
 		if r.Base == BaseTotal {
-			of, room, baseLabel = base, total, "TPP"
+			of, room = base, total
 		}
 		nominal, err := ofBP(of, r.BP)
 		if err != nil {
 			return 0, err
 		}
 		amt := min(nominal, room)
-		what := eventLabel[ch.e]
+		what := ch.e.Label()
 		if ch.minutes > 0 {
 			what = fmt.Sprintf("%s %d menit", what, ch.minutes)
 		}
 		c.line(Line{Group: GroupEarning, Code: "cut", Day: ch.day, Reason: string(ch.e),
-			Label:  fmt.Sprintf("tanggal %d: %s, potongan %s dari %s", ch.day, what, pct(r.BP), baseLabel),
+			Label:  fmt.Sprintf("tanggal %d: %s, potongan %s dari %s", ch.day, what, Percent(r.BP), r.Base.Label()),
 			RateBP: r.BP, Base: of, Amount: -amt, Capped: amt < nominal})
 		total -= amt
 		if r.Base == BaseDisiplin {
@@ -415,7 +403,7 @@ func (c *computer) deductions(tpp int64) error {
 		if k.Deducted {
 			g = GroupDeduction
 		}
-		c.line(Line{Group: g, Code: code, Label: fmt.Sprintf("%s %s, paling banyak Rp%d", label, pct(k.RateBP), k.Cap),
+		c.line(Line{Group: g, Code: code, Label: fmt.Sprintf("%s %s, paling banyak %s", label, Percent(k.RateBP), Rupiah(k.Cap)),
 			RateBP: k.RateBP, Base: of, Amount: amt, Capped: amt < v})
 		return nil
 	}
@@ -465,7 +453,7 @@ func (c *computer) deductions(tpp int64) error {
 		return err
 	}
 	gross := tpp + allowance
-	how := fmt.Sprintf("TER kategori %s %s", c.in.PTKP.TERCategory(), pct(TERRateBP(c.in.PTKP, c.in.Salary+gross)))
+	how := fmt.Sprintf("TER kategori %s %s", c.in.PTKP.TERCategory(), Percent(TERRateBP(c.in.PTKP, c.in.Salary+gross)))
 	if c.in.Month.Month == 12 {
 		how = "perhitungan ulang setahun Pasal 17, PTKP " + string(c.in.PTKP)
 	}
@@ -525,28 +513,4 @@ func (c *computer) total() error {
 	}
 	c.slip.Gross, c.slip.Deductions, c.slip.Net, c.slip.Employer = gross, ded, net, emp
 	return nil
-}
-
-func leaveLabel(k LeaveKind) string {
-	switch k {
-	case LeaveMPP:
-		return "masa persiapan pensiun"
-	case LeaveHukumanDisiplin:
-		return "menjalani hukuman disiplin"
-	case LeaveCLTN:
-		return "cuti di luar tanggungan negara"
-	}
-	return "cuti"
-}
-
-// pct writes basis points as a percentage the way people read it: 2500 → "25%", 125 → "1,25%".
-func pct(bp int64) string {
-	if bp%100 == 0 {
-		return fmt.Sprintf("%d%%", bp/100)
-	}
-	s := fmt.Sprintf("%d,%02d", bp/100, bp%100)
-	if bp%10 == 0 {
-		s = s[:len(s)-1]
-	}
-	return s + "%"
 }

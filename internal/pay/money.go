@@ -75,7 +75,7 @@ func checkAmount(field string, v int64) error {
 		return fieldErr(field, "tidak boleh negatif (%d)", v)
 	}
 	if v > MaxAmount {
-		return fieldErr(field, "melebihi batas Rp%d", MaxAmount)
+		return fieldErr(field, "melebihi batas %s", Rupiah(MaxAmount))
 	}
 	return nil
 }
@@ -85,6 +85,23 @@ func checkBP(field string, v int64) error {
 		return fieldErr(field, "harus antara 0 dan 10000 basis poin (0-100%%), bukan %d", v)
 	}
 	return nil
+}
+
+// MaxBasic bounds a month's basic TPP of one position, in rupiah. The highest regional TPP today
+// is a few tens of millions a month; a billion leaves room for any kelas jabatan. The database
+// holds the same bound (migration 0007).
+const MaxBasic int64 = 1_000_000_000
+
+// CheckBasic says, in Bahasa Indonesia, what is wrong with a position's basic TPP, or "" when it
+// is fine. Zero is allowed: a position may carry no TPP.
+func CheckBasic(basic int64) string {
+	switch {
+	case basic < 0:
+		return "tidak boleh negatif"
+	case basic > MaxBasic:
+		return "paling banyak " + Rupiah(MaxBasic) + " per bulan"
+	}
+	return ""
 }
 
 // Rupiah writes whole rupiah as officials do, dots between thousands: "Rp 4.250.000", "-Rp 12.500".

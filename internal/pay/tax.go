@@ -155,7 +155,7 @@ func (y TaxYear) validate() error {
 		v int64
 	}{{"tax_year.gross_jan_nov", y.GrossJanNov}, {"tax_year.withheld_jan_nov", y.WithheldJanNov}, {"tax_year.pension_year", y.PensionYear}} {
 		if f.v < 0 || f.v > 12*MaxAmount {
-			return fieldErr(f.n, "harus antara 0 dan Rp%d", 12*MaxAmount)
+			return fieldErr(f.n, "harus antara 0 dan %s", Rupiah(12*MaxAmount))
 		}
 	}
 	return nil

@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -152,9 +153,21 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 	// Enrolments a crash left half done get their years started now and then every minute.
 	sweepCtx, stopSweep := context.WithCancel(context.WithoutCancel(ctx))
 	p.stopSweep, p.swept = stopSweep, make(chan struct{})
+	// Uploaded bukti dukung no report links are removed after api.EvidenceGrace, hourly, here
+	// where the evidence directory is.
+	var sweeps sync.WaitGroup
+	sweeps.Add(2)
 	go func() {
-		defer close(p.swept)
+		defer sweeps.Done()
 		(&enrolment.Starter{Store: srv.Store, Temporal: tc, Log: log}).Run(sweepCtx)
+	}()
+	go func() {
+		defer sweeps.Done()
+		sweepEvidence(sweepCtx, srv, log)
+	}()
+	go func() {
+		sweeps.Wait()
+		close(p.swept)
 	}()
 	if cfg.TLSCertFile != "" && cfg.TLSKeyFile != "" {
 		p.server.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
@@ -168,6 +181,30 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 	}
 	printBootstrap(os.Stderr, p.BootstrapToken)
 	return p, nil
+}
+
+// evidenceSweepEvery is how often unlinked evidence files are looked for.
+const evidenceSweepEvery = time.Hour
+
+// sweepEvidence runs srv.SweepEvidence at start and then every evidenceSweepEvery until ctx ends.
+func sweepEvidence(ctx context.Context, srv *api.Server, log *slog.Logger) {
+	if srv.EvidenceDir == "" {
+		return
+	}
+	t := time.NewTicker(evidenceSweepEvery)
+	defer t.Stop()
+	for {
+		if n, err := srv.SweepEvidence(ctx, api.EvidenceGrace); err != nil {
+			log.ErrorContext(ctx, "evidence sweep", "error", err, "removed", n)
+		} else if n > 0 {
+			log.InfoContext(ctx, "evidence sweep: unlinked files removed", "removed", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // Worker is a worker started on its own, without the API (StartWorker).
