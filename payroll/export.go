@@ -66,7 +66,7 @@ func WriteRecapXLSX(w io.Writer, r Run, ts []Transfer) error {
 			} else if _, err := f.NewSheet(name); err != nil {
 				return err
 			}
-			if err := f.SetSheetRow(name, "A1", &[]any{fmt.Sprintf("Rekap TPP %s, penggajian %d, %s", r.Month, r.ID, t.UnitName)}); err != nil {
+			if err := f.SetSheetRow(name, "A1", &[]any{fmt.Sprintf("Rekap TPP %s, penggajian %d, %s", r.Month.Label(), r.ID, t.UnitName)}); err != nil {
 				return err
 			}
 			if err := f.SetSheetRow(name, "A2", &header); err != nil {
@@ -130,7 +130,7 @@ func WriteSlipPDF(w io.Writer, st Statement) error {
 	p.SetTitle("Slip TPP "+st.Month.String()+" "+st.NIP, true)
 	p.AddPage()
 	p.SetFont("Helvetica", "B", 14)
-	p.CellFormat(0, 8, tr("Slip TPP "+monthName(st.Month)), "", 1, "L", false, 0, "")
+	p.CellFormat(0, 8, tr("Slip TPP "+st.Month.Label()), "", 1, "L", false, 0, "")
 	p.SetFont("Helvetica", "", 10)
 	for _, s := range []string{"NIP: " + st.NIP, "Nama: " + st.Name, "Unit: " + st.Unit, "Kebijakan TPP: " + st.PolicyID} {
 		p.CellFormat(0, 6, tr(s), "", 1, "L", false, 0, "")
@@ -194,12 +194,12 @@ func SlipRows(st Statement) []SlipRow {
 	}
 	section("Riwayat pembayaran bulan ini (koreksi dibalik, tidak diubah)")
 	for _, l := range st.Lines {
-		row(slipLineLabel(l, fmt.Sprintf("%s, dibayar penggajian %s", l.Label, l.RunMonth)), l.Amount, false)
+		row(slipLineLabel(l, l.Label+", dibayar penggajian "+l.RunMonth.Label()), l.Amount, false)
 	}
 	if len(st.PaidInMonth) > 0 {
 		section("Rapel dan koreksi bulan lain yang dibayar bersama bulan ini")
 		for _, l := range st.PaidInMonth {
-			row(slipLineLabel(l, fmt.Sprintf("%s bulan %s", l.Label, l.Period)), l.Amount, false)
+			row(slipLineLabel(l, l.Label+" bulan "+l.Period.Label()), l.Amount, false)
 		}
 	}
 	if len(st.Carries) > 0 {
@@ -215,9 +215,6 @@ func SlipRows(st Statement) []SlipRow {
 
 var groupLabel = map[pay.Group]string{pay.GroupEmployer: "dibayar pemberi kerja", pay.GroupInfo: "keterangan", pay.GroupBasis: "dasar"}
 
-var monthNames = []string{"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"}
-
-func monthName(m pay.Month) string { return fmt.Sprintf("%s %d", monthNames[m.Month-1], m.Year) }
 
 // slipLineLabel names a ledger line on the slip: what it is, a reversal said so, and its cause.
 func slipLineLabel(l LedgerLine, what string) string {

@@ -34,11 +34,11 @@ func TestSlipWritesEveryAmountAsRupiah(t *testing.T) {
 		text = append(text, r.Label+" | "+r.Amount)
 	}
 	all := strings.Join(text, "\n")
-	if m := regexp.MustCompile(`Rp\d`).FindString(all); m != "" {
-		t.Errorf("the slip writes an amount without pay.Rupiah (%q):\n%s", m, all)
+	if m := regexp.MustCompile(`Rp\d|20\d\d-\d\d`).FindString(all); m != "" {
+		t.Errorf("the slip writes an amount without pay.Rupiah or a month as a code (%q):\n%s", m, all)
 	}
 	for _, want := range []string{"paling banyak " + pay.Rupiah(p.IWP.Cap), "paling banyak " + pay.Rupiah(p.BPJS.Cap),
-		"TPP dasar Rp 10.000.000 menjadi Rp 12.000.000", pay.Rupiah(st.Transfer)} {
+		"TPP dasar Rp 10.000.000 menjadi Rp 12.000.000", pay.Rupiah(st.Transfer), "dibayar penggajian April 2026"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("the slip has no %q:\n%s", want, all)
 		}

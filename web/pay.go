@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"net/http"
 	"net/url"
-	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -61,7 +60,7 @@ func (p *pages) payRoutes(r *gin.Engine, in *gin.RouterGroup) {
 }
 
 func init() {
-	funcs["bulan"] = monthText
+	funcs["bulan"] = pay.Month.Label
 	funcs["persen"] = pay.Percent
 	funcs["negatif"] = func(n int64) int64 { return -n }
 	for k, v := range map[string]string{
@@ -74,13 +73,6 @@ func init() {
 	}
 }
 
-// monthText names a month as officials write it ("Maret 2026").
-func monthText(m pay.Month) string {
-	if !m.Valid() {
-		return m.String()
-	}
-	return wib.Month(m.Month) + " " + strconv.Itoa(m.Year)
-}
 
 // statementView is "Dari kinerja ke TPP": one month's statement, the months to choose from.
 type statementView struct {
@@ -148,7 +140,7 @@ func (p *pages) payStatement(c *gin.Context) {
 			}
 		}
 	}
-	p.render(c, http.StatusOK, "pay.html", view{Title: "Dari kinerja ke TPP · " + monthText(m), Nav: "tpp", Data: v})
+	p.render(c, http.StatusOK, "pay.html", view{Title: "Dari kinerja ke TPP · " + m.Label(), Nav: "tpp", Data: v})
 }
 
 // statement reads nip's month of ?month= (the latest of months without it), or shows why not.

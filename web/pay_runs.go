@@ -129,7 +129,7 @@ func (p *pages) showRun(c *gin.Context, status int, v runView) {
 	if v.Errors == nil {
 		v.Errors = form.Errors{}
 	}
-	vw := view{Title: "Penggajian TPP " + monthText(r.Month), Nav: "penggajian", Data: v}
+	vw := view{Title: "Penggajian TPP " + r.Month.Label(), Nav: "penggajian", Data: v}
 	if r.State == payroll.StateComputing {
 		vw.Refresh = 3
 	}

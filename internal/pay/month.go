@@ -2,13 +2,24 @@ package pay
 
 import (
 	"fmt"
+	"strconv"
 	"time"
+
+	"github.com/kinerja/platform/internal/wib"
 )
 
 // Month is a calendar month, written "2025-03" in JSON.
 type Month struct {
 	Year  int
 	Month time.Month
+}
+
+// Label writes m as people read it, "Maret 2026"; a month out of range as String does.
+func (m Month) Label() string {
+	if !m.Valid() {
+		return m.String()
+	}
+	return wib.Month(m.Month) + " " + strconv.Itoa(m.Year)
 }
 
 // MonthOf builds a Month; see Valid.
