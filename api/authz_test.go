@@ -588,6 +588,9 @@ func azCases() []azCase {
 	}})
 	req, twin := inCycle("GET", "", nil)
 	add(azCase{route: "GET /api/cycles/:cycle", req: req, twin: twin, want: gate(ok(200), rHRRegion, rHROther, rHRScoped, rAdmin)})
+	// The table's cycle has an enrolled year: past the gate, it is kept (409 cycle_in_use).
+	req, twin = inCycle("DELETE", "", nil)
+	add(azCase{route: "DELETE /api/cycles/:cycle", req: req, twin: twin, want: gate(ok(409), rHRRegion, rAdmin)})
 
 	req, twin = inCycle("POST", "/enrol", func(_ *azEnv, r azRole) any {
 		if r == rHRRegion {
@@ -1123,6 +1126,8 @@ func hrPageCases(add func(azCase), page func(func(azRole) azWant) func(azRole) a
 		return url.Values{"name": {"followup_due"}, "at": {at}}
 	})
 	add(azCase{route: "POST /siklus/:cycle/batas-waktu", req: req, twin: twin, want: page(gate(ok(200), rHRRegion, rAdmin))})
+	req, twin = inCyclePage("POST", "/hapus", func(*azEnv) url.Values { return url.Values{} })
+	add(azCase{route: "POST /siklus/:cycle/hapus", req: req, twin: twin, want: page(gate(ok(409), rHRRegion, rAdmin))})
 	req, twin = inCyclePage("POST", "/distribusi", func(*azEnv) url.Values { return url.Values{"mode": {"block"}} })
 	add(azCase{route: "POST /siklus/:cycle/distribusi", req: req, twin: twin, want: page(gate(redirect, rHRRegion, rAdmin))})
 	req, twin = inCyclePage("GET", "/kemajuan", nil)

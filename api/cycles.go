@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"net/http"
 	"slices"
 	"sort"
@@ -106,6 +107,32 @@ func (s *Server) CreateCycle(c *gin.Context, req hrinput.NewCycle) (store.Cycle,
 		return store.Cycle{}, err
 	}
 	return s.Store.Cycle(c.Request.Context(), id)
+}
+
+// DeleteCycle removes the route's :cycle while nothing refers to it yet (a cycle created with the
+// wrong calendar or year, which cannot be changed): region-wide HR or an admin, audited.
+func (s *Server) DeleteCycle(c *gin.Context) error {
+	if err := s.orgWide(c); err != nil {
+		return err
+	}
+	id, err := cycleParam(c)
+	if err != nil {
+		return err
+	}
+	err = s.Store.DeleteCycle(c.Request.Context(), id, caller(c).NIP)
+	if errors.Is(err, store.ErrCycleInUse) {
+		err = &apiError{Status: http.StatusConflict, Code: "cycle_in_use",
+			Message: err.Error() + "; siklus hanya dapat dihapus sebelum diluncurkan"}
+	}
+	return err
+}
+
+func (s *Server) deleteCycle(c *gin.Context) {
+	if err := s.DeleteCycle(c); err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"deleted": c.Param("cycle")})
 }
 
 // periodCalendar is the calendar HR gave, each day left out taken from period.DefaultCalendar.

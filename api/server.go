@@ -89,6 +89,7 @@ func (s *Server) Handler() http.Handler {
 	// or an admin; per-employee HR work needs the employee inside the caller's HR scope.
 	org := a.Group("", s.requireOrgWide)
 	org.POST("/cycles", s.createCycle)
+	org.DELETE("/cycles/:cycle", s.deleteCycle) // only while nothing refers to it
 	a.GET("/cycles/:cycle", s.requireHROrAdmin, s.getCycle)
 	org.PUT("/cycles/:cycle/deadlines/:name", s.moveDeadline)
 	org.GET("/outbox", s.deliveries) // message statuses, never bodies: api/outbox.go

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/kinerja/platform/internal/period"
 )
@@ -70,6 +71,46 @@ func (s *Store) CreateCycle(ctx context.Context, c Cycle) (int64, error) {
 }
 
 func (s *Store) Cycle(ctx context.Context, id int64) (Cycle, error) { return cycle(ctx, s.Pool, id) }
+
+// ErrCycleInUse refuses to delete a cycle something already refers to.
+var ErrCycleInUse = errors.New("siklus ini sudah dipakai")
+
+// DeleteCycle removes a cycle nothing refers to yet (no year enrolled, no batch, no unit goal or
+// organisation predikat: every table that points at a cycle keeps it) and audits it with what it
+// held; a cycle in use is ErrCycleInUse, wrapped with what uses it.
+func (s *Store) DeleteCycle(ctx context.Context, id int64, by string) error {
+	return pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
+		c, err := cycle(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		var years, batches int
+		if err := tx.QueryRow(ctx, `SELECT (SELECT count(*) FROM employee_cycles WHERE cycle_id = $1),
+			(SELECT count(*) FROM batches WHERE cycle_id = $1)`, id).Scan(&years, &batches); err != nil {
+			return err
+		}
+		switch {
+		case years > 0:
+			return fmt.Errorf("%w: %d pegawai sudah terdaftar di dalamnya", ErrCycleInUse, years)
+		case batches > 0:
+			return fmt.Errorf("%w: peluncuran atau proses lain sudah dimulai untuknya", ErrCycleInUse)
+		}
+		before, err := json.Marshal(c)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM cycles WHERE id = $1`, id); err != nil {
+			var pgErr *pgconn.PgError
+			if errors.As(err, &pgErr) && pgErr.Code == "23503" { // foreign_key_violation: a goal, a predikat, …
+				return fmt.Errorf("%w: data lain (sasaran unit, predikat unit) sudah dicatat untuknya", ErrCycleInUse)
+			}
+			return err
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO audit_log (actor_nip, action, cycle_id, before) VALUES ($1, 'cycle.deleted', $2, $3)`,
+			by, id, before)
+		return err
+	})
+}
 
 func cycle(ctx context.Context, db interface {
 	QueryRow(context.Context, string, ...any) pgx.Row

@@ -68,6 +68,12 @@ func TestPeriodCalendarInTheBrowser(t *testing.T) {
 		t.Errorf("the cycle page shows %q", got)
 	}
 	e.shot("kalender-periode")
+	// A cycle made by mistake, nobody enrolled yet: HR deletes it from its page.
+	e.run("delete the cycle", chromedp.Click("#hapus-siklus", chromedp.ByID), status("Siklus telah dihapus"))
+	e.row(`SELECT count(*) FROM cycles WHERE name = '`+name+`'`, &n)
+	if n != 0 || strings.Contains(e.text("main"), name) {
+		t.Errorf("after deleting: %d rows, the list still names it: %v", n, strings.Contains(e.text("main"), name))
+	}
 	e.logout()
 
 	// A year of a monthly cycle with its own calendar, in the month open now under it.

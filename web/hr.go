@@ -23,6 +23,7 @@ type HRApp interface {
 	Cycle(c *gin.Context) (store.Cycle, error)
 	Positions(c *gin.Context) ([]store.Position, error) // what a mutasi chooses from
 	CreateCycle(c *gin.Context, in hrinput.NewCycle) (store.Cycle, error)
+	DeleteCycle(c *gin.Context) error
 	MoveDeadline(c *gin.Context, name string, at time.Time) (hrinput.DeadlineMoved, error)
 	Progress(c *gin.Context) (hrinput.Progress, error)
 	Distribution(c *gin.Context) (hrinput.Distribution, error)
@@ -57,6 +58,7 @@ func (p *pages) hrRoutes(in *gin.RouterGroup) {
 	in.GET(PathNewCycle, p.newCycleForm)
 	in.POST(PathNewCycle, p.createCycle)
 	in.GET("/siklus/:cycle", p.cycle)
+	in.POST("/siklus/:cycle/hapus", p.deleteCycle)
 	in.POST("/siklus/:cycle/batas-waktu", p.moveDeadline)
 	in.POST("/siklus/:cycle/distribusi", p.setDistributionMode)
 	in.GET("/siklus/:cycle/kemajuan", p.progress)

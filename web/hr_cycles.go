@@ -165,6 +165,18 @@ func (p *pages) showCycle(c *gin.Context, status int, cy store.Cycle, v cycleVie
 	p.render(c, status, "hr_cycle.html", view{Title: cy.Name, Nav: "siklus", Data: v})
 }
 
+// deleteCycle removes a cycle nothing refers to yet; a refusal says why on the error page.
+func (p *pages) deleteCycle(c *gin.Context) {
+	if !p.parseForm(c) {
+		return
+	}
+	if err := p.app.DeleteCycle(c); err != nil {
+		p.fail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, PathCycles+"?ok=siklus-dihapus")
+}
+
 // moveDeadline sends the move form to the same function as PUT /api/cycles/:id/deadlines/:name
 // and shows its answer: how many years were told, which had finished, which could not be told.
 func (p *pages) moveDeadline(c *gin.Context) {

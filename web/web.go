@@ -210,10 +210,11 @@ func (p *pages) fail(c *gin.Context, err error) {
 
 // flashText are the confirmations a redirect after a successful form names with ?ok=.
 var flashText = map[string]string{
-	"diajukan":     "SKP telah diajukan kepada pejabat penilai.",
-	"disetujui":    "SKP telah disetujui.",
-	"dikembalikan": "SKP telah dikembalikan kepada pegawai beserta catatan.",
-	"sasaran":      "Sasaran unit telah dicatat.",
+	"diajukan":       "SKP telah diajukan kepada pejabat penilai.",
+	"disetujui":      "SKP telah disetujui.",
+	"dikembalikan":   "SKP telah dikembalikan kepada pegawai beserta catatan.",
+	"sasaran":        "Sasaran unit telah dicatat.",
+	"siklus-dihapus": "Siklus telah dihapus.",
 }
 
 func parseTemplates() map[string]*template.Template {
