@@ -13,7 +13,9 @@ import (
 // for it, is kept and the refusal says what uses it.
 func TestDeleteCycle(t *testing.T) {
 	e := newAzEnv(t)
-	at := func(m time.Month, d int) string { return time.Date(2027, m, d, 0, 0, 0, 0, time.UTC).Format(time.RFC3339) }
+	at := func(m time.Month, d int) string {
+		return time.Date(2027, m, d, 0, 0, 0, 0, time.UTC).Format(time.RFC3339)
+	}
 	body := map[string]any{"year": 2027, "deadlines": map[string]any{"plan_due": at(1, 31), "monitoring_start": at(2, 1),
 		"monitoring_due": at(7, 31), "evaluation_start": at(12, 1), "evaluation_due": at(12, 20), "dialog_due": at(12, 27), "followup_due": at(12, 31)}}
 	id := int64(e.must(azReq{method: "POST", path: "/api/cycles", role: rHRRegion, body: body}, 201).json(t)["id"].(float64))

@@ -215,7 +215,6 @@ func SlipRows(st Statement) []SlipRow {
 
 var groupLabel = map[pay.Group]string{pay.GroupEmployer: "dibayar pemberi kerja", pay.GroupInfo: "keterangan", pay.GroupBasis: "dasar"}
 
-
 // slipLineLabel names a ledger line on the slip: what it is, a reversal said so, and its cause.
 func slipLineLabel(l LedgerLine, what string) string {
 	if l.Entry == "reversal" {

@@ -73,7 +73,6 @@ func init() {
 	}
 }
 
-
 // statementView is "Dari kinerja ke TPP": one month's statement, the months to choose from.
 type statementView struct {
 	St     payroll.Statement
