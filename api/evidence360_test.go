@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -248,19 +247,15 @@ func TestFeedback360(t *testing.T) {
 	}
 }
 
-// owned: the roles named are allowed; the others who see the year get a 403 step refusal.
-func owned(allowed azWant, who ...azRole) func(azRole) azWant {
-	return func(r azRole) azWant {
-		switch {
-		case r == rAnon:
-			return noIdentity
-		case !slices.Contains(yearVisible, r):
-			return hidden
-		case slices.Contains(who, r):
-			return allowed
-		}
-		return azWant{status: 403, stepRefusal: true}
+// logActivity writes one entry of the pegawai's log and answers its id, for a route that removes one.
+func logActivity(e *azEnv, _ azRole) string {
+	var id int64
+	if err := e.pool.QueryRow(context.Background(), `INSERT INTO activity_logs (cycle_id, nip, day, rhk_seq, description,
+		quantity, output, created_by) VALUES ($1, $2, now()::date, 0, 'Rapat', 1, 'notula', $2) RETURNING id`,
+		e.cycle, azPegawai).Scan(&id); err != nil {
+		e.t.Fatal(err)
 	}
+	return fmt.Sprint(id)
 }
 
 // askStranger asks the table's stranger for 360 feedback on the pegawai (once; asking again changes nothing).
@@ -294,15 +289,7 @@ func evidencePageRows(add func(azCase), employee func(*azEnv, bool) string, page
 	// No SKP is approved in the table's year: the employee gets past authorisation to the 409.
 	req, twin = pageReq("POST", "/kegiatan", nil)
 	add(azCase{route: "POST /siklus/:cycle/pegawai/:nip/kegiatan", req: req, twin: twin, want: page(owned(pastAuthz, rPegawai))})
-	req, twin = pageReq("POST", "/kegiatan/ID/hapus", func(e *azEnv, _ azRole) string {
-		var id int64
-		if err := e.pool.QueryRow(context.Background(), `INSERT INTO activity_logs (cycle_id, nip, day, rhk_seq, description,
-			quantity, output, created_by) VALUES ($1, $2, now()::date, 0, 'Rapat', 1, 'notula', $2) RETURNING id`,
-			e.cycle, azPegawai).Scan(&id); err != nil {
-			e.t.Fatal(err)
-		}
-		return fmt.Sprint(id)
-	})
+	req, twin = pageReq("POST", "/kegiatan/ID/hapus", logActivity)
 	add(azCase{route: "POST /siklus/:cycle/pegawai/:nip/kegiatan/:id/hapus", req: req, twin: twin,
 		want: page(owned(ok(http.StatusSeeOther), rPegawai))})
 	// Who sees the year reads the page; the stranger, asked, sees only the answer side of it.
@@ -363,15 +350,7 @@ func evidenceRows(add func(azCase), employee func(*azEnv, bool) string,
 		"description": "Rapat koordinasi", "quantity": 1, "output": "notula"}, nil)
 	add(azCase{route: "POST /api/cycles/:cycle/employees/:nip/activities", req: req, twin: twin, want: owned(pastAuthz, rPegawai)})
 	// Each role deletes an entry of its own that exists.
-	req, twin = write("DELETE", "/activities/", nil, func(e *azEnv, _ azRole) string {
-		var id int64
-		if err := e.pool.QueryRow(context.Background(), `INSERT INTO activity_logs (cycle_id, nip, day, rhk_seq, description,
-			quantity, output, created_by) VALUES ($1, $2, now()::date, 0, 'Rapat', 1, 'notula', $2) RETURNING id`,
-			e.cycle, azPegawai).Scan(&id); err != nil {
-			e.t.Fatal(err)
-		}
-		return fmt.Sprint(id)
-	})
+	req, twin = write("DELETE", "/activities/", nil, logActivity)
 	add(azCase{route: "DELETE /api/cycles/:cycle/employees/:nip/activities/:id", req: req, twin: twin, want: owned(ok(200), rPegawai)})
 	req, twin = write("POST", "/feedback-360/raters", map[string]any{"nips": []string{azStranger}}, nil)
 	add(azCase{route: "POST /api/cycles/:cycle/employees/:nip/feedback-360/raters", req: req, twin: twin,
