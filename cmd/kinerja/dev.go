@@ -63,9 +63,6 @@ func dev(ctx context.Context, log *slog.Logger) error {
 	if cfg.EvidenceDir == "" {
 		cfg.EvidenceDir = filepath.Join(data, "bukti")
 	}
-	if cfg.ImportDir == "" {
-		cfg.ImportDir = filepath.Join(data, "impor")
-	}
 	p, err := platform.Start(ctx, cfg)
 	if err != nil {
 		return err

@@ -78,7 +78,6 @@ func configFromEnv(log *slog.Logger) platform.Config {
 		TrustedProxies:    os.Getenv("TRUSTED_PROXIES"),
 		PublicURL:         os.Getenv("PUBLIC_URL"),
 		EvidenceDir:       os.Getenv("KINERJA_EVIDENCE_DIR"),
-		ImportDir:         os.Getenv("KINERJA_IMPORT_DIR"),
 		DevAuth:           os.Getenv("KINERJA_DEV_AUTH") == "1",
 		Logger:            log,
 	}

@@ -59,9 +59,6 @@ type Config struct {
 
 	// EvidenceDir keeps uploaded bukti dukung (KINERJA_EVIDENCE_DIR); empty turns uploads off.
 	EvidenceDir string
-	// ImportDir keeps organisation files checked on the import page until applied; empty: a
-	// directory under the system's temporary directory.
-	ImportDir string
 }
 
 // Platform is a started platform.
@@ -120,8 +117,7 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 		log.ErrorContext(ctx, "batches left without a workflow", "error", err)
 	}
 	srv := &api.Server{Store: &store.Store{Pool: pool}, Temporal: tc, DevAuth: cfg.DevAuth,
-		SecureCookies: !cfg.DevAuth, PublicURL: cfg.PublicURL, EvidenceDir: cfg.EvidenceDir,
-		ImportDir: cfg.ImportDir}
+		SecureCookies: !cfg.DevAuth, PublicURL: cfg.PublicURL, EvidenceDir: cfg.EvidenceDir}
 	if srv.TrustedProxies, err = api.ParseTrustedProxies(cfg.TrustedProxies); err != nil {
 		stopWorker()
 		tc.Close()
