@@ -107,6 +107,15 @@ func (s *Server) whoInOrg(c *gin.Context) (access.Caller, map[string]string, err
 	return who, parents, nil
 }
 
+// hrWho admits HR of any scope and admins (hrOrAdmin) and says who they are, for the scope
+// check that follows.
+func (s *Server) hrWho(c *gin.Context) (access.Caller, error) {
+	if err := hrOrAdmin(c); err != nil {
+		return access.Caller{}, err
+	}
+	return s.who(c)
+}
+
 // coversUnit: the unit exists and lies inside the caller's HR scope.
 func coversUnit(who access.Caller, parents map[string]string, unit string) bool {
 	_, known := parents[unit]

@@ -48,13 +48,20 @@ type launchRequest struct {
 
 // launch enrols everyone in a unit subtree (or the caller's whole scope) not yet enrolled in the
 // cycle. Employees the org data gives no penilai or atasan penilai are skipped with the reason.
+// Like every handler of a :cycle route, it answers who may (403) and whether the cycle exists
+// (404) before it reads the body (400).
 func (s *Server) launch(c *gin.Context) {
+	cy, err := s.launchCycle(c)
+	if err != nil {
+		fail(c, err)
+		return
+	}
 	var req launchRequest
 	if err := bind(c, &req); err != nil {
 		fail(c, err)
 		return
 	}
-	b, err := s.Launch(c, req.Unit)
+	b, err := s.launchIn(c, cy, req.Unit)
 	if err != nil {
 		fail(c, err)
 		return
@@ -65,14 +72,24 @@ func (s *Server) launch(c *gin.Context) {
 // Launch starts the launch batch of the route's :cycle for a unit subtree ("" the caller's whole
 // scope) for HR: POST /api/cycles/:id/launch and the cycle page's launch form.
 func (s *Server) Launch(c *gin.Context, unit string) (store.Batch, error) {
-	if err := hrOnly(c); err != nil {
-		return store.Batch{}, err
-	}
-	cy, err := s.cycleOf(c)
+	cy, err := s.launchCycle(c)
 	if err != nil {
 		return store.Batch{}, err
 	}
-	if unit, err = s.scopeUnit(c, unit); err != nil {
+	return s.launchIn(c, cy, unit)
+}
+
+// launchCycle is the route's :cycle if the caller may launch (HR).
+func (s *Server) launchCycle(c *gin.Context) (store.Cycle, error) {
+	if err := hrOnly(c); err != nil {
+		return store.Cycle{}, err
+	}
+	return s.cycleOf(c)
+}
+
+func (s *Server) launchIn(c *gin.Context, cy store.Cycle, unit string) (store.Batch, error) {
+	unit, err := s.scopeUnit(c, unit)
+	if err != nil {
 		return store.Batch{}, err
 	}
 	return s.newBatch(c, store.NewBatch{CycleID: cy.ID, Kind: store.BatchLaunch, ScopeUnit: unit})

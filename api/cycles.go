@@ -278,14 +278,20 @@ type moveDeadlineRequest struct {
 }
 
 // moveDeadline changes one date of the cycle, in the request, and tells every enrolled year of
-// it through a batch (answered 202 with its id); a year that has finished is skipped.
+// it through a batch (answered 202 with its id); a year that has finished is skipped. Who may
+// (403), the cycle and the deadline's name (404) come before the body (400).
 func (s *Server) moveDeadline(c *gin.Context) {
+	cy, err := s.deadlineOf(c, c.Param("name"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
 	var req moveDeadlineRequest
 	if err := bind(c, &req); err != nil {
 		fail(c, err)
 		return
 	}
-	moved, err := s.MoveDeadline(c, c.Param("name"), req.At)
+	moved, err := s.moveDeadlineOf(c, cy, c.Param("name"), req.At)
 	if err != nil {
 		fail(c, err)
 		return
@@ -297,24 +303,37 @@ func (s *Server) moveDeadline(c *gin.Context) {
 // enrolled year through a batch (region-wide HR or admin): PUT /api/cycles/:id/deadlines/:name
 // and the cycle page's form.
 func (s *Server) MoveDeadline(c *gin.Context, name string, at time.Time) (hrinput.DeadlineMoved, error) {
-	var none hrinput.DeadlineMoved
+	cy, err := s.deadlineOf(c, name)
+	if err != nil {
+		return hrinput.DeadlineMoved{}, err
+	}
+	return s.moveDeadlineOf(c, cy, name, at)
+}
+
+// deadlineOf is the route's :cycle if the caller may move its deadline name and the name is one.
+func (s *Server) deadlineOf(c *gin.Context, name string) (store.Cycle, error) {
 	if err := s.orgWide(c); err != nil {
-		return none, err
+		return store.Cycle{}, err
 	}
 	cy, err := s.cycleOf(c)
 	if err != nil {
-		return none, err
+		return store.Cycle{}, err
 	}
 	if isCalendarField(name) {
-		return none, errCalendarFixed()
+		return store.Cycle{}, errCalendarFixed()
 	}
 	if !isDeadline(name) {
-		return none, errNotFound("batas waktu " + name + " tidak dikenal; gunakan " + strings.Join(store.DeadlineColumns, ", "))
+		return store.Cycle{}, errNotFound("batas waktu " + name + " tidak dikenal; gunakan " + strings.Join(store.DeadlineColumns, ", "))
 	}
+	return cy, nil
+}
+
+func (s *Server) moveDeadlineOf(c *gin.Context, cy store.Cycle, name string, at time.Time) (hrinput.DeadlineMoved, error) {
+	var none hrinput.DeadlineMoved
 	at = at.Truncate(time.Microsecond) // as Postgres stores it
 	ctx := c.Request.Context()
 	now := s.now()
-	err = s.Store.MoveDeadline(ctx, cy.ID, name, at, caller(c).NIP, func(current store.Cycle) error {
+	err := s.Store.MoveDeadline(ctx, cy.ID, name, at, caller(c).NIP, func(current store.Cycle) error {
 		return checkMove(current.Year, current.Deadlines, name, at, now)
 	})
 	if err != nil {

@@ -155,3 +155,33 @@ func TestDeadlineMove(t *testing.T) {
 		t.Errorf("audit chain after moves: %+v %v", rep, err)
 	}
 }
+
+// TestCycleRoutesAnswerTheCycleBeforeTheBody: a :cycle route with a body says a missing cycle is
+// missing (404) whatever the body holds, and names a bad body (400) only for a cycle that exists;
+// the caller's rights still come first (403).
+func TestCycleRoutesAnswerTheCycleBeforeTheBody(t *testing.T) {
+	e := newAzEnv(t)
+	bad := []byte(`{"unit": 7, "at": "kemarin"`)
+	for _, tc := range []struct {
+		method, suffix string
+		role           azRole
+		missing        bool
+		want           int
+		msg            string
+	}{
+		{"POST", "/launch", rHRRegion, true, 404, "tidak ditemukan"},
+		{"POST", "/launch", rHRRegion, false, 400, ""},
+		{"POST", "/launch", rPegawai, true, 403, "hanya pengelola kinerja"},
+		{"PUT", "/deadlines/plan_due", rHRRegion, true, 404, "tidak ditemukan"},
+		{"PUT", "/deadlines/plan_due", rHRRegion, false, 400, ""},
+		{"PUT", "/deadlines/tanggal_lain", rHRRegion, false, 404, "batas waktu tanggal_lain tidak dikenal"},
+		{"PUT", "/deadlines/plan_due", rHRScoped, true, 403, "tingkat daerah"},
+		{"POST", "/enrol", rHRRegion, true, 404, "tidak ditemukan"},
+		{"POST", "/enrol", rHRRegion, false, 400, ""},
+	} {
+		res := e.must(azReq{method: tc.method, path: e.cyclePath(tc.missing) + tc.suffix, role: tc.role, raw: bad, rawType: "application/json"}, tc.want)
+		if msg := errorMessage(t, res); !strings.Contains(msg, tc.msg) || msg == "" {
+			t.Errorf("%s %s (missing %v) as %s: %q, want it to name %q", tc.method, tc.suffix, tc.missing, tc.role.name, msg, tc.msg)
+		}
+	}
+}

@@ -72,14 +72,11 @@ func (s *Server) createDelegation(c *gin.Context) {
 // whose scope covers the principal, or an admin): POST /api/delegations and the page's form.
 func (s *Server) CreateDelegation(c *gin.Context, in hrinput.NewDelegation) (hrinput.Delegation, error) {
 	var none hrinput.Delegation
-	if err := hrOrAdmin(c); err != nil {
-		return none, err
-	}
-	ctx := c.Request.Context()
-	who, err := s.who(c)
+	who, err := s.hrWho(c)
 	if err != nil {
 		return none, err
 	}
+	ctx := c.Request.Context()
 	now := s.now()
 	var problems fieldProblems
 	problem := problems.add
@@ -232,14 +229,11 @@ func (s *Server) revokeDelegation(c *gin.Context) {
 // admin; one the caller may not see is missing): DELETE /api/delegations/:id and the page's button.
 func (s *Server) RevokeDelegation(c *gin.Context, idText string) (hrinput.Delegation, error) {
 	var none hrinput.Delegation
-	if err := hrOrAdmin(c); err != nil {
-		return none, err
-	}
-	ctx := c.Request.Context()
-	who, err := s.who(c)
+	who, err := s.hrWho(c)
 	if err != nil {
 		return none, err
 	}
+	ctx := c.Request.Context()
 	notFound := errNotFound("delegasi tidak ditemukan")
 	id, err := strconv.ParseInt(idText, 10, 64)
 	if err != nil || id <= 0 {

@@ -48,7 +48,7 @@ func TestTextInputIsChecked(t *testing.T) {
 		{"NUL in a nested field", "POST", "/api/org/import", employee(`To\u0000no`), nil, "employees[0].name: mengandung karakter NUL"},
 		{"invalid UTF-8 in a nested field", "POST", "/api/org/import", employee("To\xc3no"), nil, "employees[0].name: bukan teks UTF-8"},
 		{"NUL in a map key", "POST", "/api/cycles", `{"year":2027,"deadlines":{"plan_due\u0000":"2027-01-31T00:00:00Z"}}`, nil, "deadlines (nama kolom): mengandung karakter NUL"},
-		{"invalid UTF-8 in a time", "PUT", "/api/cycles/1/deadlines/plan_due", "{\"at\":\"2027-01-31\xffT00:00:00Z\"}", nil, "at: bukan teks UTF-8"},
+		{"invalid UTF-8 in a time", "POST", "/api/cycles", "{\"year\":2027,\"deadlines\":{\"plan_due\":\"2027-01-31\xffT00:00:00Z\"}}", nil, "deadlines.plan_due: bukan teks UTF-8"},
 		{"NUL in a path segment", "GET", "/api/cycles/1/employees/19920315\x002018011103", "", nil, "nip (bagian alamat): mengandung karakter NUL"},
 		{"invalid UTF-8 in a path segment", "GET", "/api/cycles/\xff/employees/" + azPegawai, "", nil, "cycle (bagian alamat): bukan teks UTF-8"},
 		{"NUL in the query", "GET", "/api/delegations?active=%00", "", nil, "query active: mengandung karakter NUL"},

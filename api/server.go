@@ -49,9 +49,6 @@ type Server struct {
 	// EvidenceDir keeps uploaded bukti dukung (api/evidence.go), outside anything served; empty
 	// turns uploads off (links still work).
 	EvidenceDir string
-	// ImportDir keeps organisation files checked on the import page until they are applied
-	// (api/org_file_staging.go); empty: a directory under the system's temporary directory.
-	ImportDir string
 
 	logins     *throttle     // failed logins per client address: api/throttle.go
 	surveys    *throttle     // public survey answers per client address: api/survey.go

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"math"
@@ -63,6 +64,11 @@ func init() {
 	}
 	funcs["jenisProses"] = func(k string) string { return batchKinds[k] }
 	funcs["keadaanProses"] = func(s string) string { return hrinput.BatchStateNames[s] }
+	// proses.js names the states a poll reports with the same words (data-states).
+	funcs["namaKeadaanProses"] = func() (string, error) {
+		b, err := json.Marshal(hrinput.BatchStateNames)
+		return string(b), err
+	}
 	funcs["statusItem"] = func(s string) string { return itemStates[s] }
 	funcs["laju"] = rateText
 	funcs["sisaWaktu"] = etaText

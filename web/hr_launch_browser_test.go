@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"math/rand/v2"
 	"mime/multipart"
 	"net/http"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/kinerja/platform/internal/hrinput"
 	"github.com/kinerja/platform/internal/testenv"
 	"github.com/kinerja/platform/store"
 )
@@ -177,6 +179,12 @@ func TestHRImportsLaunchesAndWatches(t *testing.T) {
 	e.shot("proses-berjalan")
 	// The page's script polls GET /api/batches/:id until the batch ends, then shows it finished.
 	e.run("watch it finish", chromedp.WaitVisible(`//dd[@id="keadaan"][text()="selesai"]`))
+	// The script names states with the page's words: those the server decides (hrinput.BatchStateNames).
+	var states map[string]string
+	e.run("the states the script names", chromedp.Evaluate(`JSON.parse(document.getElementById("proses").dataset.states)`, &states))
+	if !maps.Equal(states, hrinput.BatchStateNames) {
+		t.Errorf("the page gives the script the states %v, want %v", states, hrinput.BatchStateNames)
+	}
 	var total, done, skipped, failed int
 	e.row(fmt.Sprintf(`SELECT count(*), count(*) FILTER (WHERE status = 'done'), count(*) FILTER (WHERE status = 'skipped'),
 		count(*) FILTER (WHERE status = 'failed') FROM batch_items WHERE batch_id = %d`, batchID), &total, &done, &skipped, &failed)

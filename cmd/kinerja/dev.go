@@ -51,7 +51,10 @@ func dev(ctx context.Context, log *slog.Logger) error {
 		}
 	}()
 
-	cfg := configFromEnv(log)
+	cfg, err := configFromEnv(log)
+	if err != nil {
+		return err
+	}
 	cfg.DatabaseURL, cfg.TemporalAddress, cfg.DevAuth = dbURL, temporalAddr, true
 	// The key lives next to the Temporal state it encrypts: both survive a restart together.
 	if cfg.Payloads, err = payloadcrypt.DevKeys(filepath.Join(data, "payload-keys")); err != nil {
@@ -62,9 +65,6 @@ func dev(ctx context.Context, log *slog.Logger) error {
 	}
 	if cfg.EvidenceDir == "" {
 		cfg.EvidenceDir = filepath.Join(data, "bukti")
-	}
-	if cfg.ImportDir == "" {
-		cfg.ImportDir = filepath.Join(data, "impor")
 	}
 	p, err := platform.Start(ctx, cfg)
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -66,7 +67,7 @@ func main() {
 }
 
 // configFromEnv reads the settings deploy/README.md documents.
-func configFromEnv(log *slog.Logger) platform.Config {
+func configFromEnv(log *slog.Logger) (platform.Config, error) {
 	cfg := platform.Config{
 		DatabaseURL:       os.Getenv("DATABASE_URL"),
 		MigrationURL:      os.Getenv("MIGRATION_DATABASE_URL"),
@@ -78,7 +79,6 @@ func configFromEnv(log *slog.Logger) platform.Config {
 		TrustedProxies:    os.Getenv("TRUSTED_PROXIES"),
 		PublicURL:         os.Getenv("PUBLIC_URL"),
 		EvidenceDir:       os.Getenv("KINERJA_EVIDENCE_DIR"),
-		ImportDir:         os.Getenv("KINERJA_IMPORT_DIR"),
 		DevAuth:           os.Getenv("KINERJA_DEV_AUTH") == "1",
 		Logger:            log,
 	}
@@ -95,7 +95,25 @@ func configFromEnv(log *slog.Logger) platform.Config {
 			FromEmail: envOr("SENDGRID_FROM", "no-reply@kinerja.local"), FromName: envOr("SENDGRID_FROM_NAME", "e-Kinerja BKPSDM"),
 		}
 	}
-	return cfg
+	var err error
+	if cfg.APIConns, err = envConns("KINERJA_API_DB_CONNS"); err != nil {
+		return cfg, err
+	}
+	cfg.WorkerConns, err = envConns("KINERJA_WORKER_DB_CONNS")
+	return cfg, err
+}
+
+// envConns reads a pool size: unset is 0 (the platform's default).
+func envConns(key string) (int, error) {
+	v := os.Getenv(key)
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > 1000 {
+		return 0, fmt.Errorf("%s=%q: want a number of connections from 1 to 1000", key, v)
+	}
+	return n, nil
 }
 
 func envOr(key, def string) string {
@@ -106,11 +124,13 @@ func envOr(key, def string) string {
 }
 
 func serve(ctx context.Context, log *slog.Logger) error {
-	cfg := configFromEnv(log)
+	cfg, err := configFromEnv(log)
+	if err != nil {
+		return err
+	}
 	if cfg.DatabaseURL == "" {
 		return fmt.Errorf("DATABASE_URL is not set")
 	}
-	var err error
 	if cfg.Payloads, err = payloadcrypt.FromEnv(); err != nil {
 		return err
 	}

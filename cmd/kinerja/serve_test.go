@@ -23,3 +23,20 @@ func TestServeRefusesToStartWithoutPayloadKey(t *testing.T) {
 		}
 	}
 }
+
+// TestPoolSizesFromEnv: the pools' sizes come from the environment, unset meaning the platform's
+// default; a size that is not a sane number stops the start with the variable named.
+func TestPoolSizesFromEnv(t *testing.T) {
+	t.Setenv("KINERJA_API_DB_CONNS", "12")
+	t.Setenv("KINERJA_WORKER_DB_CONNS", "")
+	cfg, err := configFromEnv(slog.New(slog.DiscardHandler))
+	if err != nil || cfg.APIConns != 12 || cfg.WorkerConns != 0 {
+		t.Errorf("API 12, worker unset: %d, %d (%v)", cfg.APIConns, cfg.WorkerConns, err)
+	}
+	for _, bad := range []string{"0", "-3", "delapan", "1001"} {
+		t.Setenv("KINERJA_WORKER_DB_CONNS", bad)
+		if _, err := configFromEnv(slog.New(slog.DiscardHandler)); err == nil || !strings.Contains(err.Error(), "KINERJA_WORKER_DB_CONNS") {
+			t.Errorf("KINERJA_WORKER_DB_CONNS=%q: %v, want it named", bad, err)
+		}
+	}
+}

@@ -4,6 +4,7 @@
 package platform
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -58,18 +59,34 @@ type Config struct {
 	// CIDR prefixes); behind them the client's address comes from X-Forwarded-For.
 	TrustedProxies string
 
+	// APIConns and WorkerConns cap the PostgreSQL connections of the API's pool and of the
+	// worker's (KINERJA_API_DB_CONNS, KINERJA_WORKER_DB_CONNS; 0: DefaultAPIConns,
+	// DefaultWorkerConns). Separate pools: a deadline burst's step writes fill the worker's and
+	// pages still get a connection.
+	APIConns, WorkerConns int
+
 	// EvidenceDir keeps uploaded bukti dukung (KINERJA_EVIDENCE_DIR); empty turns uploads off.
 	EvidenceDir string
-	// ImportDir keeps organisation files checked on the import page until applied; empty: a
-	// directory under the system's temporary directory.
-	ImportDir string
 }
+
+// Default pool sizes (README, "Database connections"): the API's serves every page and JSON read
+// at once; the worker's matches its concurrent step writes, which are short transactions.
+const (
+	DefaultAPIConns    = 8
+	DefaultWorkerConns = 4
+)
+
+func (cfg Config) apiConns() int    { return cmp.Or(cfg.APIConns, DefaultAPIConns) }
+func (cfg Config) workerConns() int { return cmp.Or(cfg.WorkerConns, DefaultWorkerConns) }
 
 // Platform is a started platform.
 type Platform struct {
-	Addr     string // where the HTTP server listens
-	Pool     *pgxpool.Pool
-	Temporal client.Client
+	Addr string // where the HTTP server listens
+	// Pool is the API's pool; the worker, the outbox's delivery and the enrolment sweep use
+	// their own (workerPool) unless NoWorker.
+	Pool       *pgxpool.Pool
+	workerPool *pgxpool.Pool // Pool itself with NoWorker
+	Temporal   client.Client
 
 	// BootstrapToken is the one-time token printed at start, "" when an admin exists.
 	BootstrapToken string
@@ -87,66 +104,70 @@ type Platform struct {
 // Start connects, migrates, starts the worker and the HTTP server, and returns once all listen.
 func Start(ctx context.Context, cfg Config) (*Platform, error) {
 	log := logger(cfg)
-	pool, tc, err := connect(ctx, cfg, log) // first: it refuses a platform without a payload key
+	pool, tc, err := connect(ctx, cfg, log, cfg.apiConns()) // first: it refuses a platform without a payload key
 	if err != nil {
 		return nil, err
 	}
-	if err := migrate(ctx, cfg); err != nil {
+	// Background work (the worker, the outbox, the enrolment sweep) queues on its own pool.
+	background := pool
+	closeConns := func() {
 		tc.Close()
 		pool.Close()
+		if background != pool {
+			background.Close()
+		}
+	}
+	if err := migrate(ctx, cfg); err != nil {
+		closeConns()
 		return nil, err
 	}
 	var w sdkworker.Worker
 	if !cfg.NoWorker {
-		w = newWorker(tc, pool, cfg)
+		if background, err = store.OpenSized(ctx, cfg.DatabaseURL, cfg.workerConns()); err != nil {
+			background = pool
+			closeConns()
+			return nil, fmt.Errorf("database (worker): %w", err)
+		}
+		w = newWorker(tc, background, cfg)
 		if err := w.Start(); err != nil {
-			tc.Close()
-			pool.Close()
+			closeConns()
 			return nil, fmt.Errorf("worker: %w", err)
 		}
 	}
-	stopWorker := func() {
+	stop := func() {
 		if w != nil {
 			w.Stop()
 		}
+		closeConns()
 	}
 	if err := worker.EnsureHRDigest(ctx, tc); err != nil {
-		stopWorker()
-		tc.Close()
-		pool.Close()
+		stop()
 		return nil, err
 	}
 	// Batches whose workflow a crash kept from starting get it now.
-	if err := batch.EnsureWorkflows(ctx, &store.Store{Pool: pool}, tc); err != nil {
+	if err := batch.EnsureWorkflows(ctx, &store.Store{Pool: background}, tc); err != nil {
 		log.ErrorContext(ctx, "batches left without a workflow", "error", err)
 	}
 	srv := &api.Server{Store: &store.Store{Pool: pool}, Temporal: tc, DevAuth: cfg.DevAuth,
-		SecureCookies: !cfg.DevAuth, PublicURL: cfg.PublicURL, EvidenceDir: cfg.EvidenceDir,
-		ImportDir: cfg.ImportDir}
+		SecureCookies: !cfg.DevAuth, PublicURL: cfg.PublicURL, EvidenceDir: cfg.EvidenceDir}
 	if srv.TrustedProxies, err = api.ParseTrustedProxies(cfg.TrustedProxies); err != nil {
-		stopWorker()
-		tc.Close()
-		pool.Close()
+		stop()
 		return nil, err
 	}
 	if cfg.OIDC.Enabled() {
 		// An unreachable provider only logs: discovery is retried on the first SSO login.
 		if srv.OIDC, err = api.NewOIDC(ctx, cfg.OIDC, cfg.PublicURL); err != nil {
-			stopWorker()
-			tc.Close()
-			pool.Close()
+			stop()
 			return nil, err
 		}
 	}
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
-		stopWorker()
-		tc.Close()
-		pool.Close()
+		stop()
 		return nil, fmt.Errorf("listen %s: %w", cfg.HTTPAddr, err)
 	}
 	p := &Platform{
-		Addr: ln.Addr().String(), Pool: pool, Temporal: tc, worker: w, served: make(chan error, 1),
+		Addr: ln.Addr().String(), Pool: pool, workerPool: background, Temporal: tc, worker: w, served: make(chan error, 1),
 		server: httpServer(srv.Handler()),
 	}
 	p.startDelivery(ctx, cfg, log)
@@ -159,7 +180,7 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 	sweeps.Add(2)
 	go func() {
 		defer sweeps.Done()
-		(&enrolment.Starter{Store: srv.Store, Temporal: tc, Log: log}).Run(sweepCtx)
+		(&enrolment.Starter{Store: &store.Store{Pool: background}, Temporal: tc, Log: log}).Run(sweepCtx)
 	}()
 	go func() {
 		defer sweeps.Done()
@@ -217,7 +238,7 @@ type Worker struct {
 // StartWorker connects and runs only the worker: for a process that runs no API.
 // It does not migrate: the API's Start does.
 func StartWorker(ctx context.Context, cfg Config) (*Worker, error) {
-	pool, tc, err := connect(ctx, cfg, logger(cfg))
+	pool, tc, err := connect(ctx, cfg, logger(cfg), cfg.workerConns())
 	if err != nil {
 		return nil, err
 	}
@@ -245,13 +266,14 @@ func logger(cfg Config) *slog.Logger {
 	return slog.New(Redact(log.Handler())) // no NIP, SendGrid key or email address in any log line: redact.go
 }
 
-// connect opens the database pool and the Temporal client. Every client the platform makes
-// encrypts its payloads: without a codec it refuses to start rather than write them in clear.
-func connect(ctx context.Context, cfg Config, log *slog.Logger) (*pgxpool.Pool, client.Client, error) {
+// connect opens a database pool of conns connections and the Temporal client. Every client the
+// platform makes encrypts its payloads: without a codec it refuses to start rather than write
+// them in clear.
+func connect(ctx context.Context, cfg Config, log *slog.Logger, conns int) (*pgxpool.Pool, client.Client, error) {
 	if cfg.Payloads == nil {
 		return nil, nil, fmt.Errorf("no payload encryption key: %s must be set", payloadcrypt.EnvKeys)
 	}
-	pool, err := store.Open(ctx, cfg.DatabaseURL)
+	pool, err := store.OpenSized(ctx, cfg.DatabaseURL, conns)
 	if err != nil {
 		return nil, nil, fmt.Errorf("database: %w", err)
 	}
@@ -311,7 +333,7 @@ func migrate(ctx context.Context, cfg Config) error {
 	if url == "" {
 		url = cfg.DatabaseURL
 	}
-	pool, err := pgxpool.New(ctx, url)
+	pool, err := store.OpenSized(ctx, url, 1) // Apply holds one connection
 	if err != nil {
 		return fmt.Errorf("database (migrations): %w", err)
 	}
@@ -338,6 +360,9 @@ func (p *Platform) Stop(ctx context.Context) error {
 	}
 	p.Temporal.Close()
 	p.Pool.Close()
+	if p.workerPool != p.Pool {
+		p.workerPool.Close()
+	}
 	return err
 }
 
@@ -350,7 +375,7 @@ func (p *Platform) startDelivery(ctx context.Context, cfg Config, log *slog.Logg
 		close(p.delivered)
 		return
 	}
-	d := &email.Deliverer{Pool: p.Pool, Sender: cfg.SendGrid, Logger: log.With("component", "email")}
+	d := &email.Deliverer{Pool: p.workerPool, Sender: cfg.SendGrid, Logger: log.With("component", "email")}
 	go func() {
 		defer close(p.delivered)
 		d.Run(dctx)

@@ -8,7 +8,9 @@
   if (!box || !window.fetch) return;
   var api = box.getAttribute("data-api");
   var shownState = box.getAttribute("data-state");
-  var states = { running: "berjalan", paused: "dijeda", cancelled: "dibatalkan", finished: "selesai" };
+  // The states' names come from the page (hrinput.BatchStateNames), decided once on the server.
+  var states = {};
+  try { states = JSON.parse(box.getAttribute("data-states") || "{}"); } catch (e) { /* the raw state then */ }
 
   function set(id, v) {
     var el = document.getElementById(id);
