@@ -181,6 +181,9 @@ func (s *Server) SweepEvidence(ctx context.Context, grace time.Duration) (int, e
 		removed++
 	}
 	entries, err := os.ReadDir(s.EvidenceDir)
+	if errors.Is(err, fs.ErrNotExist) { // nothing uploaded yet: the directory is made by the first upload
+		return removed, errors.Join(errs...)
+	}
 	if err != nil {
 		return removed, errors.Join(append(errs, err)...)
 	}

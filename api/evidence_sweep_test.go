@@ -83,4 +83,9 @@ func TestUnlinkedEvidenceIsSwept(t *testing.T) {
 	if n, err := sweeper.SweepEvidence(ctx, api.EvidenceGrace); err != nil || n != 0 {
 		t.Errorf("a second sweep removed %d (%v), want nothing", n, err)
 	}
+	// Before the first upload there is no directory: nothing to sweep, and no error either.
+	fresh := &api.Server{Store: e.st, EvidenceDir: filepath.Join(t.TempDir(), "bukti"), Now: sweeper.Now}
+	if n, err := fresh.SweepEvidence(ctx, api.EvidenceGrace); err != nil || n != 0 {
+		t.Errorf("a sweep before any upload: removed %d, %v", n, err)
+	}
 }
