@@ -39,6 +39,16 @@ func (s *Server) UnitDistribution(c *gin.Context) (*store.UnitDistribution, erro
 	return &d, nil
 }
 
+// LedUnit is the unit the route's employee heads with its own predikat, to whoever sees the year:
+// the rating page shows which rating hasil kerja that predikat sets.
+func (s *Server) LedUnit(c *gin.Context) (store.LedUnit, error) {
+	v, err := s.findYear(c)
+	if err != nil {
+		return store.LedUnit{}, err
+	}
+	return s.Store.LedUnitOf(c.Request.Context(), v.en.CycleID, v.en.NIP)
+}
+
 // Team lists the years the caller has a part in as penilai or atasan, in person or as Plt/Plh of
 // an official whose delegation is in force, each with the open tasks waiting on them.
 func (s *Server) Team(c *gin.Context) ([]store.TeamMember, error) {

@@ -3,11 +3,13 @@ package api
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/kinerja/platform/internal/access"
+	"github.com/kinerja/platform/internal/distribution"
 	"github.com/kinerja/platform/internal/skp"
 	"github.com/kinerja/platform/store"
 	"github.com/kinerja/platform/workflows"
@@ -48,6 +50,9 @@ func (s *Server) step(c *gin.Context, update string, decode func(in any, req *wo
 		return "", none, err
 	}
 	if err := s.cascadeError(c, v.en, in); err != nil {
+		return "", none, err
+	}
+	if err := s.leaderRatingError(c.Request.Context(), v.en, in); err != nil {
 		return "", none, err
 	}
 	ri, ok := in.(*workflows.ReassignInput)
@@ -93,6 +98,26 @@ func planError(in any) error {
 	if err := p.Validate(); errors.As(err, &fe) {
 		ae := errInvalid(fe.Error())
 		ae.Field = fe.Field
+		return ae
+	}
+	return nil
+}
+
+// leaderRatingError refuses an annual rating of a unit's head whose rating hasil kerja is not the
+// one the unit's own predikat sets (distribution.LeaderRating), once that predikat is set.
+func (s *Server) leaderRatingError(ctx context.Context, en store.Enrolment, in any) error {
+	r, ok := in.(*workflows.RateInput)
+	if !ok || r.Period != "" {
+		return nil
+	}
+	led, err := s.Store.LedUnitOf(ctx, en.CycleID, en.NIP)
+	if err != nil || led.Org == "" {
+		return err
+	}
+	if want := distribution.LeaderRating(led.Org); r.Hasil != want {
+		ae := errInvalid(fmt.Sprintf("rating_hasil: %s memimpin %s, yang predikat kinerja organisasinya %s: capaian organisasi itu menjadi rating hasil kerjanya, yaitu %s",
+			en.Name, led.UnitName, led.Org.Label(), want.Label()))
+		ae.Field = "rating_hasil"
 		return ae
 	}
 	return nil

@@ -175,11 +175,35 @@ func (s *Store) HeldYears(ctx context.Context, cycleID int64, unitID string) ([]
 func (s *Store) UnitHead(ctx context.Context, unitID string) (string, error) {
 	var nip string
 	err := s.Pool.QueryRow(ctx, `SELECT e.nip FROM employees e LEFT JOIN employees sup ON sup.nip = e.superior_nip
-		WHERE e.unit_id = $1 AND (sup.nip IS NULL OR sup.unit_id <> e.unit_id) ORDER BY e.nip LIMIT 1`, unitID).Scan(&nip)
+		WHERE e.unit_id = $1 AND `+headsUnit+` ORDER BY e.nip LIMIT 1`, unitID).Scan(&nip)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return "", nil
 	}
 	return nip, err
+}
+
+// headsUnit holds for an employee e (sup their superior) who heads their unit: the superior works
+// outside it, or there is none.
+const headsUnit = `(sup.nip IS NULL OR sup.unit_id <> e.unit_id)`
+
+// LedUnit is the unit an employee heads and its organisation predikat in a cycle.
+type LedUnit struct {
+	UnitID   string                   `json:"unit_id"`
+	UnitName string                   `json:"unit_name"`
+	Org      distribution.OrgPredikat `json:"org_predikat"`
+}
+
+// LedUnitOf answers the unit nip heads when that unit's own predikat is set in the cycle; the
+// zero LedUnit otherwise (nip heads no unit, or nobody set its predikat yet).
+func (s *Store) LedUnitOf(ctx context.Context, cycleID int64, nip string) (LedUnit, error) {
+	var l LedUnit
+	err := s.Pool.QueryRow(ctx, `SELECT u.id, u.name, op.predikat FROM employees e LEFT JOIN employees sup ON sup.nip = e.superior_nip
+		JOIN org_units u ON u.id = e.unit_id JOIN org_predikat op ON op.cycle_id = $1 AND op.unit_id = e.unit_id
+		WHERE e.nip = $2 AND `+headsUnit, cycleID, nip).Scan(&l.UnitID, &l.UnitName, &l.Org)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return LedUnit{}, nil
+	}
+	return l, err
 }
 
 func auditUnit(ctx context.Context, tx pgx.Tx, cycleID int64, actor, action string, before, after any) error {

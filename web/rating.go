@@ -65,6 +65,10 @@ type ratingExtra struct {
 	Periods    []store.PeriodEvaluation
 	// What the penilai reads beside the report: the activity log, 360 feedback, the unit's survey.
 	Evidence store.EvidenceSummary
+	// Leader: the unit the employee heads, once its own predikat is set; LeaderRating, the rating
+	// hasil kerja that predikat makes theirs.
+	Leader       store.LedUnit
+	LeaderRating string
 }
 
 // reportRow is one plan item with what the annual report says of it.
@@ -118,11 +122,19 @@ func (p *pages) showRating(c *gin.Context, errs form.Errors, typed url.Values) {
 		p.fail(c, err)
 		return
 	}
+	led, err := p.app.LedUnit(c)
+	if err != nil {
+		p.fail(c, err)
+		return
+	}
 	y := v.Year
 	rated := y.Annual != nil && y.Annual.RatingHasil != ""
 	ex := ratingExtra{Open: v.Can(workflows.UpdateRate) && y.Enrolment.Phase == string(workflows.PhaseEvaluation) && !rated,
 		Ratings: ratings, Matrix: predikatMatrix(), Distribution: d, Rounding: distribution.RoundingRule, Rows: reportRows(y, y.Annual),
-		Periods: y.Periods, Evidence: ev}
+		Periods: y.Periods, Evidence: ev, Leader: led}
+	if led.Org != "" {
+		ex.LeaderRating = string(distribution.LeaderRating(led.Org))
+	}
 	if st := v.Status; st != nil && st.Period != nil {
 		ex.Period = st.Period
 		ex.PeriodOpen = v.Can(workflows.UpdateRate) && !st.Period.Rated
@@ -135,6 +147,9 @@ func (p *pages) showRating(c *gin.Context, errs form.Errors, typed url.Values) {
 	v.Errors = errs
 	if typed != nil {
 		v.Typed = typed
+	}
+	if v.Typed.Get("rating_hasil") == "" && ex.LeaderRating != "" {
+		v.Typed.Set("rating_hasil", ex.LeaderRating) // the rating the unit's predikat sets
 	}
 	p.showStep(c, "rating.html", "Penilaian kinerja", v)
 }

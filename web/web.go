@@ -42,6 +42,7 @@ type App interface {
 	// The employee and supervisor pages (api/pages_team.go, api/auth.go).
 	MayAct(c *gin.Context, updates ...string) (map[string]string, error)
 	UnitDistribution(c *gin.Context) (*store.UnitDistribution, error)
+	LedUnit(c *gin.Context) (store.LedUnit, error) // the unit the route's employee heads, once its predikat is set
 	Team(c *gin.Context) ([]store.TeamMember, error)
 	PlanVersion(c *gin.Context, version int) (*store.PlanVersion, error)
 	// Cascading (api/cascade.go): what SKP rows may point to, the superior's tree, unit goals.

@@ -21,6 +21,20 @@ const (
 	SangatKurang   OrgPredikat = "sangat_kurang"
 )
 
+// LeaderRating is the rating hasil kerja of a unit's head once the unit's own predikat is set:
+// the organisation's achievement is the head's hasil kerja (PermenPANRB 6/2022; SE MenPANRB
+// 03/2023). The five organisation predikat meet the three ratings here as Istimewa → Di Atas,
+// Baik → Sesuai, and the three below Baik → Di Bawah Ekspektasi.
+func LeaderRating(p OrgPredikat) appraisal.Rating {
+	switch p {
+	case Istimewa:
+		return appraisal.DiAtas
+	case Baik:
+		return appraisal.Sesuai
+	}
+	return appraisal.DiBawah
+}
+
 // OrgPredikats lists every organisation predikat, best first.
 var OrgPredikats = []OrgPredikat{Istimewa, Baik, ButuhPerbaikan, Kurang, SangatKurang}
 
