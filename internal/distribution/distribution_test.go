@@ -103,3 +103,13 @@ func TestParseOrgPredikat(t *testing.T) {
 		t.Error("a label was taken as a code")
 	}
 }
+
+func TestLeaderRating(t *testing.T) {
+	want := map[OrgPredikat]appraisal.Rating{Istimewa: appraisal.DiAtas, Baik: appraisal.Sesuai,
+		ButuhPerbaikan: appraisal.DiBawah, Kurang: appraisal.DiBawah, SangatKurang: appraisal.DiBawah}
+	for _, p := range OrgPredikats {
+		if got := LeaderRating(p); got != want[p] {
+			t.Errorf("LeaderRating(%s) = %s, want %s", p, got, want[p])
+		}
+	}
+}
