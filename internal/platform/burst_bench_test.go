@@ -20,6 +20,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/kinerja/platform/activities"
+	"github.com/kinerja/platform/internal/platform"
 	"github.com/kinerja/platform/internal/testenv"
 	"github.com/kinerja/platform/store"
 	"github.com/kinerja/platform/worker"
@@ -68,11 +69,12 @@ const burstSpreadPerYear = workflows.DeadlineWorkSpread / 100_000
 // then paced at production's rate (N × 18 ms: 100,000 over 30 minutes), then paced at half the
 // rate the unpaced burst drained at (paced_fit: what this machine can carry). Meanwhile a reader
 // measures p50/p99 of a one-row query on a connection of its own (PostgreSQL's own
-// responsiveness) and of HR's and the atasan's inbox pages through the pool the step writes
-// share (what the pages wait for: API and worker are one process in dev). The idle baseline is
-// read in the same run, every year waiting on its timer. Per burst it reports the drain (from
-// the date to the last step written), the steps per second and the mean wait for a pool
-// connection. Each burst uses its own N years, so 3N are seeded.
+// responsiveness) and of HR's and the atasan's inbox pages through a pool of the API's size,
+// while the step writes go through one of the worker's (the platform's two pools,
+// platform.DefaultAPIConns and DefaultWorkerConns). The idle baseline is read in the same run,
+// every year waiting on its timer. Per burst it reports the drain (from the date to the last
+// step written), the steps per second and the mean wait for a connection of each pool. Each
+// burst uses its own N years, so 3N are seeded.
 func BenchmarkDeadlineBurst(b *testing.B) {
 	n := burstN(b)
 	for range b.N {
@@ -200,10 +202,28 @@ func quantileMS(lat []time.Duration, q float64) float64 {
 
 // burstPhase is what one phase of the run measured besides the reads.
 type burstPhase struct {
-	drain       time.Duration // from the date to the last step written
-	acquires    int64         // connections taken from the shared pool
-	acquireWait time.Duration // time spent waiting for them
-	load        string        // /proc/loadavg at the phase's end
+	drain  time.Duration // from the date to the last step written
+	api    poolUse       // the page reads' pool
+	worker poolUse       // the step writes' pool
+	load   string        // /proc/loadavg at the phase's end
+}
+
+// poolUse is how a pool was used during a phase: connections taken and the time spent waiting.
+type poolUse struct {
+	acquires int64
+	wait     time.Duration
+}
+
+func usedBetween(before, after *pgxpool.Stat) poolUse {
+	return poolUse{after.AcquireCount() - before.AcquireCount(), after.AcquireDuration() - before.AcquireDuration()}
+}
+
+// meanWait is the mean wait for one connection, in milliseconds.
+func (u poolUse) meanWait() float64 {
+	if u.acquires == 0 {
+		return 0
+	}
+	return float64(u.wait/time.Duration(u.acquires)) / float64(time.Millisecond)
 }
 
 func loadavg() string {
@@ -217,11 +237,23 @@ func loadavg() string {
 func runDeadlineBurst(b *testing.B, n int) {
 	ctx := context.Background()
 	dbURL := testenv.DBURL(b)
-	pool, err := store.Open(ctx, dbURL) // the platform's one pool: step writes and page reads
+	// The platform's two pools: the worker's for step writes, the API's for page reads; a third,
+	// small one seeds and counts, so neither pool carries the benchmark's own queries.
+	pool, err := store.OpenSized(ctx, dbURL, 2)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer pool.Close()
+	workerPool, err := store.OpenSized(ctx, dbURL, platform.DefaultWorkerConns)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer workerPool.Close()
+	apiPool, err := store.OpenSized(ctx, dbURL, platform.DefaultAPIConns)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer apiPool.Close()
 	cycle, sets := burstRegion(b, pool, n)
 	conn, err := pgx.Connect(ctx, dbURL)
 	if err != nil {
@@ -234,7 +266,7 @@ func runDeadlineBurst(b *testing.B, n int) {
 	queue := fmt.Sprintf("bench-burst-%d", run)
 	w := sdkworker.New(c, queue, worker.Options())
 	w.RegisterWorkflow(burstYear)
-	w.RegisterActivity(&activities.Activities{Pool: pool})
+	w.RegisterActivity(&activities.Activities{Pool: workerPool})
 	if err := w.Start(); err != nil {
 		b.Fatal(err)
 	}
@@ -243,7 +275,7 @@ func runDeadlineBurst(b *testing.B, n int) {
 	rd := &burstReader{lat: map[string]map[string][]time.Duration{}}
 	rctx, stopReader := context.WithCancel(ctx)
 	readerDone := make(chan struct{})
-	go func() { defer close(readerDone); rd.run(rctx, b, conn, &store.Store{Pool: pool}) }()
+	go func() { defer close(readerDone); rd.run(rctx, b, conn, &store.Store{Pool: apiPool}) }()
 
 	written := func(prefix string) int {
 		var k int
@@ -315,15 +347,14 @@ func runDeadlineBurst(b *testing.B, n int) {
 		if baseline {
 			phases["idle"] = burstPhase{load: loadavg()}
 		}
-		before := pool.Stat()
+		apiBefore, workerBefore := apiPool.Stat(), workerPool.Stat()
 		rd.setPhase(name)
 		for written(prefix) < n {
 			time.Sleep(250 * time.Millisecond)
 		}
 		rd.setPhase("")
-		after := pool.Stat()
-		phases[name] = burstPhase{drain: time.Since(due), acquires: after.AcquireCount() - before.AcquireCount(),
-			acquireWait: after.AcquireDuration() - before.AcquireDuration(), load: loadavg()}
+		phases[name] = burstPhase{drain: time.Since(due), api: usedBetween(apiBefore, apiPool.Stat()),
+			worker: usedBetween(workerBefore, workerPool.Stat()), load: loadavg()}
 	}
 	b.ResetTimer()
 	burst("unpaced", sets[0], 0, true)
@@ -363,15 +394,12 @@ func runDeadlineBurst(b *testing.B, n int) {
 	}
 	for _, phase := range order[1:] {
 		ph := phases[phase]
-		wait := time.Duration(0)
-		if ph.acquires > 0 {
-			wait = ph.acquireWait / time.Duration(ph.acquires)
-		}
 		b.ReportMetric(ph.drain.Seconds(), phase+"_drain-s")
 		b.ReportMetric(float64(n)/ph.drain.Seconds(), phase+"_steps/s")
-		b.ReportMetric(float64(wait)/float64(time.Millisecond), phase+"_pool_wait-ms")
-		fmt.Fprintf(os.Stderr, "deadline burst %-9s drained %d steps in %6.1f s (%5.1f/s), mean wait for a pool connection %6.2f ms, load %s\n",
-			phase, n, ph.drain.Seconds(), float64(n)/ph.drain.Seconds(), float64(wait)/float64(time.Millisecond), ph.load)
+		b.ReportMetric(ph.api.meanWait(), phase+"_api_pool_wait-ms")
+		b.ReportMetric(ph.worker.meanWait(), phase+"_worker_pool_wait-ms")
+		fmt.Fprintf(os.Stderr, "deadline burst %-9s drained %d steps in %6.1f s (%5.1f/s), mean wait for a connection: API pool %6.2f ms, worker pool %6.2f ms, load %s\n",
+			phase, n, ph.drain.Seconds(), float64(n)/ph.drain.Seconds(), ph.api.meanWait(), ph.worker.meanWait(), ph.load)
 	}
 	b.ReportMetric(spread.Seconds(), "paced_spread-s")
 	b.ReportMetric(fitted.Seconds(), "paced_fit_spread-s")
