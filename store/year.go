@@ -233,30 +233,39 @@ func (s *Store) readPeriods(ctx context.Context, y *Year) error {
 	if err != nil {
 		return err
 	}
+	// Each period's rows come in one query per table for the whole year, not three per period.
+	of := make(map[string]*PeriodEvaluation, len(y.Periods))
 	for i := range y.Periods {
 		e := &y.Periods[i]
-		rows, err := s.Pool.Query(ctx, `SELECT seq, realisasi, evidence_url FROM evaluation_items
-			WHERE cycle_id = $1 AND nip = $2 AND period = $3 ORDER BY seq`, c, nip, e.Period)
+		e.Items = []skp.Realisasi{}
+		of[e.Period] = e
+	}
+	var period string
+	var it skp.Realisasi
+	var rr RowRating
+	var vr ValueRating
+	for _, q := range []struct {
+		sql  string
+		dest []any
+		add  func(e *PeriodEvaluation)
+	}{
+		{`SELECT period, seq, realisasi, evidence_url FROM evaluation_items`, []any{&it.Seq, &it.Realisasi, &it.EvidenceURL},
+			func(e *PeriodEvaluation) { e.Items = append(e.Items, it) }},
+		{`SELECT period, seq, rating FROM period_row_ratings`, []any{&rr.Seq, &rr.Rating},
+			func(e *PeriodEvaluation) { e.RowRatings = append(e.RowRatings, rr) }},
+		{`SELECT period, value, rating FROM period_value_ratings`, []any{&vr.Value, &vr.Rating},
+			func(e *PeriodEvaluation) { e.ValueRatings = append(e.ValueRatings, vr) }},
+	} {
+		rows, err := s.Pool.Query(ctx, q.sql+` WHERE cycle_id = $1 AND nip = $2 AND period NOT IN ('midyear', 'annual') ORDER BY period, 2`, c, nip)
 		if err != nil {
 			return err
 		}
-		if e.Items, err = pgx.CollectRows(rows, pgx.RowToStructByPos[skp.Realisasi]); err != nil {
-			return err
-		}
-		rows, err = s.Pool.Query(ctx, `SELECT seq, rating FROM period_row_ratings WHERE cycle_id = $1 AND nip = $2 AND period = $3 ORDER BY seq`,
-			c, nip, e.Period)
-		if err != nil {
-			return err
-		}
-		if e.RowRatings, err = pgx.CollectRows(rows, pgx.RowToStructByPos[RowRating]); err != nil {
-			return err
-		}
-		rows, err = s.Pool.Query(ctx, `SELECT value, rating FROM period_value_ratings WHERE cycle_id = $1 AND nip = $2 AND period = $3 ORDER BY value`,
-			c, nip, e.Period)
-		if err != nil {
-			return err
-		}
-		if e.ValueRatings, err = pgx.CollectRows(rows, pgx.RowToStructByPos[ValueRating]); err != nil {
+		if _, err := pgx.ForEachRow(rows, append([]any{&period}, q.dest...), func() error {
+			if e := of[period]; e != nil {
+				q.add(e)
+			}
+			return nil
+		}); err != nil {
 			return err
 		}
 	}
