@@ -123,25 +123,16 @@ func (s *Server) SurveyLinks(c *gin.Context, year int) ([]store.SurveyLinkSummar
 	return links, nil
 }
 
-func (s *Server) unitExists(c *gin.Context, unit string) bool {
-	parents, err := s.Store.UnitParents(c.Request.Context())
-	if err != nil {
-		return false
-	}
-	_, ok := parents[unit]
-	return ok
-}
-
 // surveyResults answers GET /api/survey-results?unit=…&month=YYYY-MM (or &year=YYYY).
 func (s *Server) surveyResults(c *gin.Context) {
 	unit := c.Query("unit")
 	ctx := c.Request.Context()
-	who, err := s.who(c)
+	who, parents, err := s.whoInOrg(c)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	if unit == "" || !s.unitExists(c, unit) {
+	if _, known := parents[unit]; unit == "" || !known {
 		fail(c, errBadRequest("unit: unit kerja "+strconv.Quote(unit)+" tidak ada dalam data organisasi"))
 		return
 	}
@@ -150,12 +141,7 @@ func (s *Server) surveyResults(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	units, err := s.Store.UnitAncestry(ctx, unit)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	allowed := who.HRCovers(units)
+	allowed := coversUnit(who, parents, unit)
 	if !allowed && who.NIP != "" {
 		if allowed, err = s.Store.PenilaiInUnit(ctx, who.NIP, unit); err != nil {
 			fail(c, err)
