@@ -37,11 +37,11 @@ func dayText(s string) string {
 
 // isoMonthText writes a month ("2027-03") as "Maret 2027"; anything else as it is.
 func isoMonthText(s string) string {
-	d, err := time.Parse("2006-01", s)
-	if err != nil {
+	var m pay.Month
+	if m.UnmarshalText([]byte(s)) != nil {
 		return s
 	}
-	return wib.Month(d.Month()) + " " + strconv.Itoa(d.Year())
+	return m.Label()
 }
 
 // label is an option's label: label "utama" kinds → "Utama".
