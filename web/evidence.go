@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -234,12 +235,10 @@ func navOfYear(c *gin.Context) string {
 }
 
 func init() {
-	for k, v := range map[string]string{
+	maps.Copy(flashText, map[string]string{
 		"kegiatan":         "Kegiatan harian telah dicatat.",
 		"kegiatan-dihapus": "Kegiatan telah dihapus.",
 		"diminta-360":      "Permintaan umpan balik telah dikirim; setiap orang yang diminta mendapat tugas dan surel.",
 		"dijawab-360":      "Terima kasih, umpan balik Anda telah dicatat.",
-	} {
-		flashText[k] = v
-	}
+	})
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"maps"
 	"net/url"
 	"time"
 
@@ -82,16 +83,14 @@ func init() {
 	funcs["belumMulai"] = func(t time.Time) bool { return time.Now().Before(t) }
 	funcs["orgPredikat"] = func() []option { return orgPredikatOptions }
 	funcs["predikat"] = func(p string) string { return appraisal.Predikat(p).Label() }
-	for k, v := range map[string]string{
+	maps.Copy(flashText, map[string]string{
 		"siklus-dibuat":       "Siklus telah dibuat.",
 		"predikat-dicatat":    "Predikat organisasi telah dicatat.",
 		"justifikasi-dicatat": "Justifikasi telah dicatat.",
 		"delegasi-dibuat":     "Delegasi Plt/Plh telah dicatat.",
 		"delegasi-dicabut":    "Delegasi Plt/Plh telah dicabut.",
 		"mode-distribusi":     "Cara penerapan ketentuan distribusi telah diubah.",
-	} {
-		flashText[k] = v
-	}
+	})
 }
 
 // orgWideHR is whether the caller may do organisation-wide work: only to decide which forms to

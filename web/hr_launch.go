@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"maps"
 	"math"
 	"mime/multipart"
 	"net/http"
@@ -53,15 +54,13 @@ func (p *pages) batchRoutes(in *gin.RouterGroup) {
 var steerRoutes = map[string]string{"jeda": store.BatchPaused, "lanjutkan": store.BatchRunning, "batalkan": store.BatchCancelled}
 
 func init() {
-	for k, v := range map[string]string{
+	maps.Copy(flashText, map[string]string{
 		"diluncurkan": "Peluncuran siklus telah dimulai; kemajuannya tampil di bawah ini.",
 		"diperbarui":  "Pembaruan pejabat penilai telah dimulai; kemajuannya tampil di bawah ini.",
 		"dijeda":      "Proses dijeda; halaman yang sedang berjalan diselesaikan dulu.",
 		"dilanjutkan": "Proses dilanjutkan.",
 		"dibatalkan":  "Proses dibatalkan; pegawai yang belum diproses tetap menunggu.",
-	} {
-		flashText[k] = v
-	}
+	})
 	funcs["jenisProses"] = func(k string) string { return batchKinds[k] }
 	funcs["keadaanProses"] = func(s string) string { return hrinput.BatchStateNames[s] }
 	// proses.js names the states a poll reports with the same words (data-states).

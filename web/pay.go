@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"maps"
 	"net/http"
 	"net/url"
 	"time"
@@ -63,14 +64,12 @@ func init() {
 	funcs["bulan"] = pay.Month.Label
 	funcs["persen"] = pay.Percent
 	funcs["negatif"] = func(n int64) int64 { return -n }
-	for k, v := range map[string]string{
+	maps.Copy(flashText, map[string]string{
 		"penggajian-dimulai":    "Penggajian TPP telah dimulai; halaman ini memuat ulang sendiri sampai perhitungan selesai.",
 		"penggajian-disetujui":  "Penggajian TPP telah disetujui; berkas bank dan rekap dapat diunduh.",
 		"penggajian-dibatalkan": "Penggajian TPP telah dibatalkan.",
 		"pegawai-dikecualikan":  "Pegawai telah dikecualikan dari penggajian ini; penggajian berikutnya membayarnya.",
-	} {
-		flashText[k] = v
-	}
+	})
 }
 
 // statementView is "Dari kinerja ke TPP": one month's statement, the months to choose from.

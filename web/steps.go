@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -69,7 +70,7 @@ func init() {
 	}
 	funcs["bukti"] = func(link string) string { l, _ := ownEvidence(link); return l }
 	funcs["berkas"] = func(link string) bool { _, own := ownEvidence(link); return own }
-	for k, v := range map[string]string{
+	maps.Copy(flashText, map[string]string{
 		"dilaporkan":   "Realisasi telah dilaporkan kepada pejabat penilai.",
 		"umpan-balik":  "Umpan balik telah disimpan dan dikirim kepada pegawai.",
 		"dinilai":      "Penilaian telah disimpan.",
@@ -80,9 +81,7 @@ func init() {
 		"diputus":      "Keputusan atas keberatan telah disimpan.",
 		"mutasi":       "Mutasi telah dicatat; pada tanggal berlakunya SKP lama ditutup dan pegawai menyusun SKP baru.",
 		"sandi-diatur": "Kata sandi telah diatur. Silakan masuk dengan kata sandi baru.",
-	} {
-		flashText[k] = v
-	}
+	})
 }
 
 // stepView is what every step page gets: the year, the live status, the steps the caller may
