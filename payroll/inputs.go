@@ -114,12 +114,15 @@ type pltRow struct {
 // scopeEmployees selects the employees of the run's scope ($1: unit, NULL for all) with NIP
 // after $2 up to $3 (” for no bound), with their basic TPP (components when set, else the
 // position's) and profile.
+// positionBasic selects a position p's basic TPP components (pay.Components, in their order):
+// those of position_tpp t when the position has them, else its one imported tpp_basic.
+const positionBasic = `coalesce(t.beban_kerja, p.tpp_basic), coalesce(t.prestasi_kerja, 0), coalesce(t.kondisi_kerja, 0), coalesce(t.kelangkaan_profesi, 0)`
+
 const scopeEmployees = `WITH RECURSIVE tree AS (
 		SELECT id FROM org_units WHERE id = $1::text OR $1::text IS NULL
 		UNION SELECT c.id FROM org_units c JOIN tree ON c.parent_id = tree.id
 	)
-	SELECT e.nip, e.name, e.unit_id, e.status,
-		coalesce(t.beban_kerja, p.tpp_basic), coalesce(t.prestasi_kerja, 0), coalesce(t.kondisi_kerja, 0), coalesce(t.kelangkaan_profesi, 0),
+	SELECT e.nip, e.name, e.unit_id, e.status, ` + positionBasic + `,
 		coalesce(f.salary, 0), coalesce(f.salary_pph21, 0), coalesce(f.ptkp, 'TK/0')
 	FROM employees e JOIN tree ON tree.id = e.unit_id JOIN positions p ON p.id = e.position_id
 	LEFT JOIN position_tpp t ON t.position_id = p.id LEFT JOIN pay_profiles f ON f.nip = e.nip
@@ -257,8 +260,7 @@ func loadPage(ctx context.Context, q querier, scope *string, after, upto string,
 
 	// A mutasi naming a position of the org data pays that position from the month of its date
 	// (WIB) within its cycle's year, ahead of the org data catching up; later ones win.
-	rows, err = q.Query(ctx, `SELECT m.nip, m.effective_at, c.year,
-			coalesce(t.beban_kerja, p.tpp_basic), coalesce(t.prestasi_kerja, 0), coalesce(t.kondisi_kerja, 0), coalesce(t.kelangkaan_profesi, 0)
+	rows, err = q.Query(ctx, `SELECT m.nip, m.effective_at, c.year, `+positionBasic+`
 		FROM mutasi m JOIN cycles c ON c.id = m.cycle_id JOIN positions p ON p.id = m.position_id
 		LEFT JOIN position_tpp t ON t.position_id = p.id
 		WHERE m.nip = ANY($1) AND m.applied_at IS NOT NULL AND c.year BETWEEN $2 AND $3
