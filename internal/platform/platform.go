@@ -177,15 +177,10 @@ func Start(ctx context.Context, cfg Config) (*Platform, error) {
 	// Uploaded bukti dukung no report links are removed after api.EvidenceGrace, hourly, here
 	// where the evidence directory is.
 	var sweeps sync.WaitGroup
-	sweeps.Add(2)
-	go func() {
-		defer sweeps.Done()
+	sweeps.Go(func() {
 		(&enrolment.Starter{Store: &store.Store{Pool: background}, Temporal: tc, Log: log}).Run(sweepCtx)
-	}()
-	go func() {
-		defer sweeps.Done()
-		sweepEvidence(sweepCtx, srv, log)
-	}()
+	})
+	sweeps.Go(func() { sweepEvidence(sweepCtx, srv, log) })
 	go func() {
 		sweeps.Wait()
 		close(p.swept)
